@@ -1,0 +1,62 @@
+import { DatabaseHealth } from '@airlock/persistence';
+import { RedisHealth } from '@airlock/queue';
+import { AirlockError } from '@airlock/errors';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import { Problem } from '../http/problem';
+
+@ApiTags('health')
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: DatabaseHealth,
+    private readonly redis: RedisHealth,
+  ) {}
+
+  @Get('healthz')
+  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP.' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: Postgres and Redis answer. 503 names what is down.' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } } } })
+  @ApiServiceUnavailableResponse({ type: Problem, description: 'One or more dependencies are down.' })
+  async readyz(): Promise<{ status: 'ok'; checks: HealthIndicatorResult }> {
+    const result = await this.health
+      .check([() => this.probe('postgres', () => this.database.ping()), () => this.probe('redis', () => this.redis.ping())])
+      .catch((error: unknown) => this.notReady(error));
+    return { status: 'ok', checks: result.details };
+  }
+
+  private async probe(name: string, ping: () => Promise<void>): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(name);
+    try {
+      await ping();
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  private notReady(error: unknown): never {
+    const result = (error as { response?: HealthCheckResult }).response;
+    if (!result?.error) throw error;
+    const down = Object.keys(result.error);
+    throw new AirlockError('DEPENDENCY_UNAVAILABLE', `not ready: ${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`, {
+      details: { down, checks: result.details },
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { AirlockError } from '@airlock/errors';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { codeOfStatus, httpStatusOf } from './error-status';
+import { PROBLEM_CONTENT_TYPE, type FieldProblem, type Problem } from './problem';
+import { requestIdOf } from './request-id.middleware';
+
+/**
+ * Every error the API answers is problem+json (RFC 9457). Domain errors keep their code and
+ * details; HTTP exceptions keep their status; anything unexpected becomes a 500 whose detail
+ * reveals nothing and whose cause is logged with the request id.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = { ...this.toProblem(exception, request), instance: request.originalUrl, requestId: requestIdOf(request) };
+    if (problem.status >= 500) {
+      this.logger.error(`${request.method} ${request.originalUrl} → ${problem.status} [${problem.requestId}]`, (exception as Error)?.stack);
+    }
+    if (response.headersSent) return;
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown, request: Request): Problem {
+    if (exception instanceof AirlockError) {
+      const { errors, ...extensions } = exception.details;
+      return {
+        ...extensions,
+        ...base(httpStatusOf(exception.code), exception.code, exception.message),
+        ...(Array.isArray(errors) ? { errors: errors as FieldProblem[] } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return base(status, codeOfStatus(status), messageOf(exception, request));
+    }
+    return base(500, 'INTERNAL', 'An unexpected error occurred; the request id identifies it in the logs.');
+  }
+}
+
+function base(status: number, code: string, detail: string): Problem {
+  const slug = code.toLowerCase().replace(/_/g, '-');
+  return { type: `urn:airlock:problem:${slug}`, title: titleOf(code), status, detail, code };
+}
+
+function titleOf(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function messageOf(exception: HttpException, request: Request): string {
+  if (exception.getStatus() === 404 && /^Cannot /.test(exception.message)) {
+    return `No route for ${request.method} ${request.path}`;
+  }
+  const body = exception.getResponse();
+  if (typeof body === 'object' && body !== null && 'message' in body) {
+    const message = (body as { message: unknown }).message;
+    return Array.isArray(message) ? message.join('; ') : String(message);
+  }
+  return exception.message;
+}

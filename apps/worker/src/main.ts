@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { boundShutdown, loadConfigOrExit, prepareDatabase, runMain } from '@airlock/runtime';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { WorkerRootModule } from './worker-root.module';
+
+runMain(async () => {
+  const config = loadConfigOrExit();
+  await prepareDatabase(config);
+  const app = await NestFactory.createApplicationContext(WorkerRootModule.forRoot(config));
+  boundShutdown(app, config);
+  new Logger('Airlock').log('worker started (no HTTP listener)');
+});

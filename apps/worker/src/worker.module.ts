@@ -1,0 +1,9 @@
+import { WorkerHostModule } from '@airlock/queue';
+import { Module } from '@nestjs/common';
+
+/**
+ * The queue consumers. Feature modules that own a @JobProcessor are imported here; the
+ * WorkerHost discovers them at boot and starts one BullMQ Worker per queue.
+ */
+@Module({ imports: [WorkerHostModule] })
+export class WorkerModule {}

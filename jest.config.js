@@ -1,0 +1,36 @@
+// Three tiers, one command (`npm test`): unit (pure logic, next to the code), integration (real
+// Postgres, Redis, registries and skopeo) and e2e (the HTTP API as a black box). The global
+// setup checks the real dependencies once and fails loudly, naming what to install: no tier is
+// ever skipped.
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.json');
+
+const shared = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }] },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+  reporters: ['default', '<rootDir>/libs/testing/src/jest/summary-reporter.js'],
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,migrations}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,migrations}/**/*.int-spec.ts'],
+      testTimeout: 60000,
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/{apps,test}/**/*.e2e-spec.ts'],
+      testTimeout: 120000,
+    },
+  ],
+};

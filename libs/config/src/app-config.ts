@@ -1,0 +1,94 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { Env } from './env.decorator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `true`/`false`/`1`/`0`/`yes`/`no` → boolean; anything else stays as is and fails validation. */
+function toBoolean({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+}
+
+/**
+ * Every environment variable Airlock reads, with its default. This class is the only place that
+ * knows variable names; `loadConfig` validates it at boot and nothing else reads `process.env`.
+ * Keep README.md's configuration table in step with it.
+ */
+export class AppConfig {
+  /** Interface the HTTP API binds to. */
+  @Env('AIRLOCK_HTTP_HOST')
+  @IsString()
+  @IsNotEmpty()
+  httpHost = '127.0.0.1';
+
+  /** TCP port of the HTTP API (0 picks a free port). */
+  @Env('AIRLOCK_HTTP_PORT')
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  httpPort = 8080;
+
+  /** Largest accepted request body, in the `bytes` notation (`1mb`, `512kb`). */
+  @Env('AIRLOCK_HTTP_BODY_LIMIT')
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'must look like 512kb or 1mb' })
+  httpBodyLimit = '1mb';
+
+  /** Postgres connection URL. The database is created by the migrate step when missing. */
+  @Env('AIRLOCK_DATABASE_URL')
+  @Matches(/^postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_-]+(\?.*)?$/, {
+    message: 'must be postgres://user[:password]@host[:port]/database',
+  })
+  databaseUrl = 'postgres://postgres@127.0.0.1:5432/airlock';
+
+  /** Run pending migrations at startup (under a Postgres advisory lock). */
+  @Env('AIRLOCK_MIGRATE_ON_START')
+  @Transform(toBoolean)
+  @IsBoolean()
+  migrateOnStart = true;
+
+  /** Redis URL for the BullMQ queues. */
+  @Env('AIRLOCK_REDIS_URL')
+  @Matches(/^rediss?:\/\/[^/]+(\/\d+)?$/, { message: 'must be redis://[user:password@]host[:port][/db]' })
+  redisUrl = 'redis://127.0.0.1:6379';
+
+  /** Key prefix of every queue in Redis; lets several Airlock installs share one Redis. */
+  @Env('AIRLOCK_REDIS_PREFIX')
+  @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'may hold only letters, digits, ":", "_" and "-"' })
+  redisPrefix = 'airlock';
+
+  /** Jobs one worker process runs at once, per queue. */
+  @Env('AIRLOCK_WORKER_CONCURRENCY')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  workerConcurrency = 4;
+
+  /** How long SIGTERM waits for running jobs / open requests before the process exits. */
+  @Env('AIRLOCK_SHUTDOWN_TIMEOUT_MS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  shutdownTimeoutMs = 30000;
+
+  /** Log level. */
+  @Env('AIRLOCK_LOG_LEVEL')
+  @IsIn(LOG_LEVELS)
+  logLevel: LogLevel = 'info';
+}

@@ -1,0 +1,26 @@
+import type { ErrorCode } from './error-code';
+
+export interface AirlockErrorOptions {
+  /** Whether trying the same thing again may succeed (network blips, 5xx, 429). */
+  retryable?: boolean;
+  /** Structured, secret-free facts for the caller (they end up in problem+json). */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/** The one domain error type. Its message must never contain a secret. */
+export class AirlockError extends Error {
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: AirlockErrorOptions = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'AirlockError';
+    this.retryable = options.retryable ?? false;
+    this.details = options.details ?? {};
+  }
+}

@@ -1,0 +1,2 @@
+export { AirlockError, type AirlockErrorOptions } from './airlock-error';
+export { ERROR_CODES, type ErrorCode } from './error-code';

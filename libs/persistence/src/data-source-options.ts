@@ -1,0 +1,23 @@
+import type { AppConfig } from '@airlock/config';
+import { MIGRATIONS } from '@airlock/migrations';
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+
+/**
+ * The one description of how Airlock talks to Postgres. `synchronize` is off everywhere, tests
+ * included: the schema changes only through migrations/.
+ */
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error'],
+    // A readiness probe must answer, not hang, while Postgres is unreachable.
+    extra: { connectionTimeoutMillis: 5000, max: 10, application_name: 'airlock' },
+  };
+}

@@ -1,0 +1,34 @@
+import type { AppConfig } from '@airlock/config';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source-options';
+import { ensureDatabase } from './ensure-database';
+
+/** Arbitrary, fixed: every Airlock process agrees on it, nothing else in the database uses it. */
+const MIGRATION_LOCK_KEY = 7_304_115_009_223n;
+
+export interface MigrationReport {
+  databaseCreated: boolean;
+  applied: string[];
+}
+
+/**
+ * Brings the schema to the latest version. Processes that start together serialise on a
+ * session-level advisory lock held on a connection of its own, so exactly one of them applies
+ * each migration and the others find nothing left to do.
+ */
+export async function migrateDatabase(config: Pick<AppConfig, 'databaseUrl'>): Promise<MigrationReport> {
+  const databaseCreated = await ensureDatabase(config.databaseUrl);
+  const dataSource = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+  await dataSource.initialize();
+  const lock = dataSource.createQueryRunner();
+  try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return { databaseCreated, applied: applied.map((m) => m.name) };
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]).catch(() => undefined);
+    await lock.release();
+    await dataSource.destroy();
+  }
+}

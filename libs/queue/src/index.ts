@@ -1,0 +1,11 @@
+export { JobProcessor, type ProcessesJobs } from './job-processor.decorator';
+export { JobQueues } from './job-queues';
+export { isPermanentFailure } from './permanent-failure';
+export { QUEUE_DEFAULTS } from './queue-defaults';
+export { QUEUE_NAMES, jobId, type JobPayloads, type QueueName } from './queue-names';
+export { QueueModule } from './queue.module';
+export { REDIS_PRODUCER } from './queue.tokens';
+export { createRedisConnection, redisOptions, type ConnectionPurpose } from './redis-connection';
+export { RedisHealth } from './redis-health';
+export { WorkerHost } from './worker-host';
+export { WorkerHostModule } from './worker-host.module';

@@ -1,0 +1,46 @@
+import { AppConfig } from '@airlock/config';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, type JobsOptions } from 'bullmq';
+import type IORedis from 'ioredis';
+import { QUEUE_DEFAULTS } from './queue-defaults';
+import { type JobPayloads, type QueueName } from './queue-names';
+import { REDIS_PRODUCER } from './queue.tokens';
+
+/** The producer side: one BullMQ Queue per name over one shared, fail-fast connection. */
+@Injectable()
+export class JobQueues implements OnApplicationShutdown {
+  private readonly logger = new Logger(JobQueues.name);
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(REDIS_PRODUCER) private readonly connection: IORedis,
+  ) {}
+
+  /** Adds a job. With a `jobId`, adding the same job twice is a no-op (BullMQ keeps the first). */
+  async enqueue<N extends QueueName>(name: N, data: JobPayloads[N], options: JobsOptions = {}): Promise<string> {
+    const job = await this.queue(name).add(name, data, options);
+    return job.id as string;
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: this.config.redisPrefix,
+        defaultJobOptions: QUEUE_DEFAULTS[name],
+      });
+      // Errors surface on the calls themselves; the connection watcher logs the outage.
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.queues.clear();
+    this.logger.debug('queues closed');
+  }
+}

@@ -1,0 +1,84 @@
+import { AppConfig } from '@airlock/config';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { JOB_PROCESSOR, type ProcessesJobs } from './job-processor.decorator';
+import { isPermanentFailure } from './permanent-failure';
+import type { QueueName } from './queue-names';
+import { redisOptions } from './redis-connection';
+
+/**
+ * Runs one BullMQ Worker per discovered @JobProcessor. On shutdown it lets running jobs finish
+ * for up to AIRLOCK_SHUTDOWN_TIMEOUT_MS, then closes hard: a job still running then is not lost,
+ * its lock lapses and BullMQ's stalled-job check hands it to another worker.
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WorkerHost.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const queue = wrapper.metatype && this.reflector.get<QueueName | undefined>(JOB_PROCESSOR, wrapper.metatype);
+      if (!queue || !wrapper.instance) continue;
+      this.start(queue, wrapper.instance as ProcessesJobs<QueueName>);
+    }
+    const queues = this.workers.map((w) => w.name).join(', ') || 'none';
+    this.logger.log(`worker consuming queues: ${queues} (concurrency ${this.config.workerConcurrency})`);
+  }
+
+  /** Names of the queues this process consumes. */
+  get queues(): string[] {
+    return this.workers.map((w) => w.name);
+  }
+
+  private start(queue: QueueName, processor: ProcessesJobs<QueueName>): void {
+    const worker = new Worker(queue, (job: Job) => this.run(processor, job), {
+      // BullMQ's own option type is looser than ioredis' and TS cannot relate the two.
+      connection: redisOptions(this.config, 'worker') as ConnectionOptions,
+      prefix: this.config.redisPrefix,
+      concurrency: this.config.workerConcurrency,
+    });
+    let down = false;
+    worker.on('error', (error) => {
+      if (!down) this.logger.warn(`queue ${queue}: ${error.message}`);
+      down = true;
+    });
+    worker.on('ready', () => (down = false));
+    worker.on('failed', (job, error) => {
+      this.logger.warn(`job ${job?.id ?? '?'} on ${queue} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`);
+    });
+    this.workers.push(worker);
+  }
+
+  private async run(processor: ProcessesJobs<QueueName>, job: Job): Promise<unknown> {
+    try {
+      return await processor.process(job);
+    } catch (error) {
+      if (isPermanentFailure(error)) throw new UnrecoverableError((error as Error).message);
+      throw error;
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.workers.length === 0) return;
+    const bound = this.config.shutdownTimeoutMs;
+    this.logger.log(`stopping workers: waiting up to ${bound} ms for running jobs`);
+    const graceful = Promise.all(this.workers.map((w) => w.close())).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), bound)));
+    const finished = await Promise.race([graceful, timedOut]);
+    clearTimeout(timer);
+    if (!finished) {
+      this.logger.warn('running jobs did not finish in time; closing hard (they will be retried)');
+      await Promise.all(this.workers.map((w) => w.close(true).catch(() => undefined)));
+    }
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,2 @@
+export { boundShutdown, loadConfigOrExit, prepareDatabase, runMain } from './boot';
+export { InfrastructureModule } from './infrastructure.module';
