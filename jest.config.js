@@ -12,10 +12,13 @@ const shared = {
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  setupFiles: ['reflect-metadata'],
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration and e2e tests start real processes; a per-test bound still catches a hang.
+  testTimeout: 60000,
   globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
   reporters: ['default', '<rootDir>/libs/testing/src/jest/summary-reporter.js'],
   projects: [
@@ -24,13 +27,11 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,migrations}/**/*.int-spec.ts'],
-      testTimeout: 60000,
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,test}/**/*.e2e-spec.ts'],
-      testTimeout: 120000,
     },
   ],
 };

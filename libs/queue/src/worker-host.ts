@@ -9,7 +9,7 @@ import { redisOptions } from './redis-connection';
 
 /**
  * Runs one BullMQ Worker per discovered @JobProcessor. On shutdown it lets running jobs finish
- * for up to AIRLOCK_SHUTDOWN_TIMEOUT_MS, then closes hard: a job still running then is not lost,
+ * for up to AIRLOCK_SHUTDOWN_TIMEOUT_MS, then disconnects: a job still running then is not lost,
  * its lock lapses and BullMQ's stalled-job check hands it to another worker.
  */
 @Injectable()
@@ -76,8 +76,11 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     const finished = await Promise.race([graceful, timedOut]);
     clearTimeout(timer);
     if (!finished) {
-      this.logger.warn('running jobs did not finish in time; closing hard (they will be retried)');
-      await Promise.all(this.workers.map((w) => w.close(true).catch(() => undefined)));
+      // close(true) would return the pending graceful close, so cut the connections instead: the
+      // unfinished jobs cannot record a result, stay active in Redis and are re-queued by the
+      // stalled-job check once their lock lapses. Nothing is lost; the job runs again.
+      this.logger.warn('running jobs did not finish in time; handing them back to the queue');
+      await Promise.all(this.workers.map((w) => w.disconnect().catch(() => undefined)));
     }
     this.workers.length = 0;
   }

@@ -24,20 +24,31 @@ export async function prepareDatabase(config: AppConfig): Promise<void> {
 }
 
 /**
- * Nest closes the application on SIGTERM/SIGINT (enableShutdownHooks); this adds the bound:
- * if closing takes longer than the configured timeout plus a margin, the process exits anyway.
+ * Graceful shutdown on SIGTERM/SIGINT: close the application (HTTP server first, then workers
+ * wait for running jobs, then connections), exit 0. If closing takes longer than the configured
+ * bound plus a margin, exit 1 anyway. Done here rather than with Nest's enableShutdownHooks,
+ * which re-raises the signal and so never exits 0.
  */
 export function boundShutdown(app: INestApplicationContext, config: AppConfig): void {
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.log(`${signal} received: shutting down (up to ${config.shutdownTimeoutMs} ms)`);
-      setTimeout(() => {
-        logger.error('shutdown did not finish in time; exiting');
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received: shutting down (up to ${config.shutdownTimeoutMs} ms)`);
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${(error as Error).message}`);
         process.exit(1);
-      }, config.shutdownTimeoutMs + 5000).unref();
-    });
-  }
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 /** Runs an async main, printing a failure without a stack trace for expected boot errors. */
