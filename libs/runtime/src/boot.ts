@@ -1,13 +1,16 @@
 import { AppConfig, ConfigError, loadConfig, redactUrl } from '@airlock/config';
 import { migrateDatabase } from '@airlock/persistence';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { createLogger } from './logger';
 
 const logger = new Logger('Boot');
 
 /** Loads the configuration or ends the process with a message naming every bad variable. */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    Logger.overrideLogger(createLogger(config.logLevel));
+    return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`airlock: ${error.message}\n`);
