@@ -11,5 +11,15 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'DEPENDENCY_UNAVAILABLE',
   'INTERNAL',
+  // A registry answered, or failed to, in a way the operation cannot get past.
+  'REGISTRY_UNREACHABLE',
+  'REGISTRY_AUTH_FAILED',
+  'REGISTRY_ACCESS_DENIED',
+  'REGISTRY_NOT_FOUND',
+  'REGISTRY_RATE_LIMITED',
+  'REGISTRY_ERROR',
+  'DIGEST_MISMATCH',
+  'MANIFEST_TOO_LARGE',
+  'TAG_CONFLICT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,7 +1,62 @@
 export { createTestDatabase, testDatabaseUrl, type TestDatabase } from './database/test-database';
 export { AirlockProcess, type AirlockEntry } from './process/airlock-process';
-export { stopChild, track } from './process/child-processes';
+export { spawnGuarded, stopChild, track } from './process/child-processes';
 export { freePort } from './process/free-port';
 export { waitFor } from './process/wait-for';
 export { RedisServerFixture } from './redis/redis-server-fixture';
 export { createTestRedis, type TestRedis } from './redis/test-redis';
+export {
+  RegistryFixture,
+  TokenServer,
+  NotificationReceiver,
+  NOTIFICATION_MEDIA_TYPE,
+  createTlsCertificates,
+  createTokenSigningCertificate,
+  type RegistryOptions,
+  type RegistryAuth,
+  type RegistryUser,
+  type RegistryEvent,
+  type ReceivedEnvelope,
+  type IssuedToken,
+  type TokenAccess,
+  type TokenServerOptions,
+  type PemFile,
+  type TlsCertificates,
+  type SigningCertificate,
+} from './registry';
+export {
+  buildImage,
+  buildIndex,
+  buildArtifact,
+  buildSignature,
+  buildSbom,
+  createLayer,
+  createConfig,
+  createBlob,
+  descriptorOf,
+  DEFAULT_PLATFORMS,
+  ImagePusher,
+  RegistryTransport,
+  RegistryRequestError,
+  MediaTypes,
+  MANIFEST_ACCEPT,
+  sha256Digest,
+  referrersFallbackTag,
+  type TestImage,
+  type PushedImage,
+  type Descriptor,
+  type Platform,
+  type LayerSpec,
+  type LayerCompression,
+  type ImageSpec,
+  type IndexSpec,
+  type ManifestFormat,
+  type ArtifactSpec,
+  type BuiltBlob,
+  type BuiltLayer,
+  type FetchedManifest,
+  type RegistryTarget,
+  type RegistryRequest,
+  type RegistryResponse,
+} from './images';
+export { Skopeo, type SkopeoAccess, type SkopeoCopyOptions } from './skopeo/skopeo';

@@ -19,6 +19,21 @@ export function httpStatusOf(code: ErrorCode): number {
       return 503;
     case 'INTERNAL':
       return 500;
+    case 'TAG_CONFLICT':
+      return 409;
+    case 'REGISTRY_NOT_FOUND':
+      return 404;
+    case 'MANIFEST_TOO_LARGE':
+      return 422;
+    case 'REGISTRY_RATE_LIMITED':
+      return 503;
+    // Another server failed us: a bad gateway, not a bad request.
+    case 'REGISTRY_UNREACHABLE':
+    case 'REGISTRY_AUTH_FAILED':
+    case 'REGISTRY_ACCESS_DENIED':
+    case 'REGISTRY_ERROR':
+    case 'DIGEST_MISMATCH':
+      return 502;
   }
 }
 

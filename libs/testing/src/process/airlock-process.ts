@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { track, stopChild } from './child-processes';
+import { spawnGuarded, stopChild } from './child-processes';
 import { waitFor } from './wait-for';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -24,12 +24,12 @@ export class AirlockProcess {
     const [app, file] = entry.includes('/') ? entry.split('/') : [entry, 'main'];
     const script = join(ROOT, 'dist', 'apps', app, 'src', `${file}.js`);
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AIRLOCK_')));
-    const child = spawn(process.execPath, [script], {
+    const child = spawnGuarded(process.execPath, [script], {
       cwd: ROOT,
       env: { ...inherited, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new AirlockProcess(track(child));
+    return new AirlockProcess(child);
   }
 
   /** Everything the process printed so far. */

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import IORedis from 'ioredis';
-import { track, stopChild } from '../process/child-processes';
+import { spawnGuarded, stopChild } from '../process/child-processes';
 import { freePort } from '../process/free-port';
 import { waitFor } from '../process/wait-for';
 
@@ -26,7 +26,7 @@ export class RedisServerFixture {
   /** Starts (again) on the same port. */
   async restart(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    this.child = track(spawn('redis-server', args, { stdio: 'ignore' }));
+    this.child = spawnGuarded('redis-server', args, { stdio: 'ignore' });
     await waitFor(`redis-server on ${this.port}`, async () => {
       const probe = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       try {
