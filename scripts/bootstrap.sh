@@ -45,7 +45,7 @@ fi
 
 # npm records the installed tree in node_modules/.package-lock.json; reinstall when the lock file changed.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  say "installing npm dependencies"
+  bash scripts/npm-install.sh
 fi
 say "ready"
