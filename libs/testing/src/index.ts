@@ -60,3 +60,21 @@ export {
   type RegistryResponse,
 } from './images';
 export { Skopeo, type SkopeoAccess, type SkopeoCopyOptions } from './skopeo/skopeo';
+export {
+  FaultProxy,
+  type FaultProxyOptions,
+  type ProxiedRequest,
+  type FaultHandle,
+  type FaultKind,
+  type FaultRule,
+  type OciErrorBody,
+} from './proxy';
+export {
+  buildBigImage,
+  createStreamedLayer,
+  pushFileBlob,
+  type BigImage,
+  type BigImageSpec,
+  type StreamedLayer,
+  type StreamedLayerSpec,
+} from './images/streamed-layer';

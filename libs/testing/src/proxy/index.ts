@@ -1,0 +1,13 @@
+export { FaultProxy, type FaultProxyOptions, type ProxiedRequest } from './fault-proxy';
+export type {
+  CorruptByteFault,
+  DelayFault,
+  FaultHandle,
+  FaultKind,
+  FaultMatch,
+  FaultRule,
+  OciErrorBody,
+  ResetAfterBytesFault,
+  ResetFault,
+  StatusFault,
+} from './fault-rule';
