@@ -1,0 +1,173 @@
+import { AirlockError } from '@airlock/errors';
+import { MediaType, type Platform, type RawManifest } from '@airlock/registry-client';
+import { FakeRegistry } from '../test/fake-registry';
+import { CopyEngine } from './copy-engine';
+import type { CopyProgress } from './copy-types';
+
+function addImage(registry: FakeRegistry, repo: string, layerSizes: number[], tag?: string, seed = 'a'): RawManifest {
+  const config = registry.addBlob(repo, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', seed })));
+  const layers = layerSizes.map((size, i) => registry.addBlob(repo, Buffer.alloc(size, `${seed}${i}`)));
+  return registry.addManifest(
+    repo,
+    {
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { ...config, mediaType: MediaType.OciConfig },
+      layers: layers.map((l) => ({ ...l, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' })),
+    },
+    MediaType.OciManifest,
+    tag,
+  );
+}
+
+function addIndex(registry: FakeRegistry, repo: string, platforms: Platform[]): { index: RawManifest; children: RawManifest[] } {
+  const children = platforms.map((p, i) => addImage(registry, repo, [10 + i, 20 + i], undefined, `${p.architecture}`));
+  const index = registry.addManifest(
+    repo,
+    {
+      schemaVersion: 2,
+      mediaType: MediaType.OciIndex,
+      manifests: children.map((c, i) => ({ mediaType: c.mediaType, digest: c.digest, size: c.bytes.length, platform: platforms[i] })),
+    },
+    MediaType.OciIndex,
+  );
+  return { index, children };
+}
+
+const linux = (architecture: string): Platform => ({ os: 'linux', architecture });
+
+describe('CopyEngine (write order and decisions, in-memory registries)', () => {
+  let source: FakeRegistry;
+  let target: FakeRegistry;
+  const engine = new CopyEngine();
+
+  beforeEach(() => {
+    source = new FakeRegistry('src');
+    target = new FakeRegistry('dst');
+  });
+
+  it('writes blobs, then the manifest, then tags — and the target serves the source digest', async () => {
+    const image = addImage(source, 'app', [30, 10, 20]);
+    const result = await engine.copy({
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app', tags: ['v1'] },
+      options: { concurrency: 1 },
+    });
+    const writes = target.writes();
+    const lastBlob = writes.map((w) => w.startsWith('PUSH')).lastIndexOf(true);
+    expect(writes.indexOf(`PUT manifest app:${image.digest}`)).toBeGreaterThan(lastBlob);
+    expect(writes[writes.length - 1]).toBe('PUT manifest app:v1');
+    expect(result).toMatchObject({ digest: image.digest, sourceDigest: image.digest, mode: 'image', alreadyPresent: false, tags: ['v1'] });
+    expect(result.blobs).toMatchObject({ total: 4, copied: 4, mounted: 0, skipped: 0 });
+    expect(target.tags.get('app:v1')).toBe(image.digest);
+  });
+
+  it('copies the largest blob first', async () => {
+    const image = addImage(source, 'app', [5, 50, 25]);
+    await engine.copy({ source: { registry: source, repository: 'app', digest: image.digest }, target: { registry: target, repository: 'app' }, options: { concurrency: 1 } });
+    const sizes = target.writes().filter((w) => w.startsWith('PUSH')).map((w) => target.blobs.get(w.replace('PUSH blob ', ''))!.length);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+  });
+
+  it('is done in one request when the target already has the digest', async () => {
+    const image = addImage(source, 'app', [10]);
+    const request = { source: { registry: source, repository: 'app', digest: image.digest }, target: { registry: target, repository: 'app' } };
+    await engine.copy(request);
+    target.calls.length = 0;
+    source.calls.length = 0;
+    const again = await engine.copy(request);
+    expect(again.alreadyPresent).toBe(true);
+    expect(target.calls).toEqual([`HEAD manifest app:${image.digest}`]);
+    expect(source.calls).toEqual([]);
+  });
+
+  it('mounts within one registry instead of streaming', async () => {
+    const image = addImage(source, 'app', [10, 20]);
+    const result = await engine.copy({
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: source, repository: 'app-release' },
+    });
+    expect(result.blobs).toMatchObject({ mounted: 3, copied: 0, bytesCopied: 0 });
+    expect(source.calls.filter((c) => c.startsWith('GET blob'))).toEqual([]);
+  });
+
+  it('skips blobs the target holds and reports progress up to the totals', async () => {
+    const image = addImage(source, 'app', [10, 20]);
+    const shared = [...source.blobs.entries()].find(([, b]) => b.length === 20)!;
+    target.blobs.set(shared[0].replace('app@', 'app@'), shared[1]);
+    const reports: CopyProgress[] = [];
+    const result = await engine.copy({
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app' },
+      options: { onProgress: (p) => reports.push(p) },
+    });
+    expect(result.blobs).toMatchObject({ skipped: 1, copied: 2 });
+    const last = reports[reports.length - 1];
+    expect(last).toMatchObject({ blobsDone: 3, blobsTotal: 3, skipped: 1, copied: 2 });
+    expect(last.bytesDone).toBe(last.bytesTotal);
+  });
+
+  it('refuses to move a tag that points at another digest, before writing anything', async () => {
+    const old = addImage(target, 'app', [7], 'v1', 'old');
+    const image = addImage(source, 'app', [10]);
+    const copying = engine.copy({
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app', tags: ['v1'] },
+    });
+    await expect(copying).rejects.toMatchObject({ code: 'TAG_CONFLICT', retryable: false });
+    expect(target.writes()).toEqual([]);
+    expect(target.tags.get('app:v1')).toBe(old.digest);
+  });
+
+  it('moves the tag when overwriting is allowed', async () => {
+    addImage(target, 'app', [7], 'latest', 'old');
+    const image = addImage(source, 'app', [10]);
+    await engine.copy({
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app', tags: ['latest'] },
+      options: { allowTagOverwrite: true },
+    });
+    expect(target.tags.get('app:latest')).toBe(image.digest);
+  });
+
+  it('copies every platform of an index: children before the index', async () => {
+    const { index, children } = addIndex(source, 'app', [linux('amd64'), linux('arm64'), linux('s390x')]);
+    const result = await engine.copy({ source: { registry: source, repository: 'app', digest: index.digest }, target: { registry: target, repository: 'app' } });
+    expect(result).toMatchObject({ mode: 'index', digest: index.digest, platforms: [linux('amd64'), linux('arm64'), linux('s390x')] });
+    const manifestWrites = target.writes().filter((w) => w.startsWith('PUT manifest'));
+    expect(manifestWrites).toEqual([...children.map((c) => `PUT manifest app:${c.digest}`), `PUT manifest app:${index.digest}`]);
+  });
+
+  it('copies a platform subset as a new, reported index', async () => {
+    const { index, children } = addIndex(source, 'app', [linux('amd64'), linux('arm64')]);
+    const result = await engine.copy({
+      source: { registry: source, repository: 'app', digest: index.digest },
+      target: { registry: target, repository: 'app' },
+      options: { platforms: [linux('arm64')] },
+    });
+    expect(result.mode).toBe('platform-subset');
+    expect(result.digest).not.toBe(index.digest);
+    expect(result.platforms).toEqual([linux('arm64')]);
+    expect(target.manifests.has(`app@${children[1].digest}`)).toBe(true);
+    expect(target.manifests.has(`app@${children[0].digest}`)).toBe(false);
+  });
+
+  it('fails before writing anything when a child of the index is missing at the source', async () => {
+    const { index, children } = addIndex(source, 'app', [linux('amd64'), linux('arm64')]);
+    source.manifests.delete(`app@${children[1].digest}`);
+    await expect(
+      engine.copy({ source: { registry: source, repository: 'app', digest: index.digest }, target: { registry: target, repository: 'app', tags: ['v1'] } }),
+    ).rejects.toBeInstanceOf(AirlockError);
+    expect(target.writes()).toEqual([]);
+  });
+
+  it('plans without writing: copy, mount and skip decisions and tag collisions', async () => {
+    addImage(target, 'app', [7], 'v1', 'old');
+    const image = addImage(source, 'app', [10, 20]);
+    const plan = await engine.plan({ source: { registry: source, repository: 'app', digest: image.digest }, target: { registry: target, repository: 'app', tags: ['v1', 'v2'] } });
+    expect(plan.blobs.map((b) => b.action)).toEqual(['copy', 'copy', 'copy']);
+    expect(plan.bytesToCopy).toBe(plan.bytesTotal);
+    expect(plan.tagCollisions).toEqual([{ tag: 'v1', currentDigest: target.tags.get('app:v1') }]);
+    expect(target.writes()).toEqual([]);
+  });
+});

@@ -1,0 +1,96 @@
+import type { Descriptor, OciRegistry, Platform } from '@airlock/registry-client';
+
+export interface CopySource {
+  registry: OciRegistry;
+  repository: string;
+  digest: string;
+}
+
+export interface CopyTarget {
+  registry: OciRegistry;
+  repository: string;
+  /** Tags to point at the copied digest, written last. */
+  tags?: string[];
+}
+
+export interface ReferrerSelection {
+  /** Only referrers of these artifact types (all when omitted). */
+  artifactTypes?: string[];
+}
+
+export interface CopyOptions {
+  /**
+   * Copy only these platforms of an index. The result is a new index (another digest) holding
+   * just those entries — an explicit mode, reported as `mode: 'platform-subset'`.
+   */
+  platforms?: Platform[];
+  /** Copy referrers (signatures, SBOMs, attestations) of the root digest too. */
+  referrers?: boolean | ReferrerSelection;
+  /** When a target tag points at another digest: overwrite it (true) or fail with TAG_CONFLICT (default). */
+  allowTagOverwrite?: boolean;
+  /** Blobs transferred at once for this copy (default 6). */
+  concurrency?: number;
+  /** Repositories of the target registry known to hold blobs, tried as mount sources. */
+  mountFrom?: string[];
+  onProgress?: (progress: CopyProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface CopyRequest {
+  source: CopySource;
+  target: CopyTarget;
+  options?: CopyOptions;
+}
+
+export type BlobAction = 'copy' | 'mount' | 'skip';
+
+export interface CopyProgress {
+  /** Bytes accounted for: streamed, mounted or already present. */
+  bytesDone: number;
+  bytesTotal: number;
+  blobsDone: number;
+  blobsTotal: number;
+  copied: number;
+  mounted: number;
+  skipped: number;
+}
+
+export type CopyMode = 'image' | 'index' | 'platform-subset';
+
+export interface CopyResult {
+  sourceDigest: string;
+  /** Digest now present in the target: equal to sourceDigest except in platform-subset mode. */
+  digest: string;
+  mediaType: string;
+  mode: CopyMode;
+  /** The target already held the digest: nothing was copied (tags may still have been written). */
+  alreadyPresent: boolean;
+  platforms: Platform[];
+  blobs: { total: number; copied: number; mounted: number; skipped: number; bytesTotal: number; bytesCopied: number };
+  /** Manifests written (children, the root, referrers). */
+  manifestsWritten: number;
+  referrers: Descriptor[];
+  tags: string[];
+  durationMs: number;
+}
+
+export interface PlannedBlob {
+  digest: string;
+  size: number;
+  action: BlobAction;
+}
+
+/** What a copy would do, computed without writing anything (dry runs). */
+export interface CopyPlan {
+  sourceDigest: string;
+  digest: string;
+  mediaType: string;
+  mode: CopyMode;
+  alreadyPresent: boolean;
+  platforms: Platform[];
+  blobs: PlannedBlob[];
+  bytesToCopy: number;
+  bytesTotal: number;
+  /** Tags that already point at another digest in the target. */
+  tagCollisions: Array<{ tag: string; currentDigest: string }>;
+}

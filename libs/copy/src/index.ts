@@ -1,0 +1,15 @@
+export { CopyEngine } from './copy-engine';
+export type {
+  BlobAction,
+  CopyMode,
+  CopyOptions,
+  CopyPlan,
+  CopyProgress,
+  CopyRequest,
+  CopyResult,
+  CopySource,
+  CopyTarget,
+  PlannedBlob,
+  ReferrerSelection,
+} from './copy-types';
+export { RegistryLimiter } from './registry-limiter';

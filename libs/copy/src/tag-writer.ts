@@ -1,0 +1,59 @@
+import { AirlockError } from '@airlock/errors';
+import type { OciRegistry, RawManifest } from '@airlock/registry-client';
+
+export interface TagCollision {
+  tag: string;
+  currentDigest: string;
+}
+
+/** Tags of the target that already point at a digest other than `digest`. */
+export async function findTagCollisions(
+  registry: OciRegistry,
+  repository: string,
+  tags: string[],
+  digest: string,
+): Promise<TagCollision[]> {
+  const current = await Promise.all(tags.map((tag) => registry.headManifest(repository, tag)));
+  return tags.flatMap((tag, i) => {
+    const existing = current[i];
+    return existing && existing.digest !== digest ? [{ tag, currentDigest: existing.digest }] : [];
+  });
+}
+
+export function tagConflict(registry: OciRegistry, repository: string, collisions: TagCollision[]): AirlockError {
+  const list = collisions.map((c) => `${c.tag} → ${c.currentDigest}`).join(', ');
+  return new AirlockError('TAG_CONFLICT', `registry "${registry.name}": ${repository} already has ${list}; overwriting is not allowed`, {
+    retryable: false,
+    details: { registry: registry.name, repository, collisions },
+  });
+}
+
+/**
+ * Tags are the only visible commit point, so they are written last and only after checking
+ * again that none of them moved to another digest while the copy ran.
+ */
+export async function writeTags(
+  registry: OciRegistry,
+  repository: string,
+  tags: string[],
+  manifest: RawManifest,
+  allowOverwrite: boolean,
+): Promise<void> {
+  if (tags.length === 0) return;
+  const collisions = await findTagCollisions(registry, repository, tags, manifest.digest);
+  if (collisions.length > 0 && !allowOverwrite) throw tagConflict(registry, repository, collisions);
+  for (const tag of tags) {
+    const written = await registry.putManifest(repository, tag, manifest);
+    assertSameDigest(registry, `${repository}:${tag}`, manifest.digest, written);
+  }
+}
+
+/** Bytes never change: what the registry reports must be the digest we computed. */
+export function assertSameDigest(registry: OciRegistry, what: string, expected: string, actual: string): void {
+  if (expected !== actual) {
+    throw new AirlockError('DIGEST_MISMATCH', `registry "${registry.name}" stored ${what} as ${actual}, expected ${expected}`, {
+      retryable: false,
+      details: { registry: registry.name, expected, actual },
+    });
+  }
+}

@@ -1,0 +1,17 @@
+export type { Descriptor, ParsedManifest, Platform, RawManifest } from './descriptor';
+export {
+  MANIFEST_ACCEPT,
+  MediaType,
+  isImageManifestMediaType,
+  isIndexMediaType,
+} from './media-types';
+export type { OciRegistry } from './oci-registry';
+export type { RegistryEndpoint } from './registry-endpoint';
+export { RegistryError, type RegistryErrorCode, type RegistryErrorFacts } from './registry-error';
+export { RegistryClient } from './registry-client';
+export type { RegistryClientOptions } from './registry-client-options';
+export type { Clock } from './clock';
+export type { RegistryRequestEvent, Timeouts } from './http/http-types';
+export type { RetryPolicy } from './retry/retry-policy';
+export { destroyAgents as closeRegistryConnections } from './http/agent-pool';
+export { parseManifest } from './parse-manifest';
