@@ -1,15 +1,21 @@
+import { AdminBootstrapModule, AuthModule } from '@airlock/auth';
 import { Module, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuditApiModule } from './audit/audit-api.module';
+import { AuthGuard } from './auth/auth.guard';
 import { HealthModule } from './health/health.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
+import { TokensApiModule } from './tokens/tokens-api.module';
 
 /** The HTTP API: controllers and their edge concerns. Infrastructure comes from the entry point. */
 @Module({
-  imports: [HealthModule],
+  imports: [HealthModule, AuthModule, AdminBootstrapModule, TokensApiModule, AuditApiModule],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useFactory: (): ValidationPipe => createValidationPipe() },
+    // Every route needs a token unless it is @Public(); roles per @Roles().
+    { provide: APP_GUARD, useClass: AuthGuard },
   ],
 })
 export class ApiModule {}

@@ -1,6 +1,7 @@
 import type { AppConfig } from '@airlock/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { BEARER_SCHEME, documentAuth } from './auth/openapi-auth';
 import { jsonBody } from './http/json-body.middleware';
 import { requestIdMiddleware } from './http/request-id.middleware';
 
@@ -19,8 +20,15 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
       .setTitle('Airlock')
       .setDescription('Promote container images between registries by digest, through quality gates.')
       .setVersion('0.1.0')
-      .addBearerAuth()
+      .addBearerAuth(
+        { type: 'http', bearerFormat: 'alk_…', description: 'An Airlock API token: Authorization: Bearer alk_…' },
+        BEARER_SCHEME,
+      )
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  documentAuth(document);
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
 }

@@ -1,3 +1,4 @@
+import { generateToken } from '@airlock/auth';
 import { loadConfig } from '@airlock/config';
 import { InfrastructureModule } from '@airlock/runtime';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@airlock/testing';
@@ -7,6 +8,7 @@ import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ApiModule } from '../src/api.module';
+import { Public } from '../src/auth/public.decorator';
 import { configureHttpApp } from '../src/http-app';
 
 class LabelDto {
@@ -20,6 +22,7 @@ class EchoDto {
 }
 
 /** A route with a body, mounted only here, to exercise the global pipe, filter and body limit. */
+@Public()
 @Controller('test-echo')
 class EchoController {
   @Post() echo(@Body() body: EchoDto): EchoDto {
@@ -41,6 +44,8 @@ describe('HTTP edge: every error is problem+json', () => {
       AIRLOCK_REDIS_URL: redis.url,
       AIRLOCK_REDIS_PREFIX: redis.prefix,
       AIRLOCK_HTTP_BODY_LIMIT: '2kb',
+      // Set, so the admin bootstrap registers it instead of printing a generated one.
+      AIRLOCK_ADMIN_TOKEN: generateToken(),
     });
     const module = await Test.createTestingModule({
       imports: [InfrastructureModule.forRoot(config), ApiModule],

@@ -4,12 +4,14 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsOptional,
   IsString,
   Matches,
   Max,
   Min,
 } from 'class-validator';
 import { Env } from './env.decorator';
+import { API_TOKEN_PATTERN, IsSecretKey } from './value-formats';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -91,4 +93,24 @@ export class AppConfig {
   @Env('AIRLOCK_LOG_LEVEL')
   @IsIn(LOG_LEVELS)
   logLevel: LogLevel = 'info';
+
+  /**
+   * Key that seals stored secrets (registry passwords, webhook secrets) with AES-256-GCM. Optional
+   * until a feature stores a secret; without it those features answer NOT_CONFIGURED.
+   */
+  @Env('AIRLOCK_SECRET_KEY')
+  @IsOptional()
+  @IsSecretKey()
+  secretKey?: string;
+
+  /**
+   * The bootstrap admin token (`bootstrap-admin`). When unset and no admin token is active, the
+   * API generates one at startup and prints it once.
+   */
+  @Env('AIRLOCK_ADMIN_TOKEN')
+  @IsOptional()
+  @Matches(API_TOKEN_PATTERN, {
+    message: 'must look like an Airlock token: alk_ followed by at least 32 characters of A-Z, a-z, 0-9, "_" or "-"',
+  })
+  adminToken?: string;
 }

@@ -50,4 +50,30 @@ describe('loadConfig', () => {
       expect.arrayContaining(['AIRLOCK_HTTP_PORT', 'AIRLOCK_DATABASE_URL', 'AIRLOCK_REDIS_URL']),
     );
   });
+
+  it('accepts AIRLOCK_SECRET_KEY as 64 hex characters or base64 of 32 bytes', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ AIRLOCK_SECRET_KEY: key.toString('hex') }).secretKey).toBe(key.toString('hex'));
+    expect(loadConfig({ AIRLOCK_SECRET_KEY: key.toString('base64') }).secretKey).toBe(key.toString('base64'));
+    expect(loadConfig({}).secretKey).toBeUndefined();
+  });
+
+  it('refuses a secret key of the wrong length, saying the rule but not the value', () => {
+    for (const value of ['abcd', 'f'.repeat(62), Buffer.alloc(16).toString('base64'), Buffer.alloc(33).toString('base64')]) {
+      try {
+        loadConfig({ AIRLOCK_SECRET_KEY: value });
+        throw new Error('expected a ConfigError');
+      } catch (error) {
+        expect((error as Error).message).toMatch(/AIRLOCK_SECRET_KEY: must be 32 bytes written as 64 hex characters or base64/);
+        expect((error as Error).message).not.toContain(value);
+      }
+    }
+  });
+
+  it('accepts an AIRLOCK_ADMIN_TOKEN that looks like a token and refuses a short or foreign one', () => {
+    const token = `alk_${'A'.repeat(43)}`;
+    expect(loadConfig({ AIRLOCK_ADMIN_TOKEN: token }).adminToken).toBe(token);
+    expect(() => loadConfig({ AIRLOCK_ADMIN_TOKEN: 'alk_short' })).toThrow(/AIRLOCK_ADMIN_TOKEN: must look like an Airlock token/);
+    expect(() => loadConfig({ AIRLOCK_ADMIN_TOKEN: 'x'.repeat(50) })).toThrow(/AIRLOCK_ADMIN_TOKEN: must look like/);
+  });
 });

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  // A feature needs configuration this install lacks (the message names the variable).
+  'NOT_CONFIGURED',
   'DEPENDENCY_UNAVAILABLE',
   'INTERNAL',
   // A registry answered, or failed to, in a way the operation cannot get past.

@@ -1,5 +1,11 @@
 export { dataSourceOptions } from './data-source-options';
 export { DatabaseHealth } from './database-health';
 export { dropDatabase, ensureDatabase } from './ensure-database';
+export { API_TOKEN_ROLES, ApiToken, type ApiTokenRole } from './entities/api-token.entity';
+export { AuditEvent } from './entities/audit-event.entity';
 export { migrateDatabase, type MigrationReport } from './migrator';
 export { PersistenceModule } from './persistence.module';
+export { ApiTokenRepository, type NewApiToken } from './repositories/api-token.repository';
+export { AuditEventRepository, type AuditEventQuery, type NewAuditEvent } from './repositories/audit-event.repository';
+export { Transaction } from './transaction';
+export { TransactionRunner } from './transaction-runner';

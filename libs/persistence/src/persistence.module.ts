@@ -3,8 +3,17 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseHealth } from './database-health';
+import { ApiTokenRepository } from './repositories/api-token.repository';
+import { AuditEventRepository } from './repositories/audit-event.repository';
+import { TransactionRunner } from './transaction-runner';
 
-/** The DataSource for the whole process. Migrations run before the app is built, never here. */
+const REPOSITORIES = [ApiTokenRepository, AuditEventRepository];
+
+/**
+ * The DataSource for the whole process, the repositories over it and the transaction runner.
+ * This lib is the only one that imports TypeORM: feature libs reach tables through these
+ * repositories. Migrations run before the app is built, never here.
+ */
 @Global()
 @Module({
   imports: [
@@ -18,7 +27,7 @@ import { DatabaseHealth } from './database-health';
       }),
     }),
   ],
-  providers: [DatabaseHealth],
-  exports: [DatabaseHealth, TypeOrmModule],
+  providers: [DatabaseHealth, TransactionRunner, ...REPOSITORIES],
+  exports: [DatabaseHealth, TypeOrmModule, TransactionRunner, ...REPOSITORIES],
 })
 export class PersistenceModule {}

@@ -10,9 +10,11 @@ import {
   type HealthCheckResult,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
+import { Public } from '../auth/public.decorator';
 import { Problem } from '../http/problem';
 
 @ApiTags('health')
+@Public()
 @Controller()
 export class HealthController {
   constructor(

@@ -13,6 +13,10 @@ export function httpStatusOf(code: ErrorCode): number {
       return 404;
     case 'CONFLICT':
       return 409;
+    // The server's state (its configuration), not the request, stands in the way; retrying the
+    // same request cannot help until an operator acts, so not a 5xx that clients would retry.
+    case 'NOT_CONFIGURED':
+      return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'DEPENDENCY_UNAVAILABLE':

@@ -23,6 +23,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.originalUrl} → ${problem.status} [${problem.requestId}]`, (exception as Error)?.stack);
     }
     if (response.headersSent) return;
+    // RFC 9110 §15.5.2: a 401 always says how to authenticate (the guard may have been more precise).
+    if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) response.setHeader('WWW-Authenticate', 'Bearer realm="airlock"');
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 

@@ -47,7 +47,8 @@ describe('Authenticator', () => {
       {
         realm: 'https://auth.example/token',
         service: 'registry.example',
-        scopes: ['repository:app:pull,push', 'repository:app:pull'],
+        // The challenge's `pull` is already within our `pull,push`: one scope, not two.
+        scopes: ['repository:app:pull,push'],
       },
     ]);
     expect(await auth.authorize(Scopes.push('app'), 1)).toMatchObject({

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { RegistryError, type RegistryErrorCode } from '../registry-error';
-import { scopeKey, scopeStrings, type Scope } from './scope';
+import { normalizeScopes, scopeKey, scopeStrings, type Scope } from './scope';
 import { TokenCache } from './token-cache';
 import {
   basicAuthorization,
@@ -126,7 +126,7 @@ export class Authenticator {
     const key = tokenKey(scheme, requested);
     let pending = this.pending.get(key);
     if (!pending) {
-      const scopes = [...new Set([...requested, ...wanted])];
+      const scopes = normalizeScopes([...requested, ...wanted]);
       pending = this.fetcher.fetch(
         { realm: scheme.realm, service: scheme.service, scopes },
         attempt,
@@ -152,5 +152,5 @@ export class Authenticator {
 }
 
 function tokenKey(scheme: { realm: string; service?: string }, scopes: string[]): string {
-  return `${scheme.realm} ${scheme.service ?? ''} ${scopeKey(scopes)}`;
+  return `${scheme.realm} ${scheme.service ?? ''} ${scopeKey(normalizeScopes(scopes))}`;
 }

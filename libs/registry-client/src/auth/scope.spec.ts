@@ -1,4 +1,4 @@
-import { scopeKey, Scopes, scopeStrings } from './scope';
+import { normalizeScopes, scopeKey, Scopes, scopeStrings } from './scope';
 
 describe('scopes', () => {
   it('asks pull for reads, pull,push for writes', () => {
@@ -22,5 +22,23 @@ describe('scopes', () => {
       scopeKey(['repository:a:pull,push', 'repository:b:pull']),
     );
     expect(scopeKey([])).toBe('');
+  });
+});
+
+describe('normalizeScopes', () => {
+  it('merges the actions of one repository and orders them canonically', () => {
+    expect(normalizeScopes(['repository:a:pull,push', 'repository:a:push,pull', 'repository:b:pull'])).toEqual([
+      'repository:a:pull,push',
+      'repository:b:pull',
+    ]);
+    expect(normalizeScopes(['repository:a:push', 'repository:a:pull'])).toEqual(['repository:a:pull,push']);
+  });
+
+  it('keeps repository names with ports and slashes intact and passes odd scopes through', () => {
+    expect(normalizeScopes(['repository:team/app:pull', 'registry:catalog:*', 'weird'])).toEqual([
+      'repository:team/app:pull',
+      'registry:catalog:*',
+      'weird',
+    ]);
   });
 });

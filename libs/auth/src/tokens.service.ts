@@ -1,0 +1,105 @@
+import { AuditService, type AuditActor } from '@airlock/audit';
+import { AirlockError } from '@airlock/errors';
+import { ApiTokenRepository, TransactionRunner, type ApiToken, type Transaction } from '@airlock/persistence';
+import { Injectable } from '@nestjs/common';
+import { unauthenticated } from './auth-errors';
+import type { Principal } from './principal';
+import { isRole, type Role } from './roles';
+import { displayPrefix, generateToken, hashToken, looksLikeToken } from './token-format';
+import { toSummary, type CreatedToken, type TokenSummary } from './token-summary';
+
+/** The name of the token Airlock creates for itself at first start (or from AIRLOCK_ADMIN_TOKEN). */
+export const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface NewTokenRequest {
+  name: string;
+  role: Role;
+}
+
+/** API tokens: creation (shown once), listing, revocation, and authentication of a bearer token. */
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly tokens: ApiTokenRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(request: NewTokenRequest, actor: AuditActor): Promise<CreatedToken> {
+    if (!isRole(request.role)) throw invalid('role', 'isIn', `role must be one of admin, ci, approver, reader`);
+    if (request.name === BOOTSTRAP_TOKEN_NAME) {
+      throw invalid('name', 'reserved', `name "${BOOTSTRAP_TOKEN_NAME}" is reserved for the token Airlock creates itself`);
+    }
+    return this.transactions.run((tx) => this.insert(request, actor, tx));
+  }
+
+  /** Inserts and audits a token inside `tx`; also used by the admin bootstrap. */
+  async insert(request: NewTokenRequest, actor: AuditActor, tx: Transaction, token = generateToken()): Promise<CreatedToken> {
+    const row = await this.tokens.insert(
+      { name: request.name, role: request.role, tokenHash: hashToken(token), tokenPrefix: displayPrefix(token), createdBy: actor.tokenId },
+      tx,
+    );
+    const summary = toSummary(row);
+    await this.audit.record({ actor, action: 'token.created', subject: { type: 'api_token', id: row.id }, after: summary }, tx);
+    return { summary, token };
+  }
+
+  async list(): Promise<TokenSummary[]> {
+    return (await this.tokens.list()).map(toSummary);
+  }
+
+  /**
+   * Revokes a token; revoking an already revoked one changes nothing. Revoking yourself is fine;
+   * revoking the last active admin is refused, or nobody could manage tokens any more.
+   */
+  revoke(id: string, actor: AuditActor): Promise<TokenSummary> {
+    return this.transactions.run((tx) => this.revokeIn(id, actor, tx));
+  }
+
+  async revokeIn(id: string, actor: AuditActor, tx: Transaction): Promise<TokenSummary> {
+    const token = await this.tokens.findById(id, tx);
+    if (!token) throw new AirlockError('NOT_FOUND', `No API token with id ${id}`, { details: { id } });
+    if (token.revokedAt) return toSummary(token);
+    if (token.role === 'admin') await this.refuseLastAdmin(token, tx);
+    const revoked = await this.tokens.markRevoked(id, tx);
+    if (!revoked) return toSummary(token);
+    await this.audit.record(
+      { actor, action: 'token.revoked', subject: { type: 'api_token', id }, before: toSummary(token), after: toSummary(revoked) },
+      tx,
+    );
+    return toSummary(revoked);
+  }
+
+  /** The principal a bearer token stands for, or UNAUTHENTICATED saying why not. */
+  async authenticate(token: string): Promise<Principal> {
+    if (!looksLikeToken(token)) {
+      throw unauthenticated('malformedToken', 'The bearer token is not an Airlock API token (alk_…)');
+    }
+    const row = await this.tokens.findByHash(hashToken(token));
+    if (!row) throw unauthenticated('unknownToken', 'The bearer token is not known to this Airlock');
+    if (row.revokedAt) {
+      throw unauthenticated('revokedToken', `The bearer token (${row.tokenPrefix}…) was revoked at ${row.revokedAt.toISOString()}`);
+    }
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+      await this.tokens.touchLastUsed(row.id);
+    }
+    return { tokenId: row.id, name: row.name, role: row.role };
+  }
+
+  private async refuseLastAdmin(token: ApiToken, tx: Transaction): Promise<void> {
+    // Locks every active admin row: concurrent revocations of the last two admins take turns.
+    const admins = await this.tokens.lockActiveAdmins(tx);
+    if (!admins.some((admin) => admin.id !== token.id)) {
+      throw new AirlockError(
+        'CONFLICT',
+        `Token "${token.name}" is the last active admin token; create another admin token before revoking it`,
+        { details: { id: token.id } },
+      );
+    }
+  }
+}
+
+function invalid(field: string, rule: string, message: string): AirlockError {
+  return new AirlockError('INVALID_INPUT', message, { details: { errors: [{ field, rule, message }] } });
+}

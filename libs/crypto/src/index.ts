@@ -1,0 +1,2 @@
+export { CryptoModule } from './crypto.module';
+export { SecretBox } from './secret-box';
