@@ -17,6 +17,7 @@ const SMALL_LAYER_BYTES = 64 * 1024;
 interface Sample {
   ms: number;
   rss?: number;
+  cpuMs?: number;
 }
 
 const median = (xs: number[]) => {
@@ -33,7 +34,7 @@ function run(file: string, args: string[]): Promise<string> {
 async function engineCopy(source: RegistryFixture, repository: string, digest: string, target: RegistryFixture, targetRepo: string, repeat = 1) {
   const job = { source: { url: source.url, repository, digest }, target: { url: target.url, repository: targetRepo }, repeat };
   const out = await run(process.execPath, [join(__dirname, 'copy-once.js'), JSON.stringify(job)]);
-  return JSON.parse(out) as { runs: Array<{ ms: number; requests: number; bytesCopied: number; mounted: number }>; maxRssBytes: number };
+  return JSON.parse(out) as { runs: Array<{ ms: number; requests: number; bytesCopied: number; mounted: number }>; maxRssBytes: number; cpuMs: number };
 }
 
 const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < RUNS; i++) {
         await withFreshTarget(async (target) => {
           const r = await engineCopy(source, c.repo, c.digest, target, c.repo);
-          engine.push({ ms: r.runs[0].ms, rss: r.maxRssBytes });
+          engine.push({ ms: r.runs[0].ms, rss: r.maxRssBytes, cpuMs: r.cpuMs });
         });
         if (skopeo) await withFreshTarget(async (target) => sk.push(await skopeoCopy(source, c.repo, c.digest, target)));
         process.stdout.write(`  ${c.name}: run ${i + 1}/${RUNS} engine ${engine[i].ms.toFixed(0)} ms${skopeo ? `, skopeo ${sk[i].ms.toFixed(0)} ms` : ''}\n`);
@@ -94,10 +95,11 @@ async function main(): Promise<void> {
       const mbps = (ms: number) => c.bytes / 1e6 / (ms / 1000);
       const bps = (ms: number) => c.blobs / (ms / 1000);
       const eRss = Math.max(...engine.map((s) => s.rss ?? 0));
+      const eCpu = median(engine.map((s) => s.cpuMs ?? 0)) / 1000;
       if (skopeo) {
         const s = median(sk.map((x) => x.ms));
         const sRss = Math.max(...sk.map((x) => x.rss ?? 0));
-        rows.push(`| ${c.name}, empty target | engine | ${e.toFixed(0)} ms | ${mbps(e).toFixed(0)} MB/s | ${bps(e).toFixed(1)} | ${(eRss / 1e6).toFixed(0)} MB |`);
+        rows.push(`| ${c.name}, empty target | engine | ${e.toFixed(0)} ms | ${mbps(e).toFixed(0)} MB/s | ${bps(e).toFixed(1)} | ${(eRss / 1e6).toFixed(0)} MB, ${eCpu.toFixed(1)} s CPU |`);
         rows.push(`| ${c.name}, empty target | skopeo ${'1.9'} | ${s.toFixed(0)} ms | ${mbps(s).toFixed(0)} MB/s | ${bps(s).toFixed(1)} | ${sRss ? (sRss / 1e6).toFixed(0) + ' MB' : 'n/a'} |`);
         rows.push(`| ${c.name} | **engine / skopeo** | **${(s / e).toFixed(2)} ×** (throughput) | | | |`);
       } else {
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
     rows.push(`| ${BIG_LAYERS} × ${BIG_LAYER_MIB} MiB into another repository of the same registry | engine | ${median(mounts).toFixed(0)} ms | ${streamed} blob bytes streamed | | |`);
 
     console.log(`\ncopy benchmark — ${new Date().toISOString().slice(0, 10)}, ${RUNS} runs per case (medians), node ${process.version}`);
-    console.log('| case | tool | median time | throughput | blobs/s | peak RSS |');
+    console.log('| case | tool | median time | throughput | blobs/s | peak RSS (engine: + CPU time of its process) |');
     console.log('|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
   } finally {

@@ -7,6 +7,7 @@ interface Job {
   source: { url: string; repository: string; digest: string };
   target: { url: string; repository: string };
   repeat?: number;
+  concurrency?: number;
 }
 
 async function main(): Promise<void> {
@@ -23,12 +24,14 @@ async function main(): Promise<void> {
     const result = await engine.copy({
       source: { registry: source, repository: job.source.repository, digest: job.source.digest },
       target: { registry: target, repository: job.target.repository },
+      options: { concurrency: job.concurrency },
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.digest !== job.source.digest) throw new Error(`digest changed: ${result.digest}`);
     runs.push({ ms, requests, bytesCopied: result.blobs.bytesCopied, mounted: result.blobs.mounted, skipped: result.blobs.skipped, copied: result.blobs.copied });
   }
-  process.stdout.write(JSON.stringify({ runs, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ runs, maxRssBytes: process.resourceUsage().maxRSS * 1024, cpuMs: (cpu.user + cpu.system) / 1000 }) + '\n');
 }
 
 main().then(
