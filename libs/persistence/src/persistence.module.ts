@@ -5,9 +5,15 @@ import { dataSourceOptions } from './data-source-options';
 import { DatabaseHealth } from './database-health';
 import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditEventRepository } from './repositories/audit-event.repository';
+import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
+import { GateResultRepository } from './repositories/gate-result.repository';
+import { PolicyRepository } from './repositories/policy.repository';
+import { RegistryRepository } from './repositories/registry.repository';
+import { StageRepository } from './repositories/stage.repository';
+import { StageLookup } from './repositories/stage-lookup';
 import { TransactionRunner } from './transaction-runner';
 
-const REPOSITORIES = [ApiTokenRepository, AuditEventRepository];
+const REPOSITORIES = [ApiTokenRepository, AuditEventRepository, GateResultRepository, PolicyRepository, StageLookup, DigestPrincipalsLookup, RegistryRepository, StageRepository];
 
 /**
  * The DataSource for the whole process, the repositories over it and the transaction runner.

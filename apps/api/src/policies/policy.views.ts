@@ -1,0 +1,62 @@
+import { POLICY_RULES, type PolicyRule } from '@airlock/policies';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class PolicyView {
+  @ApiProperty({ example: 'prod' })
+  stage!: string;
+
+  @ApiProperty({ type: [String], example: ['ci'] })
+  allowedSourceStages!: string[];
+
+  @ApiProperty({ type: [String], example: ['unit-tests', 'trivy'] })
+  requiredGates!: string[];
+
+  @ApiProperty({ example: 1 })
+  approvalsRequired!: number;
+
+  @ApiProperty()
+  immutableTags!: boolean;
+
+  @ApiProperty({ nullable: true, type: String, example: '\\d+\\.\\d+\\.\\d+' })
+  tagPattern!: string | null;
+
+  @ApiProperty()
+  forbidLatest!: boolean;
+
+  @ApiProperty({ type: [String] })
+  requiredReferrers!: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: Date;
+}
+
+export class PolicyViolationView {
+  @ApiProperty({ enum: POLICY_RULES, description: 'Stable rule name.' })
+  rule!: PolicyRule;
+
+  @ApiProperty({ example: 'Required gate "trivy" has no result yet' })
+  message!: string;
+
+  @ApiPropertyOptional({ example: 'tags[0]', description: 'The request field at fault, when one is.' })
+  field?: string;
+}
+
+export class ReadinessView {
+  @ApiProperty({ description: 'No violation: a promotion would be accepted now.' })
+  ready!: boolean;
+
+  @ApiProperty({ type: [String], description: 'Required gates whose newest result passed.' })
+  satisfied!: string[];
+
+  @ApiProperty({ type: [String], description: 'Required gates with no result yet.' })
+  missing!: string[];
+
+  @ApiProperty({ type: [String], description: 'Required gates whose newest result failed.' })
+  failed!: string[];
+
+  @ApiProperty({ type: [PolicyViolationView] })
+  violations!: PolicyViolationView[];
+}

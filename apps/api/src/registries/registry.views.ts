@@ -1,0 +1,75 @@
+import { REGISTRY_ROLES, type RegistryRole } from '@airlock/persistence';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class RegistryCredentialsView {
+  @ApiProperty({ example: 'airlock-robot' })
+  username!: string;
+
+  @ApiProperty({ enum: [true], description: 'The password is stored (sealed); it is never shown.' })
+  passwordSet!: true;
+}
+
+export class RegistryTlsView {
+  @ApiProperty({ type: String, nullable: true })
+  caPem!: string | null;
+
+  @ApiProperty()
+  insecure!: boolean;
+}
+
+export class RegistryView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'prod-eu' })
+  name!: string;
+
+  @ApiProperty({ example: 'https://registry.example.com' })
+  url!: string;
+
+  @ApiProperty({ enum: REGISTRY_ROLES })
+  role!: RegistryRole;
+
+  @ApiProperty({ type: RegistryCredentialsView, nullable: true })
+  credentials!: RegistryCredentialsView | null;
+
+  @ApiProperty({ type: RegistryTlsView })
+  tls!: RegistryTlsView;
+
+  @ApiProperty({
+    type: [String],
+    description: 'Settings that weaken security (tls.insecure, credentials over http).',
+  })
+  warnings!: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: Date;
+}
+
+export class RegistryListView {
+  @ApiProperty({ type: [RegistryView] })
+  items!: RegistryView[];
+}
+
+export class RegistryCheckView {
+  @ApiProperty({ description: 'Whether GET /v2/ with the stored credentials answered 200.' })
+  ok!: boolean;
+
+  @ApiProperty({ example: 12 })
+  latencyMs!: number;
+
+  @ApiPropertyOptional({
+    example: 'REGISTRY_AUTH_FAILED',
+    description:
+      'When ok is false: REGISTRY_UNREACHABLE (network or TLS), REGISTRY_AUTH_FAILED, ...',
+  })
+  code?: string;
+
+  @ApiPropertyOptional({
+    description: 'When ok is false: what failed, in words (a certificate problem names tls.caPem).',
+  })
+  problem?: string;
+}

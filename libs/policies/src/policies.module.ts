@@ -1,0 +1,13 @@
+import { AuditModule } from '@airlock/audit';
+import { GatesModule } from '@airlock/gates';
+import { Module } from '@nestjs/common';
+import { PoliciesService } from './policies.service';
+import { ReadinessService } from './readiness.service';
+
+/** Stage policies and readiness. Repositories come from the global PersistenceModule. */
+@Module({
+  imports: [AuditModule, GatesModule],
+  providers: [PoliciesService, ReadinessService],
+  exports: [PoliciesService, ReadinessService],
+})
+export class PoliciesModule {}

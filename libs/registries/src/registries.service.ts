@@ -1,0 +1,211 @@
+import { AuditService, type AuditActor } from '@airlock/audit';
+import { SecretBox } from '@airlock/crypto';
+import { AirlockError } from '@airlock/errors';
+import {
+  constraintViolationOf,
+  RegistryRepository,
+  TransactionRunner,
+  type Registry,
+  type RegistryChanges,
+  type Transaction,
+} from '@airlock/persistence';
+import { RegistryError } from '@airlock/registry-client';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { RegistryClientFactory } from './registry-client-factory';
+import { sealCredentials, type RegistryCredentials } from './registry-credentials';
+import type {
+  NewRegistryRequest,
+  RegistryCheckResult,
+  RegistryTlsSettings,
+  RegistryUpdateRequest,
+} from './registry-requests';
+import {
+  checkCaPem,
+  checkCredentials,
+  checkRegistryName,
+  checkRegistryRole,
+  normalizeRegistryUrl,
+} from './registry-rules';
+import { toRegistryView, type RegistryView } from './registry-view';
+
+// A check answers within seconds: one attempt, short timeouts (the worker's clients keep the defaults).
+const CHECK_OPTIONS = {
+  retry: { maxAttempts: 1 },
+  timeouts: { connectMs: 5_000, headersMs: 10_000, idleMs: 10_000 },
+};
+
+// Tables whose rows keep a registry from being deleted (FK RESTRICT), in words.
+const REFERENCING_TABLES: Record<string, string> = {
+  stage_registries: 'a stage',
+  image_locations: 'images recorded in it',
+  promotions: 'promotions (as their source)',
+  promotion_targets: 'promotion targets',
+  mirror_rules: 'mirror rules',
+};
+
+/** Registries: the OCI endpoints Airlock reads from and writes to, with sealed credentials. */
+@Injectable()
+export class RegistriesService {
+  constructor(
+    private readonly registries: RegistryRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly box: SecretBox,
+    private readonly clients: RegistryClientFactory,
+  ) {}
+
+  async create(request: NewRegistryRequest, actor: AuditActor): Promise<RegistryView> {
+    const id = randomUUID();
+    const credentials = this.sealed(id, request.credentials);
+    const row = {
+      id,
+      name: checkRegistryName(request.name),
+      url: normalizeRegistryUrl(request.url),
+      role: checkRegistryRole(request.role),
+      ...credentials,
+      ...tlsColumns(request.tls),
+    };
+    return this.transactions.run(async (tx) => {
+      if (await this.registries.findByName(row.name, tx)) throw duplicate(row.name);
+      const created = await this.registries.insert(row, tx).catch((error: unknown) => {
+        throw constraintViolationOf(error)?.kind === 'unique' ? duplicate(row.name) : error;
+      });
+      const view = toRegistryView(created);
+      await this.audit.record(
+        { actor, action: 'registry.created', subject: { type: 'registry', id }, after: view },
+        tx,
+      );
+      return view;
+    });
+  }
+
+  async list(): Promise<RegistryView[]> {
+    return (await this.registries.list()).map(toRegistryView);
+  }
+
+  async show(name: string): Promise<RegistryView> {
+    return toRegistryView(await this.require(name));
+  }
+
+  /** The row itself, for features that talk to the registry (through RegistryClientFactory). */
+  async require(name: string, tx?: Transaction): Promise<Registry> {
+    const registry = await this.registries.findByName(name, tx);
+    if (!registry)
+      throw new AirlockError('NOT_FOUND', `No registry named "${name}"`, { details: { name } });
+    return registry;
+  }
+
+  async update(
+    name: string,
+    request: RegistryUpdateRequest,
+    actor: AuditActor,
+  ): Promise<RegistryView> {
+    return this.transactions.run(async (tx) => {
+      const before = await this.require(name, tx);
+      const changes: RegistryChanges = {};
+      if (request.url !== undefined) changes.url = normalizeRegistryUrl(request.url);
+      if (request.role !== undefined) changes.role = checkRegistryRole(request.role);
+      if (request.credentials !== undefined)
+        Object.assign(changes, this.sealed(before.id, request.credentials));
+      if (request.tls !== undefined) Object.assign(changes, tlsColumns(request.tls));
+      if (Object.keys(changes).length === 0) return toRegistryView(before);
+      const after = await this.registries.update(before.id, changes, tx);
+      const view = toRegistryView(after);
+      await this.audit.record(
+        {
+          actor,
+          action: 'registry.updated',
+          subject: { type: 'registry', id: before.id },
+          before: toRegistryView(before),
+          after: view,
+        },
+        tx,
+      );
+      return view;
+    });
+  }
+
+  /** Refused (409) while anything uses the registry; the answer names what. */
+  async delete(name: string, actor: AuditActor): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      const registry = await this.require(name, tx);
+      const stages = await this.registries.stagesUsing(registry.id, tx);
+      if (stages.length > 0) {
+        throw new AirlockError(
+          'CONFLICT',
+          `Registry "${name}" serves stage${stages.length > 1 ? 's' : ''} ${stages.map((s) => `"${s}"`).join(', ')}; remove it from them first`,
+          { details: { name, usedBy: { stages } } },
+        );
+      }
+      await this.registries.delete(registry.id, tx).catch((error: unknown) => {
+        const violation = constraintViolationOf(error);
+        if (violation?.kind !== 'foreignKey') throw error;
+        const what =
+          REFERENCING_TABLES[violation.table ?? ''] ?? violation.table ?? 'other records';
+        throw new AirlockError(
+          'CONFLICT',
+          `Registry "${name}" is still referenced by ${what}; it cannot be deleted`,
+          {
+            details: { name, usedBy: { table: violation.table } },
+          },
+        );
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'registry.deleted',
+          subject: { type: 'registry', id: registry.id },
+          before: toRegistryView(registry),
+        },
+        tx,
+      );
+    });
+  }
+
+  /** `GET /v2/` with the registry's credentials: reachability, TLS trust and login in one request. */
+  async check(name: string): Promise<RegistryCheckResult> {
+    const registry = await this.require(name);
+    const client = this.clients.create(registry, CHECK_OPTIONS);
+    const started = performance.now();
+    const latency = () => Math.round(performance.now() - started);
+    try {
+      await client.ping();
+      return { ok: true, latencyMs: latency() };
+    } catch (error) {
+      if (error instanceof RegistryError)
+        return { ok: false, code: error.code, problem: error.message, latencyMs: latency() };
+      throw error;
+    }
+  }
+
+  private sealed(id: string, credentials: RegistryCredentials | null | undefined): SealedColumns {
+    if (!credentials) return { credentialsUsername: null, credentialsCiphertext: null };
+    checkCredentials(credentials);
+    return {
+      credentialsUsername: credentials.username,
+      credentialsCiphertext: sealCredentials(this.box, id, credentials),
+    };
+  }
+}
+
+interface SealedColumns {
+  credentialsUsername: string | null;
+  credentialsCiphertext: Buffer | null;
+}
+
+function tlsColumns(tls: RegistryTlsSettings | null | undefined): {
+  tlsCaPem: string | null;
+  tlsInsecure: boolean;
+} {
+  return {
+    tlsCaPem: tls?.caPem ? checkCaPem(tls.caPem) : null,
+    tlsInsecure: tls?.insecure ?? false,
+  };
+}
+
+function duplicate(name: string): AirlockError {
+  return new AirlockError('CONFLICT', `A registry named "${name}" already exists`, {
+    details: { name },
+  });
+}

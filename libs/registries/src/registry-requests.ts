@@ -1,0 +1,27 @@
+import type { RegistryRole } from '@airlock/persistence';
+import type { RegistryCredentials } from './registry-credentials';
+
+export interface RegistryTlsSettings {
+  caPem?: string | null;
+  insecure?: boolean;
+}
+
+export interface NewRegistryRequest {
+  name: string;
+  url: string;
+  role: RegistryRole;
+  credentials?: RegistryCredentials | null;
+  tls?: RegistryTlsSettings | null;
+}
+
+/** Fields left out stay as they are; `credentials: null` removes them; `tls` is replaced whole. */
+export interface RegistryUpdateRequest {
+  url?: string;
+  role?: RegistryRole;
+  credentials?: RegistryCredentials | null;
+  tls?: RegistryTlsSettings | null;
+}
+
+/** `ok: false` is an answer, not an error: the check ran and names what failed. */
+export type RegistryCheckResult =
+  { ok: true; latencyMs: number } | { ok: false; code: string; problem: string; latencyMs: number };
