@@ -13,7 +13,6 @@ export { GATE_STATUSES, GateResult, type GateStatus } from './entities/gate-resu
 export { Policy } from './entities/policy.entity';
 export { GateResultRepository, type ApproverRow, type GateHistoryQuery, type NewGateResult } from './repositories/gate-result.repository';
 export { PolicyRepository, type PolicyRules } from './repositories/policy.repository';
-export { StageLookup } from './repositories/stage-lookup';
 export { DigestPrincipalsLookup, type DigestPrincipals } from './repositories/digest-principals-lookup';
 export { REGISTRY_ROLES, Registry, type RegistryRole } from './entities/registry.entity';
 export { Stage } from './entities/stage.entity';

@@ -10,10 +10,9 @@ import { GateResultRepository } from './repositories/gate-result.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { RegistryRepository } from './repositories/registry.repository';
 import { StageRepository } from './repositories/stage.repository';
-import { StageLookup } from './repositories/stage-lookup';
 import { TransactionRunner } from './transaction-runner';
 
-const REPOSITORIES = [ApiTokenRepository, AuditEventRepository, GateResultRepository, PolicyRepository, StageLookup, DigestPrincipalsLookup, RegistryRepository, StageRepository];
+const REPOSITORIES = [ApiTokenRepository, AuditEventRepository, GateResultRepository, PolicyRepository, DigestPrincipalsLookup, RegistryRepository, StageRepository];
 
 /**
  * The DataSource for the whole process, the repositories over it and the transaction runner.

@@ -1,6 +1,6 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { PolicyRepository, StageLookup, TransactionRunner, type Policy, type Transaction } from '@airlock/persistence';
+import { PolicyRepository, StageRepository, TransactionRunner, type Policy, type Transaction } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import type { PolicyRuleSet } from './policy-evaluation';
 import { assertValidPolicy } from './policy-rules';
@@ -20,7 +20,7 @@ export interface StagePolicy extends Omit<PolicyRuleSet, 'allowedSourceStages' |
 export class PoliciesService {
   constructor(
     private readonly policies: PolicyRepository,
-    private readonly stages: StageLookup,
+    private readonly stages: StageRepository,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
   ) {}
@@ -56,9 +56,9 @@ export class PoliciesService {
   }
 
   private async stageId(stage: string, tx?: Transaction): Promise<string> {
-    const id = await this.stages.idByName(stage, tx);
-    if (id === null) throw new AirlockError('NOT_FOUND', `No stage named "${stage}"`, { details: { stage } });
-    return id;
+    const found = await this.stages.findByName(stage, tx);
+    if (!found) throw new AirlockError('NOT_FOUND', `No stage named "${stage}"`, { details: { stage } });
+    return found.id;
   }
 }
 
