@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditApiModule } from './audit/audit-api.module';
 import { AuthGuard } from './auth/auth.guard';
 import { GatesApiModule } from './gates/gates-api.module';
+import { ImagesApiModule } from './images/images-api.module';
 import { HealthModule } from './health/health.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
@@ -14,7 +15,7 @@ import { TokensApiModule } from './tokens/tokens-api.module';
 
 /** The HTTP API: controllers and their edge concerns. Infrastructure comes from the entry point. */
 @Module({
-  imports: [HealthModule, AuthModule, AdminBootstrapModule, TokensApiModule, AuditApiModule, GatesApiModule, PoliciesApiModule, RegistriesApiModule, StagesApiModule],
+  imports: [HealthModule, AuthModule, AdminBootstrapModule, TokensApiModule, AuditApiModule, GatesApiModule, ImagesApiModule, PoliciesApiModule, RegistriesApiModule, StagesApiModule],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useFactory: (): ValidationPipe => createValidationPipe() },

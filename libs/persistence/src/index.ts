@@ -19,3 +19,11 @@ export { Stage } from './entities/stage.entity';
 export { RegistryRepository, type NewRegistry, type RegistryChanges } from './repositories/registry.repository';
 export { StageRepository, type StageMember } from './repositories/stage.repository';
 export { constraintViolationOf, type ConstraintViolation } from './constraint-violation';
+export {
+  ImageRepository,
+  type ImageListQuery,
+  type ImageLocationRow,
+  type ImageRow,
+  type NewImage,
+  type RegistryTagRow,
+} from './repositories/image.repository';

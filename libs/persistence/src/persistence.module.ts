@@ -6,13 +6,14 @@ import { DatabaseHealth } from './database-health';
 import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditEventRepository } from './repositories/audit-event.repository';
 import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
+import { ImageRepository } from './repositories/image.repository';
 import { GateResultRepository } from './repositories/gate-result.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { RegistryRepository } from './repositories/registry.repository';
 import { StageRepository } from './repositories/stage.repository';
 import { TransactionRunner } from './transaction-runner';
 
-const REPOSITORIES = [ApiTokenRepository, AuditEventRepository, GateResultRepository, PolicyRepository, DigestPrincipalsLookup, RegistryRepository, StageRepository];
+const REPOSITORIES = [ApiTokenRepository, AuditEventRepository, GateResultRepository, PolicyRepository, DigestPrincipalsLookup, ImageRepository, RegistryRepository, StageRepository];
 
 /**
  * The DataSource for the whole process, the repositories over it and the transaction runner.

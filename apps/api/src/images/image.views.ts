@@ -1,0 +1,142 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class PlatformView {
+  @ApiProperty({ example: 'linux' })
+  os!: string;
+
+  @ApiProperty({ example: 'arm64' })
+  architecture!: string;
+
+  @ApiPropertyOptional({ example: 'v8' })
+  variant?: string;
+}
+
+export class ImageBaseView {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'docker.io/library/alpine:3.20',
+    description: 'org.opencontainers.image.base.name',
+  })
+  name!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'org.opencontainers.image.base.digest',
+  })
+  digest!: string | null;
+}
+
+export class ImageBuildView {
+  @ApiPropertyOptional()
+  commit?: string;
+
+  @ApiPropertyOptional()
+  url?: string;
+
+  @ApiPropertyOptional()
+  pipelineId?: string;
+}
+
+export class ImageView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'team/app' })
+  repository!: string;
+
+  @ApiProperty({ example: `sha256:${'a'.repeat(64)}` })
+  digest!: string;
+
+  @ApiProperty({ example: 'application/vnd.oci.image.manifest.v1+json' })
+  mediaType!: string;
+
+  @ApiProperty({
+    description: "Bytes: manifest + config + layers; for an index its own bytes plus every child's total.",
+  })
+  size!: number;
+
+  @ApiProperty({
+    type: [PlatformView],
+    description: "From the index entries, or from a single image's config blob ([] when it names none or exceeds 1 MiB).",
+  })
+  platforms!: PlatformView[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "The manifest's (or index's) annotations.",
+  })
+  annotations!: Record<string, string>;
+
+  @ApiProperty({ type: ImageBaseView })
+  base!: ImageBaseView;
+
+  @ApiProperty({ type: ImageBuildView, description: 'As given at the first registration.' })
+  build!: ImageBuildView;
+
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Token id of who registered it first.',
+  })
+  registeredBy!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: Date;
+}
+
+export class ImageLocationView {
+  @ApiProperty({ example: 'sandbox' })
+  registry!: string;
+
+  @ApiProperty({ example: 'team/app' })
+  repository!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  firstSeenAt!: Date;
+
+  @ApiProperty({ format: 'date-time' })
+  lastSeenAt!: Date;
+}
+
+export class ImageTagView {
+  @ApiProperty({ example: 'sandbox' })
+  registry!: string;
+
+  @ApiProperty({ example: 'team/app' })
+  repository!: string;
+
+  @ApiProperty({ example: '1.4.2' })
+  tag!: string;
+}
+
+export class ImageDetailView extends ImageView {
+  @ApiProperty({ type: [ImageLocationView] })
+  locations!: ImageLocationView[];
+
+  @ApiProperty({ type: [ImageTagView], description: 'Tags last seen pointing at this digest.' })
+  tags!: ImageTagView[];
+}
+
+export class ImagePageView {
+  @ApiProperty({ type: [ImageView], description: 'Newest first.' })
+  items!: ImageView[];
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next (older) page; null on the last page.',
+  })
+  nextCursor!: string | null;
+}
+
+export class ImageLookupView {
+  @ApiProperty({ example: `sha256:${'a'.repeat(64)}` })
+  digest!: string;
+
+  @ApiProperty({ type: [ImageDetailView], description: 'One per repository holding the digest.' })
+  items!: ImageDetailView[];
+}

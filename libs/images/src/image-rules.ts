@@ -1,0 +1,99 @@
+import { AirlockError } from '@airlock/errors';
+
+export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+/** OCI distribution-spec repository name grammar. */
+export const REPOSITORY_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+export const MAX_REPOSITORY_LENGTH = 255;
+/** OCI distribution-spec tag grammar. */
+export const TAG_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
+export const IMAGE_PAGE_LIMIT = { default: 50, max: 200 } as const;
+
+export interface FieldProblem {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/** Identity is the digest: a request names exactly one of them, a tag to resolve or the digest itself. */
+export function checkReference(tag: unknown, digest: unknown): FieldProblem[] {
+  const hasTag = tag !== undefined && tag !== null;
+  const hasDigest = digest !== undefined && digest !== null;
+  if (hasTag === hasDigest) {
+    const message = 'exactly one of tag or digest must be given';
+    return [
+      { field: 'tag', rule: 'exactlyOneOf', message },
+      { field: 'digest', rule: 'exactlyOneOf', message },
+    ];
+  }
+  if (hasTag && (typeof tag !== 'string' || !TAG_PATTERN.test(tag))) {
+    return [
+      {
+        field: 'tag',
+        rule: 'tag',
+        message: 'tag must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"',
+      },
+    ];
+  }
+  if (hasDigest && (typeof digest !== 'string' || !DIGEST_PATTERN.test(digest))) {
+    return [
+      {
+        field: 'digest',
+        rule: 'digest',
+        message: 'digest must be sha256:<64 lowercase hex characters>',
+      },
+    ];
+  }
+  return [];
+}
+
+export function checkRepository(repository: unknown): FieldProblem[] {
+  return typeof repository === 'string' && repository.length <= MAX_REPOSITORY_LENGTH && REPOSITORY_PATTERN.test(repository)
+    ? []
+    : [
+        {
+          field: 'repository',
+          rule: 'repository',
+          message: 'repository must be an OCI repository name (lowercase path components)',
+        },
+      ];
+}
+
+/** INVALID_INPUT naming every field at fault, when there is one. */
+export function throwIfInvalid(problems: FieldProblem[]): void {
+  if (problems.length === 0) return;
+  throw new AirlockError('INVALID_INPUT', problems.map((p) => p.message).join('; '), {
+    details: { errors: problems },
+  });
+}
+
+/** The opaque list cursor: the last row's (created_at, id), base64url so clients do not parse it. */
+export function encodeCursor(createdAtKey: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAtKey, id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAtKey: string; id: string } {
+  const invalid = () =>
+    new AirlockError('INVALID_INPUT', 'cursor must be the nextCursor of a previous page', {
+      details: {
+        errors: [
+          {
+            field: 'cursor',
+            rule: 'cursor',
+            message: 'cursor must be the nextCursor of a previous page',
+          },
+        ],
+      },
+    });
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const stamp = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+  if (!Array.isArray(value) || value.length !== 2) throw invalid();
+  const [createdAtKey, id] = value as unknown[];
+  if (typeof createdAtKey !== 'string' || !stamp.test(createdAtKey) || typeof id !== 'string' || !uuid.test(id)) throw invalid();
+  return { createdAtKey, id };
+}

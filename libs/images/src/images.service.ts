@@ -1,0 +1,114 @@
+import { AuditService, type AuditActor } from '@airlock/audit';
+import { AirlockError } from '@airlock/errors';
+import { ImageRepository, TransactionRunner } from '@airlock/persistence';
+import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
+import { Injectable } from '@nestjs/common';
+import { ImageReader } from './image-reader';
+import { checkReference, checkRepository, decodeCursor, DIGEST_PATTERN, encodeCursor, IMAGE_PAGE_LIMIT, throwIfInvalid } from './image-rules';
+import { toImageDetail, toImageView, type BuildInfo, type ImageDetailView, type ImagePage, type ImageView } from './image-view';
+
+export interface RegisterImageRequest {
+  registry: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+  build?: BuildInfo;
+}
+
+export interface ImageListFilters {
+  repository?: string;
+  digest?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** Registration: the registry is read outside any transaction, then one short transaction writes. */
+@Injectable()
+export class ImagesService {
+  constructor(
+    private readonly images: ImageRepository,
+    private readonly registries: RegistriesService,
+    private readonly clients: RegistryClientFactory,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Idempotent per (repository, digest): `created` is false when the image was already known. */
+  async register(request: RegisterImageRequest, actor: AuditActor): Promise<{ image: ImageView; created: boolean }> {
+    throwIfInvalid([...checkRepository(request.repository), ...checkReference(request.tag, request.digest)]);
+    const registry = await this.registries.require(request.registry);
+    const reader = new ImageReader(this.clients.clientFor(registry), registry.name);
+    const digest = request.digest ?? (await reader.resolveTag(request.repository, request.tag!));
+    const facts = await reader.read(request.repository, digest);
+    return this.transactions.run(async (tx) => {
+      const { row, created } = await this.images.insertIfAbsent(
+        {
+          repository: request.repository,
+          digest,
+          mediaType: facts.mediaType,
+          size: facts.size,
+          platforms: facts.platforms as unknown as Array<Record<string, unknown>>,
+          annotations: facts.annotations,
+          baseName: facts.baseName,
+          baseDigest: facts.baseDigest,
+          build: { ...request.build },
+          registeredBy: actor.tokenId,
+        },
+        tx,
+      );
+      await this.images.upsertLocation(row.id, registry.id, request.repository, tx);
+      if (request.tag !== undefined) await this.images.upsertTag(registry.id, request.repository, request.tag, digest, tx);
+      const image = toImageView(row);
+      if (created) {
+        const after = { ...image, registry: registry.name, tag: request.tag ?? null };
+        await this.audit.record({ actor, action: 'image.registered', subject: { type: 'image', id: row.id }, after }, tx);
+      }
+      return { image, created };
+    });
+  }
+
+  /** Newest first, keyset-paged on (created_at, id). */
+  async list(filters: ImageListFilters = {}): Promise<ImagePage> {
+    const limit = filters.limit ?? IMAGE_PAGE_LIMIT.default;
+    throwIfInvalid([
+      ...(filters.repository === undefined ? [] : checkRepository(filters.repository)),
+      ...(filters.digest === undefined || DIGEST_PATTERN.test(filters.digest) ? [] : [digestProblem()]),
+    ]);
+    const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
+    // One row more than asked tells whether another page exists without a count.
+    const rows = await this.images.list({
+      repository: filters.repository,
+      digest: filters.digest,
+      before,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toImageView),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
+    };
+  }
+
+  /** Every registered image with this digest (one per repository), with locations and tags. */
+  async show(digest: string, repository?: string): Promise<ImageDetailView[]> {
+    throwIfInvalid([...(DIGEST_PATTERN.test(digest) ? [] : [digestProblem()]), ...(repository === undefined ? [] : checkRepository(repository))]);
+    const rows = await this.images.byDigest(digest, repository);
+    if (rows.length === 0) {
+      const where = repository === undefined ? '' : ` in repository "${repository}"`;
+      throw new AirlockError('NOT_FOUND', `No image ${digest}${where} is registered`, {
+        details: { digest, repository },
+      });
+    }
+    const [locations, tags] = await Promise.all([this.images.locationsOf(rows.map((r) => r.id)), this.images.tagsOf(digest)]);
+    return rows.map((row) => toImageDetail(row, locations, tags));
+  }
+}
+
+function digestProblem() {
+  return {
+    field: 'digest',
+    rule: 'digest',
+    message: 'digest must be sha256:<64 lowercase hex characters>',
+  };
+}

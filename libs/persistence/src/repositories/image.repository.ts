@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { managerOf, type Transaction } from '../transaction';
+
+/** One `images` row. Plain SQL (no entity): upserts and keyset pages read clearer that way. */
+export interface ImageRow {
+  id: string;
+  repository: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+  platforms: Array<Record<string, unknown>>;
+  annotations: Record<string, string>;
+  baseName: string | null;
+  baseDigest: string | null;
+  build: Record<string, unknown>;
+  registeredBy: string | null;
+  createdAt: Date;
+  /** created_at as Postgres prints it, microseconds kept: half of the keyset cursor. */
+  createdAtKey: string;
+}
+
+export type NewImage = Omit<ImageRow, 'id' | 'createdAt' | 'createdAtKey'>;
+
+export interface ImageListQuery {
+  repository?: string;
+  digest?: string;
+  /** Keyset: only rows older than this (created_at, id). */
+  before?: { createdAtKey: string; id: string };
+  limit: number;
+}
+
+export interface ImageLocationRow {
+  imageId: string;
+  registry: string;
+  repository: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface RegistryTagRow {
+  registry: string;
+  repository: string;
+  tag: string;
+  digest: string;
+}
+
+const COLUMNS = `id, repository, digest, media_type AS "mediaType", size::float8 AS size, platforms, annotations,
+  base_name AS "baseName", base_digest AS "baseDigest", build, registered_by AS "registeredBy",
+  created_at AS "createdAt", created_at::text AS "createdAtKey"`;
+
+/** `images`, `image_locations` and `registry_tags`. The rules live in @airlock/images. */
+@Injectable()
+export class ImageRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Inserts unless (repository, digest) exists. ON CONFLICT waits for a concurrent insert of the
+   * same key to commit, so the follow-up SELECT always finds the winner's row: one row, no error.
+   */
+  async insertIfAbsent(image: NewImage, tx?: Transaction): Promise<{ row: ImageRow; created: boolean }> {
+    const query = this.query(tx);
+    const inserted: ImageRow[] = await query(
+      `INSERT INTO images (repository, digest, media_type, size, platforms, annotations, base_name, base_digest, build, registered_by)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10)
+       ON CONFLICT (repository, digest) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        image.repository,
+        image.digest,
+        image.mediaType,
+        image.size,
+        JSON.stringify(image.platforms),
+        JSON.stringify(image.annotations),
+        image.baseName,
+        image.baseDigest,
+        JSON.stringify(image.build),
+        image.registeredBy,
+      ],
+    );
+    if (inserted[0]) return { row: inserted[0], created: true };
+    const existing: ImageRow[] = await query(`SELECT ${COLUMNS} FROM images WHERE repository = $1 AND digest = $2`, [image.repository, image.digest]);
+    return { row: existing[0]!, created: false };
+  }
+
+  /** The image was seen at (registry, repository) now. */
+  async upsertLocation(imageId: string, registryId: string, repository: string, tx?: Transaction): Promise<void> {
+    await this.query(tx)(
+      `INSERT INTO image_locations (image_id, registry_id, repository) VALUES ($1, $2, $3)
+       ON CONFLICT (image_id, registry_id, repository) DO UPDATE SET last_seen_at = now()`,
+      [imageId, registryId, repository],
+    );
+  }
+
+  /** Records what the tag pointed at when Airlock resolved it (registry state, so it may move). */
+  async upsertTag(registryId: string, repository: string, tag: string, digest: string, tx?: Transaction): Promise<void> {
+    await this.query(tx)(
+      `INSERT INTO registry_tags (registry_id, repository, tag, digest) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (registry_id, repository, tag) DO UPDATE SET digest = EXCLUDED.digest, updated_at = now()`,
+      [registryId, repository, tag, digest],
+    );
+  }
+
+  /** Newest first over ix_images_created; the row comparison keeps the keyset exact on ties. */
+  list(query: ImageListQuery): Promise<ImageRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (query.repository !== undefined) where.push(`repository = ${param(query.repository)}`);
+    if (query.digest !== undefined) where.push(`digest = ${param(query.digest)}`);
+    if (query.before) {
+      where.push(`(created_at, id) < (${param(query.before.createdAtKey)}::timestamptz, ${param(query.before.id)}::uuid)`);
+    }
+    const limit = param(query.limit);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return this.query()(`SELECT ${COLUMNS} FROM images ${filter} ORDER BY created_at DESC, id DESC LIMIT ${limit}`, params);
+  }
+
+  byDigest(digest: string, repository?: string): Promise<ImageRow[]> {
+    return repository === undefined
+      ? this.query()(`SELECT ${COLUMNS} FROM images WHERE digest = $1 ORDER BY repository`, [digest])
+      : this.query()(`SELECT ${COLUMNS} FROM images WHERE digest = $1 AND repository = $2`, [digest, repository]);
+  }
+
+  locationsOf(imageIds: string[]): Promise<ImageLocationRow[]> {
+    return this.query()(
+      `SELECT l.image_id AS "imageId", r.name AS registry, l.repository, l.first_seen_at AS "firstSeenAt", l.last_seen_at AS "lastSeenAt"
+         FROM image_locations l JOIN registries r ON r.id = l.registry_id
+        WHERE l.image_id = ANY($1::uuid[]) ORDER BY r.name, l.repository`,
+      [imageIds],
+    );
+  }
+
+  /** Tags currently pointing at `digest`, in any registry (ix_registry_tags_digest). */
+  tagsOf(digest: string): Promise<RegistryTagRow[]> {
+    return this.query()(
+      `SELECT r.name AS registry, t.repository, t.tag, t.digest
+         FROM registry_tags t JOIN registries r ON r.id = t.registry_id
+        WHERE t.digest = $1 ORDER BY r.name, t.repository, t.tag`,
+      [digest],
+    );
+  }
+
+  private query(tx?: Transaction): (sql: string, params: unknown[]) => Promise<never> {
+    const manager = managerOf(tx, this.dataSource.manager);
+    return (sql, params) => manager.query(sql, params) as Promise<never>;
+  }
+}
