@@ -38,6 +38,11 @@ for _ in $(seq 1 120); do
 done
 grep -q "listening on" "$log" || { cat "$log"; echo "demo: Airlock did not start" >&2; exit 1; }
 grep "listening on" "$log" | sed 's/^/  /'
+# A first start on a new database prints the generated admin token once: pass it on, it is
+# not shown again.
+if grep -q "AIRLOCK BOOTSTRAP ADMIN TOKEN" "$log"; then
+  sed -n '/AIRLOCK BOOTSTRAP ADMIN TOKEN/,/^=\{10,\}$/p' "$log" | sed 's/^/  /'
+fi
 
 base="http://127.0.0.1:$port"
 echo "demo: GET $base/healthz"
