@@ -8,13 +8,19 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['**/libs/*/src/**', '../../libs/**'], message: 'Import a lib through its @airlock/<lib> alias.' },
+            {
+              group: ['**/libs/*/src/**', '../../libs/**'],
+              message: 'Import a lib through its @airlock/<lib> alias.',
+            },
           ],
         },
       ],

@@ -27,26 +27,61 @@ const median = (xs: number[]) => {
 
 function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile(file, args, { maxBuffer: 16 << 20 }, (error, stdout, stderr) => (error ? reject(new Error(`${file}: ${stderr || error.message}`)) : resolve(stdout))),
+    execFile(file, args, { maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${file}: ${stderr || error.message}`)) : resolve(stdout),
+    ),
   );
 }
 
-async function engineCopy(source: RegistryFixture, repository: string, digest: string, target: RegistryFixture, targetRepo: string, repeat = 1) {
-  const job = { source: { url: source.url, repository, digest }, target: { url: target.url, repository: targetRepo }, repeat };
+async function engineCopy(
+  source: RegistryFixture,
+  repository: string,
+  digest: string,
+  target: RegistryFixture,
+  targetRepo: string,
+  repeat = 1,
+) {
+  const job = {
+    source: { url: source.url, repository, digest },
+    target: { url: target.url, repository: targetRepo },
+    repeat,
+  };
   const out = await run(process.execPath, [join(__dirname, 'copy-once.js'), JSON.stringify(job)]);
-  return JSON.parse(out) as { runs: Array<{ ms: number; requests: number; bytesCopied: number; mounted: number }>; maxRssBytes: number; cpuMs: number };
+  return JSON.parse(out) as {
+    runs: Array<{ ms: number; requests: number; bytesCopied: number; mounted: number }>;
+    maxRssBytes: number;
+    cpuMs: number;
+  };
 }
 
 const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
 
-async function skopeoCopy(source: RegistryFixture, repository: string, digest: string, target: RegistryFixture): Promise<Sample> {
+async function skopeoCopy(
+  source: RegistryFixture,
+  repository: string,
+  digest: string,
+  target: RegistryFixture,
+): Promise<Sample> {
   const work = mkdtempSync(join(tmpdir(), 'bench-skopeo-'));
   const policy = join(work, 'policy.json');
   writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
-  const args = ['copy', '--all', '--preserve-digests', '--policy', policy, '--src-tls-verify=false', '--dest-tls-verify=false',
-    `docker://${source.host}/${repository}@${digest}`, `docker://${target.host}/${repository}:bench`];
+  const args = [
+    'copy',
+    '--all',
+    '--preserve-digests',
+    '--policy',
+    policy,
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    `docker://${source.host}/${repository}@${digest}`,
+    `docker://${target.host}/${repository}:bench`,
+  ];
   const started = process.hrtime.bigint();
-  const out = hasTime ? await run('/usr/bin/time', ['-f', 'RSS_KB=%M', 'skopeo', ...args]).catch((e: Error) => e.message) : await run('skopeo', args);
+  const out = hasTime
+    ? await run('/usr/bin/time', ['-f', 'RSS_KB=%M', 'skopeo', ...args]).catch(
+        (e: Error) => e.message,
+      )
+    : await run('skopeo', args);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   rmSync(work, { recursive: true, force: true });
   const rss = /RSS_KB=(\d+)/.exec(out)?.[1];
@@ -67,17 +102,40 @@ async function main(): Promise<void> {
   const source = await RegistryFixture.start({ name: 'bench-source' });
   const tmp = mkdtempSync(join(tmpdir(), 'bench-copy-'));
   try {
-    console.log(`generating ${BIG_LAYERS} × ${BIG_LAYER_MIB} MiB image and ${SMALL_LAYERS} × 64 KiB image …`);
-    const big = await buildBigImage({ registryUrl: source.url, repository: 'bench/big', tag: 'v1', layers: BIG_LAYERS, layerSize: BIG_LAYER_MIB << 20, tmpDir: tmp });
-    const small = buildImage({ layers: Array.from({ length: SMALL_LAYERS }, () => ({ size: SMALL_LAYER_BYTES })) });
+    console.log(
+      `generating ${BIG_LAYERS} × ${BIG_LAYER_MIB} MiB image and ${SMALL_LAYERS} × 64 KiB image …`,
+    );
+    const big = await buildBigImage({
+      registryUrl: source.url,
+      repository: 'bench/big',
+      tag: 'v1',
+      layers: BIG_LAYERS,
+      layerSize: BIG_LAYER_MIB << 20,
+      tmpDir: tmp,
+    });
+    const small = buildImage({
+      layers: Array.from({ length: SMALL_LAYERS }, () => ({ size: SMALL_LAYER_BYTES })),
+    });
     const pusher = new ImagePusher(source);
     await pusher.push('bench/small', small, ['v1']);
     pusher.close();
     const smallBytes = small.blobs.reduce((sum, b) => sum + b.size, 0);
 
     const cases = [
-      { name: `${BIG_LAYERS} × ${BIG_LAYER_MIB} MiB`, repo: 'bench/big', digest: big.digest, bytes: big.totalSize, blobs: BIG_LAYERS + 1 },
-      { name: `${SMALL_LAYERS} × 64 KiB`, repo: 'bench/small', digest: small.digest, bytes: smallBytes, blobs: SMALL_LAYERS + 1 },
+      {
+        name: `${BIG_LAYERS} × ${BIG_LAYER_MIB} MiB`,
+        repo: 'bench/big',
+        digest: big.digest,
+        bytes: big.totalSize,
+        blobs: BIG_LAYERS + 1,
+      },
+      {
+        name: `${SMALL_LAYERS} × 64 KiB`,
+        repo: 'bench/small',
+        digest: small.digest,
+        bytes: smallBytes,
+        blobs: SMALL_LAYERS + 1,
+      },
     ];
     const rows: string[] = [];
     for (const c of cases) {
@@ -88,8 +146,13 @@ async function main(): Promise<void> {
           const r = await engineCopy(source, c.repo, c.digest, target, c.repo);
           engine.push({ ms: r.runs[0].ms, rss: r.maxRssBytes, cpuMs: r.cpuMs });
         });
-        if (skopeo) await withFreshTarget(async (target) => sk.push(await skopeoCopy(source, c.repo, c.digest, target)));
-        process.stdout.write(`  ${c.name}: run ${i + 1}/${RUNS} engine ${engine[i].ms.toFixed(0)} ms${skopeo ? `, skopeo ${sk[i].ms.toFixed(0)} ms` : ''}\n`);
+        if (skopeo)
+          await withFreshTarget(async (target) =>
+            sk.push(await skopeoCopy(source, c.repo, c.digest, target)),
+          );
+        process.stdout.write(
+          `  ${c.name}: run ${i + 1}/${RUNS} engine ${engine[i].ms.toFixed(0)} ms${skopeo ? `, skopeo ${sk[i].ms.toFixed(0)} ms` : ''}\n`,
+        );
       }
       const e = median(engine.map((s) => s.ms));
       const mbps = (ms: number) => c.bytes / 1e6 / (ms / 1000);
@@ -99,17 +162,29 @@ async function main(): Promise<void> {
       if (skopeo) {
         const s = median(sk.map((x) => x.ms));
         const sRss = Math.max(...sk.map((x) => x.rss ?? 0));
-        rows.push(`| ${c.name}, empty target | engine | ${e.toFixed(0)} ms | ${mbps(e).toFixed(0)} MB/s | ${bps(e).toFixed(1)} | ${(eRss / 1e6).toFixed(0)} MB, ${eCpu.toFixed(1)} s CPU |`);
-        rows.push(`| ${c.name}, empty target | skopeo ${'1.9'} | ${s.toFixed(0)} ms | ${mbps(s).toFixed(0)} MB/s | ${bps(s).toFixed(1)} | ${sRss ? (sRss / 1e6).toFixed(0) + ' MB' : 'n/a'} |`);
-        rows.push(`| ${c.name} | **engine / skopeo** | **${(s / e).toFixed(2)} ×** (throughput) | | | |`);
+        rows.push(
+          `| ${c.name}, empty target | engine | ${e.toFixed(0)} ms | ${mbps(e).toFixed(0)} MB/s | ${bps(e).toFixed(1)} | ${(eRss / 1e6).toFixed(0)} MB, ${eCpu.toFixed(1)} s CPU |`,
+        );
+        rows.push(
+          `| ${c.name}, empty target | skopeo ${'1.9'} | ${s.toFixed(0)} ms | ${mbps(s).toFixed(0)} MB/s | ${bps(s).toFixed(1)} | ${sRss ? (sRss / 1e6).toFixed(0) + ' MB' : 'n/a'} |`,
+        );
+        rows.push(
+          `| ${c.name} | **engine / skopeo** | **${(s / e).toFixed(2)} ×** (throughput) | | | |`,
+        );
       } else {
-        rows.push(`| ${c.name}, empty target | engine | ${e.toFixed(0)} ms | ${mbps(e).toFixed(0)} MB/s | ${bps(e).toFixed(1)} | ${(eRss / 1e6).toFixed(0)} MB |`);
+        rows.push(
+          `| ${c.name}, empty target | engine | ${e.toFixed(0)} ms | ${mbps(e).toFixed(0)} MB/s | ${bps(e).toFixed(1)} | ${(eRss / 1e6).toFixed(0)} MB |`,
+        );
       }
     }
 
-    const noop = await withFreshTarget(async (target) => engineCopy(source, 'bench/big', big.digest, target, 'bench/big', 1 + RUNS));
+    const noop = await withFreshTarget(async (target) =>
+      engineCopy(source, 'bench/big', big.digest, target, 'bench/big', 1 + RUNS),
+    );
     const noopRuns = noop.runs.slice(1);
-    rows.push(`| re-copy, target has it all | engine | ${median(noopRuns.map((r) => r.ms)).toFixed(1)} ms | ${noopRuns[0].requests} request(s) | | |`);
+    rows.push(
+      `| re-copy, target has it all | engine | ${median(noopRuns.map((r) => r.ms)).toFixed(1)} ms | ${noopRuns[0].requests} request(s) | | |`,
+    );
 
     const mounts: number[] = [];
     let streamed = 0;
@@ -118,10 +193,16 @@ async function main(): Promise<void> {
       mounts.push(r.runs[0].ms);
       streamed += r.runs[0].bytesCopied;
     }
-    rows.push(`| ${BIG_LAYERS} × ${BIG_LAYER_MIB} MiB into another repository of the same registry | engine | ${median(mounts).toFixed(0)} ms | ${streamed} blob bytes streamed | | |`);
+    rows.push(
+      `| ${BIG_LAYERS} × ${BIG_LAYER_MIB} MiB into another repository of the same registry | engine | ${median(mounts).toFixed(0)} ms | ${streamed} blob bytes streamed | | |`,
+    );
 
-    console.log(`\ncopy benchmark — ${new Date().toISOString().slice(0, 10)}, ${RUNS} runs per case (medians), node ${process.version}`);
-    console.log('| case | tool | median time | throughput | blobs/s | peak RSS (engine: + CPU time of its process) |');
+    console.log(
+      `\ncopy benchmark — ${new Date().toISOString().slice(0, 10)}, ${RUNS} runs per case (medians), node ${process.version}`,
+    );
+    console.log(
+      '| case | tool | median time | throughput | blobs/s | peak RSS (engine: + CPU time of its process) |',
+    );
     console.log('|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
   } finally {

@@ -15,9 +15,19 @@ async function main(): Promise<void> {
   let requests = 0;
   const observe = { onRequest: () => void requests++ };
   const source = new RegistryClient({ name: 'A', url: job.source.url }, observe);
-  const target = job.source.url === job.target.url ? source : new RegistryClient({ name: 'B', url: job.target.url }, observe);
+  const target =
+    job.source.url === job.target.url
+      ? source
+      : new RegistryClient({ name: 'B', url: job.target.url }, observe);
   const engine = new CopyEngine();
-  const runs: Array<{ ms: number; requests: number; bytesCopied: number; mounted: number; skipped: number; copied: number }> = [];
+  const runs: Array<{
+    ms: number;
+    requests: number;
+    bytesCopied: number;
+    mounted: number;
+    skipped: number;
+    copied: number;
+  }> = [];
   for (let i = 0; i < (job.repeat ?? 1); i++) {
     requests = 0;
     const started = process.hrtime.bigint();
@@ -28,10 +38,23 @@ async function main(): Promise<void> {
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.digest !== job.source.digest) throw new Error(`digest changed: ${result.digest}`);
-    runs.push({ ms, requests, bytesCopied: result.blobs.bytesCopied, mounted: result.blobs.mounted, skipped: result.blobs.skipped, copied: result.blobs.copied });
+    runs.push({
+      ms,
+      requests,
+      bytesCopied: result.blobs.bytesCopied,
+      mounted: result.blobs.mounted,
+      skipped: result.blobs.skipped,
+      copied: result.blobs.copied,
+    });
   }
   const cpu = process.cpuUsage();
-  process.stdout.write(JSON.stringify({ runs, maxRssBytes: process.resourceUsage().maxRSS * 1024, cpuMs: (cpu.user + cpu.system) / 1000 }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      runs,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    }) + '\n',
+  );
 }
 
 main().then(

@@ -18,6 +18,8 @@ export class AuthAndAuditIndexes1795410000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX IF EXISTS uq_api_tokens_active_bootstrap, ix_audit_events_occurred, ix_audit_events_action`);
+    await q.query(
+      `DROP INDEX IF EXISTS uq_api_tokens_active_bootstrap, ix_audit_events_occurred, ix_audit_events_action`,
+    );
   }
 }

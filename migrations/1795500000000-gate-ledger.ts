@@ -13,7 +13,9 @@ export class GateLedger1795500000000 implements MigrationInterface {
     await q.query(`ALTER TABLE gate_results ADD COLUMN recorded_by_name text`);
     await q.query(`CREATE INDEX ix_gate_results_digest ON gate_results (digest, id DESC)`);
     // Four-eyes: each approver's newest approval per approval gate of a digest.
-    await q.query(`CREATE INDEX ix_gate_results_approvals ON gate_results (digest, gate, recorded_by, id DESC) WHERE is_approval`);
+    await q.query(
+      `CREATE INDEX ix_gate_results_approvals ON gate_results (digest, gate, recorded_by, id DESC) WHERE is_approval`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -4,4 +4,9 @@ import { GateLedger1795500000000 } from './1795500000000-gate-ledger';
 import { RegistryCredentialsUsername1795510000000 } from './1795510000000-registry-credentials-username';
 
 /** Every migration, oldest first. A new migration is appended here. */
-export const MIGRATIONS = [InitialSchema1795324354942, AuthAndAuditIndexes1795410000000, GateLedger1795500000000, RegistryCredentialsUsername1795510000000];
+export const MIGRATIONS = [
+  InitialSchema1795324354942,
+  AuthAndAuditIndexes1795410000000,
+  GateLedger1795500000000,
+  RegistryCredentialsUsername1795510000000,
+];

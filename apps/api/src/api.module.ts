@@ -15,7 +15,18 @@ import { TokensApiModule } from './tokens/tokens-api.module';
 
 /** The HTTP API: controllers and their edge concerns. Infrastructure comes from the entry point. */
 @Module({
-  imports: [HealthModule, AuthModule, AdminBootstrapModule, TokensApiModule, AuditApiModule, GatesApiModule, ImagesApiModule, PoliciesApiModule, RegistriesApiModule, StagesApiModule],
+  imports: [
+    HealthModule,
+    AuthModule,
+    AdminBootstrapModule,
+    TokensApiModule,
+    AuditApiModule,
+    GatesApiModule,
+    ImagesApiModule,
+    PoliciesApiModule,
+    RegistriesApiModule,
+    StagesApiModule,
+  ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useFactory: (): ValidationPipe => createValidationPipe() },

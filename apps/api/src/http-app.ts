@@ -18,10 +18,16 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     app,
     new DocumentBuilder()
       .setTitle('Airlock')
-      .setDescription('Promote container images between registries by digest, through quality gates.')
+      .setDescription(
+        'Promote container images between registries by digest, through quality gates.',
+      )
       .setVersion('0.1.0')
       .addBearerAuth(
-        { type: 'http', bearerFormat: 'alk_…', description: 'An Airlock API token: Authorization: Bearer alk_…' },
+        {
+          type: 'http',
+          bearerFormat: 'alk_…',
+          description: 'An Airlock API token: Authorization: Bearer alk_…',
+        },
         BEARER_SCHEME,
       )
       .build(),

@@ -9,9 +9,13 @@ import { configureHttpApp } from './http-app';
 runMain(async () => {
   const config = loadConfigOrExit();
   await prepareDatabase(config);
-  const app = await NestFactory.create<NestExpressApplication>(ApiRootModule.forRoot(config), { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiRootModule.forRoot(config), {
+    bodyParser: false,
+  });
   configureHttpApp(app, config);
   boundShutdown(app, config);
   await app.listen(config.httpPort, config.httpHost);
-  new Logger('Airlock').log(`API listening on ${await app.getUrl()} (docs: ${await app.getUrl()}/api/docs)`);
+  new Logger('Airlock').log(
+    `API listening on ${await app.getUrl()} (docs: ${await app.getUrl()}/api/docs)`,
+  );
 });

@@ -24,7 +24,12 @@ describe('the first admin token', () => {
   function freshEnv(extra: Record<string, string> = {}) {
     const { url } = testDatabaseUrl('bootstrap');
     databases.push(url);
-    return { AIRLOCK_DATABASE_URL: url, AIRLOCK_REDIS_URL: redis.url, AIRLOCK_REDIS_PREFIX: redis.prefix, ...extra };
+    return {
+      AIRLOCK_DATABASE_URL: url,
+      AIRLOCK_REDIS_URL: redis.url,
+      AIRLOCK_REDIS_PREFIX: redis.prefix,
+      ...extra,
+    };
   }
 
   async function start(env: Record<string, string>): Promise<AirlockApi> {
@@ -55,14 +60,19 @@ describe('the first admin token', () => {
     const printed = printedTokens(first.process.logs);
     expect(printed).toHaveLength(1);
     const token = printed[0]!;
-    expect((await whoami(first, token)).body).toMatchObject({ name: 'bootstrap-admin', role: 'admin' });
+    expect((await whoami(first, token)).body).toMatchObject({
+      name: 'bootstrap-admin',
+      role: 'admin',
+    });
     await first.stop();
 
     const second = await start(env);
     expect(second.process.logs).not.toMatch(BANNER);
     expect(printedTokens(second.process.logs)).toEqual([]);
     expect((await whoami(second, token)).status).toBe(200);
-    expect(await bootstrapRows(env.AIRLOCK_DATABASE_URL)).toEqual([{ role: 'admin', revoked: false }]);
+    expect(await bootstrapRows(env.AIRLOCK_DATABASE_URL)).toEqual([
+      { role: 'admin', revoked: false },
+    ]);
   });
 
   it('creates exactly one bootstrap token when two processes start at once on a new database', async () => {
@@ -74,7 +84,9 @@ describe('the first admin token', () => {
     expect(token).toHaveLength(1);
     expect((await whoami(a, token[0]!)).status).toBe(200);
     expect((await whoami(b, token[0]!)).status).toBe(200);
-    expect(await bootstrapRows(env.AIRLOCK_DATABASE_URL)).toEqual([{ role: 'admin', revoked: false }]);
+    expect(await bootstrapRows(env.AIRLOCK_DATABASE_URL)).toEqual([
+      { role: 'admin', revoked: false },
+    ]);
   });
 
   it('registers AIRLOCK_ADMIN_TOKEN without printing it, and rotates it when the variable changes', async () => {
@@ -83,7 +95,10 @@ describe('the first admin token', () => {
     const first = await start({ ...env, AIRLOCK_ADMIN_TOKEN: original });
     expect(first.process.logs).not.toMatch(BANNER);
     expect(first.process.logs).not.toContain(original);
-    expect((await whoami(first, original)).body).toMatchObject({ name: 'bootstrap-admin', role: 'admin' });
+    expect((await whoami(first, original)).body).toMatchObject({
+      name: 'bootstrap-admin',
+      role: 'admin',
+    });
     await first.stop();
 
     const rotated = generateToken();
@@ -101,13 +116,20 @@ describe('the first admin token', () => {
     const env = freshEnv();
     const configured = generateToken();
     const first = await start({ ...env, AIRLOCK_ADMIN_TOKEN: configured });
-    const other = await first.call<{ token: string }>('POST', '/api/v1/tokens', { token: configured, body: { name: 'ops', role: 'admin' } });
+    const other = await first.call<{ token: string }>('POST', '/api/v1/tokens', {
+      token: configured,
+      body: { name: 'ops', role: 'admin' },
+    });
     const id = ((await whoami(first, configured)).body as { tokenId: string }).tokenId;
-    expect((await first.call('DELETE', `/api/v1/tokens/${id}`, { token: other.body.token })).status).toBe(204);
+    expect(
+      (await first.call('DELETE', `/api/v1/tokens/${id}`, { token: other.body.token })).status,
+    ).toBe(204);
     await first.stop();
 
     const second = await start({ ...env, AIRLOCK_ADMIN_TOKEN: configured });
-    expect(second.process.logs).toMatch(/AIRLOCK_ADMIN_TOKEN names token [0-9a-f-]{36}, which was revoked; it stays revoked/);
+    expect(second.process.logs).toMatch(
+      /AIRLOCK_ADMIN_TOKEN names token [0-9a-f-]{36}, which was revoked; it stays revoked/,
+    );
     expect((await whoami(second, configured)).status).toBe(401);
     expect((await whoami(second, other.body.token)).status).toBe(200);
   });

@@ -1,5 +1,10 @@
 import { generateToken } from '@airlock/auth';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@airlock/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from '@airlock/testing';
 import { AirlockApi } from './support/airlock-api';
 
 interface AuditEvent {
@@ -39,11 +44,13 @@ describe('the audit log over HTTP', () => {
       AIRLOCK_REDIS_PREFIX: redis.prefix,
       AIRLOCK_ADMIN_TOKEN: adminToken,
     });
-    admin = (await api.call<{ tokenId: string }>('GET', '/api/v1/whoami', { token: adminToken })).body;
+    admin = (await api.call<{ tokenId: string }>('GET', '/api/v1/whoami', { token: adminToken }))
+      .body;
     startedAt = new Date().toISOString();
     opsAdmin = await createToken('ops-admin', 'admin', adminToken, 'ci-build-1');
     // More entries than one page holds, by a second actor.
-    for (let i = 0; i < 12; i++) created.push(await createToken(`bot-${i}`, 'ci', opsAdmin.token, `ci-build-2-${i}`));
+    for (let i = 0; i < 12; i++)
+      created.push(await createToken(`bot-${i}`, 'ci', opsAdmin.token, `ci-build-2-${i}`));
   });
 
   afterAll(async () => {
@@ -62,7 +69,8 @@ describe('the audit log over HTTP', () => {
     return response.body;
   }
 
-  const audit = (query: string, token = adminToken) => api.call<AuditPage>('GET', `/api/v1/audit${query}`, { token });
+  const audit = (query: string, token = adminToken) =>
+    api.call<AuditPage>('GET', `/api/v1/audit${query}`, { token });
 
   it('records a token creation with its actor, subject, request id and no secret', async () => {
     const page = await audit(`?subjectType=api_token&subjectId=${opsAdmin.id}`);
@@ -76,24 +84,38 @@ describe('the audit log over HTTP', () => {
         subjectId: opsAdmin.id,
         requestId: 'ci-build-1',
         before: null,
-        after: expect.objectContaining({ name: 'ops-admin', role: 'admin', tokenPrefix: opsAdmin.token.slice(0, 12), revokedAt: null }),
+        after: expect.objectContaining({
+          name: 'ops-admin',
+          role: 'admin',
+          tokenPrefix: opsAdmin.token.slice(0, 12),
+          revokedAt: null,
+        }),
       }),
     ]);
     expect(page.body.items[0]!.after).not.toHaveProperty('tokenHash');
     const everything = JSON.stringify((await audit('?limit=500')).body);
-    for (const token of [adminToken, opsAdmin.token, ...created.map((c) => c.token)]) expect(everything).not.toContain(token);
+    for (const token of [adminToken, opsAdmin.token, ...created.map((c) => c.token)])
+      expect(everything).not.toContain(token);
   });
 
   it('records the bootstrap as Airlock itself', async () => {
     const page = await audit(`?subjectType=api_token&subjectId=${admin.tokenId}`);
     expect(page.body.items).toEqual([
-      expect.objectContaining({ action: 'token.created', actorTokenId: null, actorName: 'system:bootstrap', requestId: null }),
+      expect.objectContaining({
+        action: 'token.created',
+        actorTokenId: null,
+        actorName: 'system:bootstrap',
+        requestId: null,
+      }),
     ]);
   });
 
   it('records a revocation with before and after', async () => {
     const victim = created[0]!;
-    const response = await api.call('DELETE', `/api/v1/tokens/${victim.id}`, { token: adminToken, headers: { 'x-request-id': 'revoke-1' } });
+    const response = await api.call('DELETE', `/api/v1/tokens/${victim.id}`, {
+      token: adminToken,
+      headers: { 'x-request-id': 'revoke-1' },
+    });
     expect(response.status).toBe(204);
     const page = await audit('?action=token.revoked');
     expect(page.body.items).toEqual([
@@ -108,7 +130,9 @@ describe('the audit log over HTTP', () => {
   });
 
   it('filters by actor, action and time', async () => {
-    const byOps = await audit(`?actor=${(await api.call<{ tokenId: string }>('GET', '/api/v1/whoami', { token: opsAdmin.token })).body.tokenId}&limit=100`);
+    const byOps = await audit(
+      `?actor=${(await api.call<{ tokenId: string }>('GET', '/api/v1/whoami', { token: opsAdmin.token })).body.tokenId}&limit=100`,
+    );
     expect(byOps.body.items).toHaveLength(12);
     expect(new Set(byOps.body.items.map((e) => e.actorName))).toEqual(new Set(['ops-admin']));
 
@@ -119,7 +143,9 @@ describe('the audit log over HTTP', () => {
     expect(before.body.items.map((e) => e.actorName)).toEqual(['system:bootstrap']);
     const since = await audit(`?since=${encodeURIComponent(startedAt)}&limit=100`);
     expect(since.body.items).toHaveLength(1 + 12 + 1);
-    const future = await audit(`?since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`);
+    const future = await audit(
+      `?since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`,
+    );
     expect(future.body).toEqual({ items: [], nextCursor: null });
   });
 
@@ -144,7 +170,6 @@ describe('the audit log over HTTP', () => {
     expect((await audit('?limit=15')).body.nextCursor).toBeNull();
   });
 
-
   it('refuses bad filters with problem+json naming the field', async () => {
     const cases: Array<[string, string, string]> = [
       ['?limit=501', 'limit', 'max'],
@@ -158,15 +183,20 @@ describe('the audit log over HTTP', () => {
       ['?colour=red', 'colour', 'unknownField'],
     ];
     for (const [query, field, rule] of cases) {
-      const response = await api.call<Problem>('GET', `/api/v1/audit${query}`, { token: adminToken });
+      const response = await api.call<Problem>('GET', `/api/v1/audit${query}`, {
+        token: adminToken,
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, rule })]));
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field, rule })]),
+      );
     }
   });
 
   it('defaults to 50 per page', async () => {
-    for (let i = 0; i < 40; i++) await createToken(`extra-${i}`, 'reader', adminToken, `extra-${i}`);
+    for (let i = 0; i < 40; i++)
+      await createToken(`extra-${i}`, 'reader', adminToken, `extra-${i}`);
     const page = await audit('');
     expect(page.body.items).toHaveLength(50);
     expect(page.body.nextCursor).toBe(page.body.items[49]!.id);

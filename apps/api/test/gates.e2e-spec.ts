@@ -1,5 +1,10 @@
 import { generateToken } from '@airlock/auth';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@airlock/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from '@airlock/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { AirlockApi } from './support/airlock-api';
@@ -59,7 +64,9 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     // Stages belong to another feature: insert them directly.
-    await pg.query(`INSERT INTO stages (name, position) VALUES ('ci', 1), ('prod', 2), ('staging', 3)`);
+    await pg.query(
+      `INSERT INTO stages (name, position) VALUES ('ci', 1), ('prod', 2), ('staging', 3)`,
+    );
     ci = await createToken('jenkins', 'ci');
     approver = await createToken('alice', 'approver');
     approver2 = await createToken('bob', 'approver');
@@ -74,7 +81,10 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
   });
 
   async function createToken(name: string, role: string): Promise<CreatedToken> {
-    const response = await api.call<CreatedToken>('POST', '/api/v1/tokens', { token: adminToken, body: { name, role } });
+    const response = await api.call<CreatedToken>('POST', '/api/v1/tokens', {
+      token: adminToken,
+      body: { name, role },
+    });
     expect(response.status).toBe(201);
     return response.body;
   }
@@ -83,22 +93,37 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     api.call<GateResult & Problem>('POST', `/api/v1/gates/${digest}/results`, { token, body });
   const approve = (digest: string, body: unknown, token = approver.token) =>
     api.call<GateResult & Problem>('POST', `/api/v1/gates/${digest}/approvals`, { token, body });
-  const ledger = (digest: string, query = '', token = reader.token) => api.call<Ledger & Problem>('GET', `/api/v1/gates/${digest}${query}`, { token });
+  const ledger = (digest: string, query = '', token = reader.token) =>
+    api.call<Ledger & Problem>('GET', `/api/v1/gates/${digest}${query}`, { token });
   const readiness = (digest: string, query: string, token = reader.token) =>
     api.call<Readiness & Problem>('GET', `/api/v1/gates/${digest}/readiness?${query}`, { token });
   const putPolicy = (stage: string, body: unknown, token = adminToken) =>
-    api.call<Record<string, unknown> & Problem>('PUT', `/api/v1/stages/${stage}/policy`, { token, body });
+    api.call<Record<string, unknown> & Problem>('PUT', `/api/v1/stages/${stage}/policy`, {
+      token,
+      body,
+    });
 
-  function expectInvalid(response: { status: number; headers: Headers; body: Problem }, field: string, rule?: string) {
+  function expectInvalid(
+    response: { status: number; headers: Headers; body: Problem },
+    field: string,
+    rule?: string,
+  ) {
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(response.body.code).toBe('INVALID_INPUT');
-    expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining(rule ? { field, rule } : { field })]));
+    expect(response.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining(rule ? { field, rule } : { field })]),
+    );
   }
 
   it('records results append-only: the newest per gate wins, the history keeps every one', async () => {
     const digest = newDigest();
-    const first = await record(digest, { gate: 'unit-tests', status: 'failed', url: 'https://ci.example.com/job/1', details: { failed: 3 } });
+    const first = await record(digest, {
+      gate: 'unit-tests',
+      status: 'failed',
+      url: 'https://ci.example.com/job/1',
+      details: { failed: 3 },
+    });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({
       digest,
@@ -111,7 +136,11 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
       recordedByName: 'jenkins',
     });
     expect((await record(digest, { gate: 'trivy', status: 'passed' })).status).toBe(201);
-    const second = await record(digest, { gate: 'unit-tests', status: 'passed', details: { failed: 0 } });
+    const second = await record(digest, {
+      gate: 'unit-tests',
+      status: 'passed',
+      details: { failed: 0 },
+    });
     expect(second.status).toBe(201);
     expect(BigInt(second.body.id)).toBeGreaterThan(BigInt(first.body.id));
 
@@ -122,23 +151,36 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
       ['trivy', 'passed', expect.any(String)],
       ['unit-tests', 'passed', second.body.id],
     ]);
-    expect(view.body.history.items.map((r) => r.id)).toEqual([second.body.id, expect.any(String), first.body.id]);
+    expect(view.body.history.items.map((r) => r.id)).toEqual([
+      second.body.id,
+      expect.any(String),
+      first.body.id,
+    ]);
     expect(view.body.history.nextCursor).toBeNull();
 
     const oneGate = await ledger(digest, '?gate=unit-tests');
     expect(oneGate.body.history.items.map((r) => r.status)).toEqual(['passed', 'failed']);
 
     // Another digest's results never leak in.
-    expect((await ledger(newDigest())).body).toMatchObject({ latest: [], history: { items: [], nextCursor: null } });
+    expect((await ledger(newDigest())).body).toMatchObject({
+      latest: [],
+      history: { items: [], nextCursor: null },
+    });
   });
 
   it('pages the history with a keyset cursor', async () => {
     const digest = newDigest();
-    for (let i = 0; i < 5; i++) expect((await record(digest, { gate: 'flaky', status: i % 2 ? 'passed' : 'failed' })).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await record(digest, { gate: 'flaky', status: i % 2 ? 'passed' : 'failed' })).status,
+      ).toBe(201);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof ledger>> = await ledger(digest, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: Awaited<ReturnType<typeof ledger>> = await ledger(
+        digest,
+        `?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.history.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.history.items.map((r) => r.id));
@@ -157,11 +199,33 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     expectInvalid(await readiness('sha256:xyz', 'stage=prod'), 'digest');
     expectInvalid(await record(digest, { gate: 'unit', status: 'ok' }), 'status');
     expectInvalid(await record(digest, { gate: 'Unit Tests', status: 'passed' }), 'gate');
-    expectInvalid(await record(digest, { gate: 'unit', status: 'passed', admin: true }), 'admin', 'unknownField');
-    expectInvalid(await record(digest, { gate: 'unit', status: 'passed', url: 'ftp://x.example.com/' }), 'url');
-    expectInvalid(await record(digest, { gate: 'unit', status: 'passed', details: [1, 2] }), 'details');
-    expectInvalid(await record(digest, { gate: 'unit', status: 'passed', details: { log: 'x'.repeat(17 * 1024) } }), 'details', 'maxSize');
-    expectInvalid(await approve(digest, { gate: 'approval', verdict: 'yes' }), 'verdict', 'unknownField');
+    expectInvalid(
+      await record(digest, { gate: 'unit', status: 'passed', admin: true }),
+      'admin',
+      'unknownField',
+    );
+    expectInvalid(
+      await record(digest, { gate: 'unit', status: 'passed', url: 'ftp://x.example.com/' }),
+      'url',
+    );
+    expectInvalid(
+      await record(digest, { gate: 'unit', status: 'passed', details: [1, 2] }),
+      'details',
+    );
+    expectInvalid(
+      await record(digest, {
+        gate: 'unit',
+        status: 'passed',
+        details: { log: 'x'.repeat(17 * 1024) },
+      }),
+      'details',
+      'maxSize',
+    );
+    expectInvalid(
+      await approve(digest, { gate: 'approval', verdict: 'yes' }),
+      'verdict',
+      'unknownField',
+    );
     expect((await ledger(digest)).body.history.items).toEqual([]);
   });
 
@@ -170,15 +234,22 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     expect((await record(digest, { gate: 'unit', status: 'passed' }, adminToken)).status).toBe(201);
     const refused = await record(digest, { gate: 'unit', status: 'passed' }, approver.token);
     expect(refused.status).toBe(403);
-    expect(refused.body.detail).toBe('This requires the admin or ci role; the token "alice" has the approver role');
-    expect((await record(digest, { gate: 'unit', status: 'passed' }, reader.token)).status).toBe(403);
+    expect(refused.body.detail).toBe(
+      'This requires the admin or ci role; the token "alice" has the approver role',
+    );
+    expect((await record(digest, { gate: 'unit', status: 'passed' }, reader.token)).status).toBe(
+      403,
+    );
   });
 
   it('accepts an approval from an approver (recording who), refuses one from a ci token', async () => {
     const digest = newDigest();
     const refused = await approve(digest, {}, ci.token);
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ code: 'FORBIDDEN', detail: 'This requires the admin or approver role; the token "jenkins" has the ci role' });
+    expect(refused.body).toMatchObject({
+      code: 'FORBIDDEN',
+      detail: 'This requires the admin or approver role; the token "jenkins" has the ci role',
+    });
 
     const accepted = await approve(digest, { comment: 'Release notes reviewed' });
     expect(accepted.status).toBe(201);
@@ -194,7 +265,10 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     const custom = await approve(digest, { gate: 'security-signoff' }, adminToken);
     expect(custom.status).toBe(201);
     expect(custom.body).toMatchObject({ gate: 'security-signoff', approval: true });
-    expect((await ledger(digest)).body.latest.map((r) => r.gate)).toEqual(['approval', 'security-signoff']);
+    expect((await ledger(digest)).body.latest.map((r) => r.gate)).toEqual([
+      'approval',
+      'security-signoff',
+    ]);
   });
 
   it('keeps approval gates and CI gates apart (409)', async () => {
@@ -210,30 +284,41 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
 
   it('keeps every concurrent result, and lets only one kind claim a new gate under a race', async () => {
     const digest = newDigest();
-    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => record(digest, { gate: 'burst', status: 'passed', details: { i } })));
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        record(digest, { gate: 'burst', status: 'passed', details: { i } }),
+      ),
+    );
     expect(burst.map((r) => r.status)).toEqual(Array(10).fill(201));
     const view = await ledger(digest, '?gate=burst');
     expect(view.body.history.items).toHaveLength(10);
     const newest = burst.map((r) => BigInt(r.body.id)).reduce((a, b) => (a > b ? a : b));
-    expect(view.body.latest).toEqual([expect.objectContaining({ gate: 'burst', id: newest.toString() })]);
+    expect(view.body.latest).toEqual([
+      expect.objectContaining({ gate: 'burst', id: newest.toString() }),
+    ]);
 
     for (let round = 0; round < 3; round++) {
       const gate = `contested-${round}`;
-      const [asResult, asApproval] = await Promise.all([record(digest, { gate, status: 'passed' }), approve(digest, { gate })]);
+      const [asResult, asApproval] = await Promise.all([
+        record(digest, { gate, status: 'passed' }),
+        approve(digest, { gate }),
+      ]);
       expect([asResult.status, asApproval.status].sort()).toEqual([201, 409]);
     }
   });
 
   it('refuses (403, four-eyes) an approval by the token that registered the image', async () => {
     const digest = newDigest();
-    await pg.query(`INSERT INTO images (repository, digest, media_type, size, registered_by) VALUES ('app', $1, 'application/vnd.oci.image.manifest.v1+json', 1, $2)`, [
-      digest,
-      approver.id,
-    ]);
+    await pg.query(
+      `INSERT INTO images (repository, digest, media_type, size, registered_by) VALUES ('app', $1, 'application/vnd.oci.image.manifest.v1+json', 1, $2)`,
+      [digest, approver.id],
+    );
     const refused = await approve(digest, {});
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'FORBIDDEN', rule: 'fourEyes' });
-    expect(refused.body.detail).toBe('Four-eyes: the token "alice" registered this image, so it cannot approve it; ask another approver');
+    expect(refused.body.detail).toBe(
+      'Four-eyes: the token "alice" registered this image, so it cannot approve it; ask another approver',
+    );
     expect((await approve(digest, {}, approver2.token)).status).toBe(201);
   });
 
@@ -246,7 +331,9 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
       forbidLatest: true,
       requiredReferrers: ['application/vnd.dev.cosign.artifact.sig.v1+json'],
     };
-    expect((await api.call('GET', '/api/v1/stages/staging/policy', { token: reader.token })).status).toBe(404);
+    expect(
+      (await api.call('GET', '/api/v1/stages/staging/policy', { token: reader.token })).status,
+    ).toBe(404);
     expect((await putPolicy('staging', body, ci.token)).status).toBe(403);
     const put = await putPolicy('staging', body);
     expect(put.status).toBe(200);
@@ -278,33 +365,68 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
 
   it('answers readiness: missing, then failed, then satisfied as results and approvals arrive', async () => {
     expect(
-      (await putPolicy('prod', { allowedSourceStages: ['ci'], requiredGates: ['unit-tests', 'trivy'], approvalsRequired: 1, tagPattern: '\\d+\\.\\d+\\.\\d+', forbidLatest: true }))
-        .status,
+      (
+        await putPolicy('prod', {
+          allowedSourceStages: ['ci'],
+          requiredGates: ['unit-tests', 'trivy'],
+          approvalsRequired: 1,
+          tagPattern: '\\d+\\.\\d+\\.\\d+',
+          forbidLatest: true,
+        })
+      ).status,
     ).toBe(200);
     const digest = newDigest();
     const query = 'stage=prod&source=ci&tags=1.2.3';
 
     const empty = await readiness(digest, query);
     expect(empty.status).toBe(200);
-    expect(empty.body).toMatchObject({ ready: false, satisfied: [], missing: ['unit-tests', 'trivy'], failed: [] });
-    expect(empty.body.violations.map((v) => v.rule)).toEqual(['requiredGate', 'requiredGate', 'approvals']);
+    expect(empty.body).toMatchObject({
+      ready: false,
+      satisfied: [],
+      missing: ['unit-tests', 'trivy'],
+      failed: [],
+    });
+    expect(empty.body.violations.map((v) => v.rule)).toEqual([
+      'requiredGate',
+      'requiredGate',
+      'approvals',
+    ]);
 
     await record(digest, { gate: 'unit-tests', status: 'passed' });
     await record(digest, { gate: 'trivy', status: 'failed' });
     const failing = await readiness(digest, query);
-    expect(failing.body).toMatchObject({ ready: false, satisfied: ['unit-tests'], missing: [], failed: ['trivy'] });
+    expect(failing.body).toMatchObject({
+      ready: false,
+      satisfied: ['unit-tests'],
+      missing: [],
+      failed: ['trivy'],
+    });
 
     await record(digest, { gate: 'trivy', status: 'passed' });
     const unapproved = await readiness(digest, query);
-    expect(unapproved.body).toMatchObject({ ready: false, satisfied: ['unit-tests', 'trivy'], missing: [], failed: [] });
+    expect(unapproved.body).toMatchObject({
+      ready: false,
+      satisfied: ['unit-tests', 'trivy'],
+      missing: [],
+      failed: [],
+    });
     expect(unapproved.body.violations.map((v) => v.rule)).toEqual(['approvals']);
 
     await approve(digest, {});
-    expect((await readiness(digest, query)).body).toEqual({ ready: true, satisfied: ['unit-tests', 'trivy'], missing: [], failed: [], violations: [] });
+    expect((await readiness(digest, query)).body).toEqual({
+      ready: true,
+      satisfied: ['unit-tests', 'trivy'],
+      missing: [],
+      failed: [],
+      violations: [],
+    });
 
     // A newer failed result of a required gate takes readiness away again.
     await record(digest, { gate: 'unit-tests', status: 'failed' });
-    expect((await readiness(digest, query)).body).toMatchObject({ ready: false, failed: ['unit-tests'] });
+    expect((await readiness(digest, query)).body).toMatchObject({
+      ready: false,
+      failed: ['unit-tests'],
+    });
     await record(digest, { gate: 'unit-tests', status: 'passed' });
 
     const badRequest = await readiness(digest, 'stage=prod&source=sandbox&tags=1.2.3,latest');
@@ -320,40 +442,59 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
   });
 
   it('does not count an approval by the image registrant toward readiness', async () => {
-    expect((await putPolicy('ci', { approvalsRequired: 1, requiredGates: ['qa-signoff'] })).status).toBe(200);
+    expect(
+      (await putPolicy('ci', { approvalsRequired: 1, requiredGates: ['qa-signoff'] })).status,
+    ).toBe(200);
     const digest = newDigest();
     expect((await approve(digest, {})).status).toBe(201);
     expect((await approve(digest, { gate: 'qa-signoff' })).status).toBe(201);
     expect((await readiness(digest, 'stage=ci')).body.ready).toBe(true);
     // Alice's approvals predate the registration; four-eyes still discounts them.
-    await pg.query(`INSERT INTO images (repository, digest, media_type, size, registered_by) VALUES ('app', $1, 'application/vnd.oci.image.manifest.v1+json', 1, $2)`, [
-      digest,
-      approver.id,
-    ]);
+    await pg.query(
+      `INSERT INTO images (repository, digest, media_type, size, registered_by) VALUES ('app', $1, 'application/vnd.oci.image.manifest.v1+json', 1, $2)`,
+      [digest, approver.id],
+    );
     const after = await readiness(digest, 'stage=ci');
     expect(after.body).toMatchObject({ ready: false, satisfied: [], missing: ['qa-signoff'] });
     expect(after.body.violations.map((v) => v.rule)).toEqual(['requiredGate', 'approvals']);
     expect(after.body.violations[1]!.message).toMatch(/1 not counted/);
 
     expect((await approve(digest, { gate: 'qa-signoff' }, approver2.token)).status).toBe(201);
-    expect((await readiness(digest, 'stage=ci')).body).toEqual({ ready: true, satisfied: ['qa-signoff'], missing: [], failed: [], violations: [] });
+    expect((await readiness(digest, 'stage=ci')).body).toEqual({
+      ready: true,
+      satisfied: ['qa-signoff'],
+      missing: [],
+      failed: [],
+      violations: [],
+    });
   });
 
   it('documents every route in OpenAPI with its roles and errors', async () => {
     const doc = (await (await fetch(`${api.base}/api/docs-json`)).json()) as {
-      paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<string, { description?: string; responses: Record<string, unknown> }>
+      >;
     };
     const op = (path: string, method: string) => doc.paths[path]![method]!;
-    expect(op('/api/v1/gates/{digest}/results', 'post').description).toContain('**Roles**: admin, ci.');
-    expect(op('/api/v1/gates/{digest}/approvals', 'post').description).toContain('**Roles**: admin, approver.');
+    expect(op('/api/v1/gates/{digest}/results', 'post').description).toContain(
+      '**Roles**: admin, ci.',
+    );
+    expect(op('/api/v1/gates/{digest}/approvals', 'post').description).toContain(
+      '**Roles**: admin, approver.',
+    );
     expect(op('/api/v1/stages/{name}/policy', 'put').description).toContain('**Roles**: admin.');
-    expect(op('/api/v1/gates/{digest}/readiness', 'get').description).toMatch(/existing tags are taken as empty/);
+    expect(op('/api/v1/gates/{digest}/readiness', 'get').description).toMatch(
+      /existing tags are taken as empty/,
+    );
     for (const [path, method] of [
       ['/api/v1/gates/{digest}/results', 'post'],
       ['/api/v1/gates/{digest}', 'get'],
       ['/api/v1/stages/{name}/policy', 'get'],
     ]) {
-      expect(Object.keys(op(path!, method!).responses)).toEqual(expect.arrayContaining(['400', '401']));
+      expect(Object.keys(op(path!, method!).responses)).toEqual(
+        expect.arrayContaining(['400', '401']),
+      );
     }
   });
 
@@ -362,17 +503,36 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     const result = await record(digest, { gate: 'audited', status: 'passed' });
     const approval = await approve(digest, {}, approver2.token);
     const events = async (query: string) =>
-      (await api.call<{ items: Array<Record<string, unknown>> }>('GET', `/api/v1/audit?${query}`, { token: reader.token })).body.items;
+      (
+        await api.call<{ items: Array<Record<string, unknown>> }>('GET', `/api/v1/audit?${query}`, {
+          token: reader.token,
+        })
+      ).body.items;
 
     expect(await events(`subjectType=gate_result&subjectId=${result.body.id}`)).toEqual([
-      expect.objectContaining({ action: 'gate.recorded', actorTokenId: ci.id, actorName: 'jenkins', after: expect.objectContaining({ digest, gate: 'audited', status: 'passed' }) }),
+      expect.objectContaining({
+        action: 'gate.recorded',
+        actorTokenId: ci.id,
+        actorName: 'jenkins',
+        after: expect.objectContaining({ digest, gate: 'audited', status: 'passed' }),
+      }),
     ]);
     expect(await events(`subjectType=gate_result&subjectId=${approval.body.id}`)).toEqual([
-      expect.objectContaining({ action: 'approval.recorded', actorTokenId: approver2.id, actorName: 'bob', after: expect.objectContaining({ approval: true }) }),
+      expect.objectContaining({
+        action: 'approval.recorded',
+        actorTokenId: approver2.id,
+        actorName: 'bob',
+        after: expect.objectContaining({ approval: true }),
+      }),
     ]);
     const policyEvents = await events('subjectType=policy');
-    expect(policyEvents.map((e) => e.action)).toEqual(expect.arrayContaining(['policy.created', 'policy.updated']));
+    expect(policyEvents.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['policy.created', 'policy.updated']),
+    );
     const update = policyEvents.find((e) => e.action === 'policy.updated')!;
-    expect(update).toMatchObject({ before: expect.objectContaining({ stage: expect.any(String) }), after: expect.objectContaining({ stage: expect.any(String) }) });
+    expect(update).toMatchObject({
+      before: expect.objectContaining({ stage: expect.any(String) }),
+      after: expect.objectContaining({ stage: expect.any(String) }),
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { generateToken } from '@airlock/auth';
 import { loadConfig } from '@airlock/config';
 import { InfrastructureModule } from '@airlock/runtime';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@airlock/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from '@airlock/testing';
 import { Body, Controller, Post } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -51,7 +56,10 @@ describe('HTTP edge: every error is problem+json', () => {
       imports: [InfrastructureModule.forRoot(config), ApiModule],
       controllers: [EchoController],
     }).compile();
-    app = module.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+    app = module.createNestApplication<NestExpressApplication>({
+      bodyParser: false,
+      logger: false,
+    });
     configureHttpApp(app, config);
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
@@ -64,11 +72,17 @@ describe('HTTP edge: every error is problem+json', () => {
   });
 
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${base}/test-echo`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(`${base}/test-echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
 
   async function problemOf(response: Response) {
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    return (await response.json()) as Record<string, unknown> & { errors?: Array<Record<string, string>> };
+    return (await response.json()) as Record<string, unknown> & {
+      errors?: Array<Record<string, string>>;
+    };
   }
 
   it('accepts a valid body and converts types', async () => {
@@ -81,7 +95,12 @@ describe('HTTP edge: every error is problem+json', () => {
     const response = await post('{"name": "a",');
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
-    expect(problem).toMatchObject({ status: 400, code: 'INVALID_INPUT', type: 'urn:airlock:problem:invalid-input', instance: '/test-echo' });
+    expect(problem).toMatchObject({
+      status: 400,
+      code: 'INVALID_INPUT',
+      type: 'urn:airlock:problem:invalid-input',
+      instance: '/test-echo',
+    });
     expect(problem.detail).toMatch(/^Malformed JSON body/);
     expect(problem.errors).toEqual([expect.objectContaining({ field: 'body', rule: 'json' })]);
     expect(problem.requestId).toEqual(response.headers.get('x-request-id'));
@@ -91,11 +110,15 @@ describe('HTTP edge: every error is problem+json', () => {
     const response = await post(JSON.stringify({ name: 'a', count: 1, admin: true }));
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
-    expect(problem.errors).toEqual([{ field: 'admin', rule: 'unknownField', message: 'admin is not a known field' }]);
+    expect(problem.errors).toEqual([
+      { field: 'admin', rule: 'unknownField', message: 'admin is not a known field' },
+    ]);
   });
 
   it('names every broken rule with its field path, nested ones included', async () => {
-    const response = await post(JSON.stringify({ name: 7, count: 11, labels: [{ key: 'ok' }, { key: 'NO' }] }));
+    const response = await post(
+      JSON.stringify({ name: 7, count: 11, labels: [{ key: 'ok' }, { key: 'NO' }] }),
+    );
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
     const pairs = problem.errors!.map((e) => `${e.field}:${e.rule}`).sort();
@@ -106,19 +129,27 @@ describe('HTTP edge: every error is problem+json', () => {
     const response = await post(JSON.stringify({ name: 'x'.repeat(4096), count: 1 }));
     expect(response.status).toBe(413);
     const problem = await problemOf(response);
-    expect(problem).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', errors: [expect.objectContaining({ field: 'body', rule: 'maxSize' })] });
+    expect(problem).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      errors: [expect.objectContaining({ field: 'body', rule: 'maxSize' })],
+    });
   });
 
   it('answers an unknown route with a 404 problem', async () => {
     const response = await fetch(`${base}/nowhere`);
     expect(response.status).toBe(404);
-    expect(await problemOf(response)).toMatchObject({ code: 'NOT_FOUND', detail: 'No route for GET /nowhere' });
+    expect(await problemOf(response)).toMatchObject({
+      code: 'NOT_FOUND',
+      detail: 'No route for GET /nowhere',
+    });
   });
 
   it('keeps a sane caller-given request id and replaces an unsafe one', async () => {
     const kept = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'ci-build-42' } });
     expect(kept.headers.get('x-request-id')).toBe('ci-build-42');
-    const replaced = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    const replaced = await fetch(`${base}/healthz`, {
+      headers: { 'x-request-id': 'bad id\twith spaces' },
+    });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 

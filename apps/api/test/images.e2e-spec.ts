@@ -11,7 +11,13 @@ import {
 } from '@airlock/testing';
 import { Client } from 'pg';
 import { AirlockApi } from './support/airlock-api';
-import { totalOf, type ImageBody, type LookupBody, type PageBody, type Problem } from './support/image-bodies';
+import {
+  totalOf,
+  type ImageBody,
+  type LookupBody,
+  type PageBody,
+  type Problem,
+} from './support/image-bodies';
 
 const BASE_DIGEST = `sha256:${'b'.repeat(64)}`;
 
@@ -66,10 +72,18 @@ describe('image registration over HTTP', () => {
     await db?.drop();
   });
 
-  const register = <T = ImageBody>(body: unknown, token = ci.token) => api.call<T>('POST', '/api/v1/images', { token, body });
+  const register = <T = ImageBody>(body: unknown, token = ci.token) =>
+    api.call<T>('POST', '/api/v1/images', { token, body });
   const get = <T>(path: string) => api.call<T>('GET', path, { token: readerToken });
   const rowCount = async (repository: string, digest: string) =>
-    Number((await pg.query(`SELECT count(*) FROM images WHERE repository = $1 AND digest = $2`, [repository, digest])).rows[0].count);
+    Number(
+      (
+        await pg.query(`SELECT count(*) FROM images WHERE repository = $1 AND digest = $2`, [
+          repository,
+          digest,
+        ])
+      ).rows[0].count,
+    );
 
   it('registers by tag: resolves the digest once, stores size, media type, annotations, base and build', async () => {
     const annotations = {
@@ -101,7 +115,9 @@ describe('image registration over HTTP', () => {
 
     const tags = await pg.query(`SELECT repository, tag, digest FROM registry_tags`);
     expect(tags.rows).toEqual([{ repository: 'team/app', tag: '1.0.0', digest: image.digest }]);
-    const audit = await pg.query(`SELECT action, subject_id FROM audit_events WHERE action = 'image.registered'`);
+    const audit = await pg.query(
+      `SELECT action, subject_id FROM audit_events WHERE action = 'image.registered'`,
+    );
     expect(audit.rows).toEqual([{ action: 'image.registered', subject_id: response.body.id }]);
   });
 
@@ -123,7 +139,9 @@ describe('image registration over HTTP', () => {
       size: totalOf(image),
       base: { name: null, digest: null },
     });
-    expect(response.body.platforms).toEqual([{ os: 'linux', architecture: 'arm64', variant: 'v8' }]);
+    expect(response.body.platforms).toEqual([
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ]);
 
     const shown = await get<LookupBody>(`/api/v1/images/${image.digest}?repository=team/lib`);
     expect(shown.status).toBe(200);
@@ -186,12 +204,17 @@ describe('image registration over HTTP', () => {
     const image = buildImage();
     await pusher.push('team/race', image);
     const responses = await Promise.all(
-      Array.from({ length: 6 }, () => register({ registry: 'sandbox', repository: 'team/race', digest: image.digest })),
+      Array.from({ length: 6 }, () =>
+        register({ registry: 'sandbox', repository: 'team/race', digest: image.digest }),
+      ),
     );
     expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
     expect(await rowCount('team/race', image.digest)).toBe(1);
-    const audit = await pg.query(`SELECT count(*) FROM audit_events WHERE action = 'image.registered' AND subject_id = $1`, [responses[0]!.body.id]);
+    const audit = await pg.query(
+      `SELECT count(*) FROM audit_events WHERE action = 'image.registered' AND subject_id = $1`,
+      [responses[0]!.body.id],
+    );
     expect(Number(audit.rows[0].count)).toBe(1);
   });
 
@@ -226,13 +249,23 @@ describe('image registration over HTTP', () => {
       const response = await register<Problem>(body);
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('INVALID_INPUT');
-      expect(response.body.errors?.map((e) => `${e.field}:${e.rule}`)).toEqual(['tag:exactlyOneOf', 'digest:exactlyOneOf']);
+      expect(response.body.errors?.map((e) => `${e.field}:${e.rule}`)).toEqual([
+        'tag:exactlyOneOf',
+        'digest:exactlyOneOf',
+      ]);
     }
-    expect(Number((await pg.query(`SELECT count(*) FROM images WHERE repository = 'team/app'`)).rows[0].count)).toBe(1);
+    expect(
+      Number(
+        (await pg.query(`SELECT count(*) FROM images WHERE repository = 'team/app'`)).rows[0].count,
+      ),
+    ).toBe(1);
   });
 
   it('refuses registration to a reader token', async () => {
-    const response = await register<Problem>({ registry: 'sandbox', repository: 'team/app', tag: '1.0.0' }, readerToken);
+    const response = await register<Problem>(
+      { registry: 'sandbox', repository: 'team/app', tag: '1.0.0' },
+      readerToken,
+    );
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('FORBIDDEN');
   });
@@ -242,7 +275,10 @@ describe('image registration over HTTP', () => {
     for (let i = 0; i < 5; i++) {
       const image = buildImage({ layers: [{ size: 256 }] });
       await pusher.push('team/paged', image);
-      expect((await register({ registry: 'sandbox', repository: 'team/paged', digest: image.digest })).status).toBe(201);
+      expect(
+        (await register({ registry: 'sandbox', repository: 'team/paged', digest: image.digest }))
+          .status,
+      ).toBe(201);
       digests.push(image.digest);
     }
     const seen: string[] = [];
@@ -261,7 +297,9 @@ describe('image registration over HTTP', () => {
     expect(all.body.items.length).toBeGreaterThan(5);
     expect(all.body.items.slice(0, 5).map((i) => i.digest)).toEqual([...digests].reverse());
     const byDigest = await get<PageBody>(`/api/v1/images?digest=${digests[2]}`);
-    expect(byDigest.body.items.map((i) => [i.repository, i.digest])).toEqual([['team/paged', digests[2]]]);
+    expect(byDigest.body.items.map((i) => [i.repository, i.digest])).toEqual([
+      ['team/paged', digests[2]],
+    ]);
     expect(byDigest.body.nextCursor).toBeNull();
 
     const badCursor = await get<Problem>('/api/v1/images?cursor=garbage');
@@ -278,12 +316,19 @@ describe('image registration over HTTP', () => {
 
   it('documents the routes in OpenAPI with their roles, 200/201 and the gate ledger link', async () => {
     const doc = (await (await fetch(`${api.base}/api/docs-json`)).json()) as {
-      paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<string, { description?: string; responses: Record<string, unknown> }>
+      >;
     };
     const register = doc.paths['/api/v1/images']!.post!;
     expect(register.description).toContain('**Roles**: admin, ci.');
-    expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '403', '404']));
+    expect(Object.keys(register.responses)).toEqual(
+      expect.arrayContaining(['200', '201', '400', '401', '403', '404']),
+    );
     expect(doc.paths['/api/v1/images']!.get).toBeDefined();
-    expect(doc.paths['/api/v1/images/{digest}']!.get!.description).toContain('/api/v1/gates/{digest}');
+    expect(doc.paths['/api/v1/images/{digest}']!.get!.description).toContain(
+      '/api/v1/gates/{digest}',
+    );
   });
 });

@@ -38,13 +38,20 @@ describe('readiness follows Postgres and Redis', () => {
 
   const readyz = async () => {
     const response = await fetch(`${base}/readyz`);
-    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: (await response.json()) as Record<string, unknown>,
+    };
   };
 
   it('reports both dependencies up', async () => {
     const { status, body } = await readyz();
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+    expect(body).toEqual({
+      status: 'ok',
+      checks: { postgres: { status: 'up' }, redis: { status: 'up' } },
+    });
   });
 
   it('answers 503 naming Redis while Redis is down, and keeps running', async () => {
@@ -66,10 +73,14 @@ describe('readiness follows Postgres and Redis', () => {
 
   it('recovers by itself when Redis comes back', async () => {
     await redis.restart();
-    const up = await waitFor('readiness to recover', async () => {
-      const result = await readyz();
-      return result.status === 200 ? result : undefined;
-    }, 20000);
+    const up = await waitFor(
+      'readiness to recover',
+      async () => {
+        const result = await readyz();
+        return result.status === 200 ? result : undefined;
+      },
+      20000,
+    );
     expect(up.body).toMatchObject({ checks: { redis: { status: 'up' } } });
     expect(airlock.running).toBe(true);
   });

@@ -1,4 +1,10 @@
-import { AirlockProcess, createTestRedis, freePort, testDatabaseUrl, type TestRedis } from '@airlock/testing';
+import {
+  AirlockProcess,
+  createTestRedis,
+  freePort,
+  testDatabaseUrl,
+  type TestRedis,
+} from '@airlock/testing';
 import { MIGRATIONS } from '@airlock/migrations';
 import { dropDatabase } from '@airlock/persistence';
 
@@ -14,11 +20,19 @@ describe('process startup and shutdown', () => {
   function env(extra: Record<string, string> = {}) {
     const { url } = testDatabaseUrl('startup');
     databases.push(url);
-    return { AIRLOCK_DATABASE_URL: url, AIRLOCK_REDIS_URL: redis.url, AIRLOCK_REDIS_PREFIX: redis.prefix, ...extra };
+    return {
+      AIRLOCK_DATABASE_URL: url,
+      AIRLOCK_REDIS_URL: redis.url,
+      AIRLOCK_REDIS_PREFIX: redis.prefix,
+      ...extra,
+    };
   }
 
   it('refuses to start on a bad variable and names it', async () => {
-    const airlock = AirlockProcess.start('standalone', env({ AIRLOCK_HTTP_PORT: 'eighty', AIRLOCK_LOG_LEVEL: 'loud' }));
+    const airlock = AirlockProcess.start(
+      'standalone',
+      env({ AIRLOCK_HTTP_PORT: 'eighty', AIRLOCK_LOG_LEVEL: 'loud' }),
+    );
     expect(await airlock.exited).toBe(78);
     expect(airlock.logs).toMatch(/AIRLOCK_HTTP_PORT: must be an integer number/);
     expect(airlock.logs).toMatch(/AIRLOCK_LOG_LEVEL: must be one of the following values/);
@@ -47,7 +61,10 @@ describe('process startup and shutdown', () => {
     const port = await freePort();
     const api = AirlockProcess.start('api', { ...shared, AIRLOCK_HTTP_PORT: String(port) });
     const worker = AirlockProcess.start('worker', shared);
-    await Promise.all([api.waitForLog(/API listening on/), worker.waitForLog(/worker started \(no HTTP listener\)/)]);
+    await Promise.all([
+      api.waitForLog(/API listening on/),
+      worker.waitForLog(/worker started \(no HTTP listener\)/),
+    ]);
     const migrated = [api, worker].filter((p) => /applied migrations/.test(p.logs));
     expect(migrated).toHaveLength(1);
     expect(worker.logs).not.toMatch(/listening on http/);

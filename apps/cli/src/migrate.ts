@@ -10,6 +10,8 @@ runMain(async () => {
   const target = redactUrl(config.databaseUrl);
   if (report.databaseCreated) console.log(`created database ${target}`);
   console.log(
-    report.applied.length > 0 ? `applied ${report.applied.length} migration(s) to ${target}: ${report.applied.join(', ')}` : `${target} is up to date`,
+    report.applied.length > 0
+      ? `applied ${report.applied.length} migration(s) to ${target}: ${report.applied.join(', ')}`
+      : `${target} is up to date`,
   );
 });

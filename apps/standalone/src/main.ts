@@ -10,10 +10,14 @@ import { StandaloneModule } from './standalone.module';
 runMain(async () => {
   const config = loadConfigOrExit();
   await prepareDatabase(config);
-  const app = await NestFactory.create<NestExpressApplication>(StandaloneModule.forRoot(config), { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(StandaloneModule.forRoot(config), {
+    bodyParser: false,
+  });
   configureHttpApp(app, config);
   boundShutdown(app, config);
   await app.listen(config.httpPort, config.httpHost);
   const url = await app.getUrl();
-  new Logger('Airlock').log(`Airlock (API + worker) listening on ${url} — docs ${url}/api/docs, readiness ${url}/readyz`);
+  new Logger('Airlock').log(
+    `Airlock (API + worker) listening on ${url} — docs ${url}/api/docs, readiness ${url}/readyz`,
+  );
 });

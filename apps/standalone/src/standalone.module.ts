@@ -8,6 +8,9 @@ import { WorkerModule } from '../../worker/src/worker.module';
 @Module({})
 export class StandaloneModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: StandaloneModule, imports: [InfrastructureModule.forRoot(config), ApiModule, WorkerModule] };
+    return {
+      module: StandaloneModule,
+      imports: [InfrastructureModule.forRoot(config), ApiModule, WorkerModule],
+    };
   }
 }

@@ -7,6 +7,9 @@ import { WorkerModule } from './worker.module';
 @Module({})
 export class WorkerRootModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerRootModule, imports: [InfrastructureModule.forRoot(config), WorkerModule] };
+    return {
+      module: WorkerRootModule,
+      imports: [InfrastructureModule.forRoot(config), WorkerModule],
+    };
   }
 }

@@ -74,7 +74,9 @@ export class AuditService {
 }
 
 function asJsonObject(value: object | null | undefined): Record<string, unknown> | null {
-  return value === null || value === undefined ? null : (scrubSecrets(value) as Record<string, unknown>);
+  return value === null || value === undefined
+    ? null
+    : (scrubSecrets(value) as Record<string, unknown>);
 }
 
 function toRecord(event: AuditEvent): AuditRecord {
@@ -93,5 +95,7 @@ function toRecord(event: AuditEvent): AuditRecord {
 }
 
 function invalid(field: string, rule: string, message: string): AirlockError {
-  return new AirlockError('INVALID_INPUT', message, { details: { errors: [{ field, rule, message }] } });
+  return new AirlockError('INVALID_INPUT', message, {
+    details: { errors: [{ field, rule, message }] },
+  });
 }

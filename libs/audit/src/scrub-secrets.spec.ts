@@ -24,7 +24,9 @@ describe('scrubSecrets', () => {
 
   it('makes values JSON-ready: dates as ISO strings, binary redacted, undefined dropped', () => {
     const at = new Date('2030-01-02T03:04:05.000Z');
-    expect(scrubSecrets({ at, blob: new Uint8Array([1]), gone: undefined, n: 10n, list: [at] })).toEqual({
+    expect(
+      scrubSecrets({ at, blob: new Uint8Array([1]), gone: undefined, n: 10n, list: [at] }),
+    ).toEqual({
       at: '2030-01-02T03:04:05.000Z',
       blob: REDACTED,
       n: '10',

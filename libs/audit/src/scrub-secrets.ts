@@ -2,7 +2,8 @@ export const REDACTED = '[redacted]';
 
 // Keys whose values are secrets whatever the feature: a mistake in a caller must not put one into
 // an append-only table that can never be cleaned.
-const SECRET_KEY = /password|passwd|secret|credential|ciphertext|authorization|private_?key|^token$|token_?hash|api_?key/i;
+const SECRET_KEY =
+  /password|passwd|secret|credential|ciphertext|authorization|private_?key|^token$|token_?hash|api_?key/i;
 const MAX_DEPTH = 20;
 
 /**
@@ -19,7 +20,10 @@ export function scrubSecrets(value: unknown, depth = 0): unknown {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([, item]) => item !== undefined && typeof item !== 'function')
-        .map(([key, item]) => [key, SECRET_KEY.test(key) ? REDACTED : scrubSecrets(item, depth + 1)]),
+        .map(([key, item]) => [
+          key,
+          SECRET_KEY.test(key) ? REDACTED : scrubSecrets(item, depth + 1),
+        ]),
     );
   }
   if (typeof value === 'bigint') return value.toString();

@@ -33,14 +33,20 @@ export class AdminBootstrapService {
 
   ensureAdmin(configuredToken: string | undefined): Promise<BootstrapOutcome> {
     return this.transactions.runExclusive('bootstrap-admin', (tx) =>
-      configuredToken === undefined ? this.generateIfNoAdmin(tx) : this.register(configuredToken, tx),
+      configuredToken === undefined
+        ? this.generateIfNoAdmin(tx)
+        : this.register(configuredToken, tx),
     );
   }
 
   private async generateIfNoAdmin(tx: Transaction): Promise<BootstrapOutcome> {
     const admins = await this.tokens.lockActiveAdmins(tx);
     if (admins.length > 0) return { kind: 'unchanged' };
-    const created = await this.tokensService.insert({ name: BOOTSTRAP_TOKEN_NAME, role: 'admin' }, ACTOR, tx);
+    const created = await this.tokensService.insert(
+      { name: BOOTSTRAP_TOKEN_NAME, role: 'admin' },
+      ACTOR,
+      tx,
+    );
     return { kind: 'generated', token: created.token, tokenId: created.summary.id };
   }
 
@@ -51,7 +57,8 @@ export class AdminBootstrapService {
   private async register(token: string, tx: Transaction): Promise<BootstrapOutcome> {
     const existing = await this.tokens.findByHash(hashToken(token), tx);
     if (existing?.revokedAt) return { kind: 'refused', reason: 'revoked', tokenId: existing.id };
-    if (existing && existing.role !== 'admin') return { kind: 'refused', reason: 'notAdmin', tokenId: existing.id };
+    if (existing && existing.role !== 'admin')
+      return { kind: 'refused', reason: 'notAdmin', tokenId: existing.id };
     if (existing) return { kind: 'unchanged' };
     const previous = await this.tokens.findActiveByName(BOOTSTRAP_TOKEN_NAME, tx);
     // Revoked directly, not through TokensService.revoke: it may be the last admin, and its
@@ -59,11 +66,22 @@ export class AdminBootstrapService {
     const revoked = previous && (await this.tokens.markRevoked(previous.id, tx));
     if (previous && revoked) {
       await this.audit.record(
-        { actor: ACTOR, action: 'token.revoked', subject: { type: 'api_token', id: previous.id }, before: toSummary(previous), after: toSummary(revoked) },
+        {
+          actor: ACTOR,
+          action: 'token.revoked',
+          subject: { type: 'api_token', id: previous.id },
+          before: toSummary(previous),
+          after: toSummary(revoked),
+        },
         tx,
       );
     }
-    const created = await this.tokensService.insert({ name: BOOTSTRAP_TOKEN_NAME, role: 'admin' }, ACTOR, tx, token);
+    const created = await this.tokensService.insert(
+      { name: BOOTSTRAP_TOKEN_NAME, role: 'admin' },
+      ACTOR,
+      tx,
+      token,
+    );
     return { kind: 'registered', tokenId: created.summary.id, rotated: previous !== null };
   }
 }

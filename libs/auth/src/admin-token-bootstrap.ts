@@ -22,7 +22,9 @@ export class AdminTokenBootstrap implements OnApplicationBootstrap {
       case 'generated':
         // Printed only after the transaction committed: never a token that does not exist.
         process.stdout.write(bootstrapBanner(outcome.token) + '\n');
-        this.logger.log(`no active admin token: generated "bootstrap-admin" (${outcome.tokenId}), printed above once`);
+        this.logger.log(
+          `no active admin token: generated "bootstrap-admin" (${outcome.tokenId}), printed above once`,
+        );
         return;
       case 'registered':
         this.logger.log(

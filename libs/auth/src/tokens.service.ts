@@ -1,6 +1,11 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { ApiTokenRepository, TransactionRunner, type ApiToken, type Transaction } from '@airlock/persistence';
+import {
+  ApiTokenRepository,
+  TransactionRunner,
+  type ApiToken,
+  type Transaction,
+} from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { unauthenticated } from './auth-errors';
 import type { Principal } from './principal';
@@ -27,21 +32,45 @@ export class TokensService {
   ) {}
 
   async create(request: NewTokenRequest, actor: AuditActor): Promise<CreatedToken> {
-    if (!isRole(request.role)) throw invalid('role', 'isIn', `role must be one of admin, ci, approver, reader`);
+    if (!isRole(request.role))
+      throw invalid('role', 'isIn', `role must be one of admin, ci, approver, reader`);
     if (request.name === BOOTSTRAP_TOKEN_NAME) {
-      throw invalid('name', 'reserved', `name "${BOOTSTRAP_TOKEN_NAME}" is reserved for the token Airlock creates itself`);
+      throw invalid(
+        'name',
+        'reserved',
+        `name "${BOOTSTRAP_TOKEN_NAME}" is reserved for the token Airlock creates itself`,
+      );
     }
     return this.transactions.run((tx) => this.insert(request, actor, tx));
   }
 
   /** Inserts and audits a token inside `tx`; also used by the admin bootstrap. */
-  async insert(request: NewTokenRequest, actor: AuditActor, tx: Transaction, token = generateToken()): Promise<CreatedToken> {
+  async insert(
+    request: NewTokenRequest,
+    actor: AuditActor,
+    tx: Transaction,
+    token = generateToken(),
+  ): Promise<CreatedToken> {
     const row = await this.tokens.insert(
-      { name: request.name, role: request.role, tokenHash: hashToken(token), tokenPrefix: displayPrefix(token), createdBy: actor.tokenId },
+      {
+        name: request.name,
+        role: request.role,
+        tokenHash: hashToken(token),
+        tokenPrefix: displayPrefix(token),
+        createdBy: actor.tokenId,
+      },
       tx,
     );
     const summary = toSummary(row);
-    await this.audit.record({ actor, action: 'token.created', subject: { type: 'api_token', id: row.id }, after: summary }, tx);
+    await this.audit.record(
+      {
+        actor,
+        action: 'token.created',
+        subject: { type: 'api_token', id: row.id },
+        after: summary,
+      },
+      tx,
+    );
     return { summary, token };
   }
 
@@ -59,13 +88,20 @@ export class TokensService {
 
   async revokeIn(id: string, actor: AuditActor, tx: Transaction): Promise<TokenSummary> {
     const token = await this.tokens.findById(id, tx);
-    if (!token) throw new AirlockError('NOT_FOUND', `No API token with id ${id}`, { details: { id } });
+    if (!token)
+      throw new AirlockError('NOT_FOUND', `No API token with id ${id}`, { details: { id } });
     if (token.revokedAt) return toSummary(token);
     if (token.role === 'admin') await this.refuseLastAdmin(token, tx);
     const revoked = await this.tokens.markRevoked(id, tx);
     if (!revoked) return toSummary(token);
     await this.audit.record(
-      { actor, action: 'token.revoked', subject: { type: 'api_token', id }, before: toSummary(token), after: toSummary(revoked) },
+      {
+        actor,
+        action: 'token.revoked',
+        subject: { type: 'api_token', id },
+        before: toSummary(token),
+        after: toSummary(revoked),
+      },
       tx,
     );
     return toSummary(revoked);
@@ -74,12 +110,19 @@ export class TokensService {
   /** The principal a bearer token stands for, or UNAUTHENTICATED saying why not. */
   async authenticate(token: string): Promise<Principal> {
     if (!looksLikeToken(token)) {
-      throw unauthenticated('malformedToken', 'The bearer token is not an Airlock API token (alk_…)');
+      throw unauthenticated(
+        'malformedToken',
+        'The bearer token is not an Airlock API token (alk_…)',
+      );
     }
     const row = await this.tokens.findByHash(hashToken(token));
-    if (!row) throw unauthenticated('unknownToken', 'The bearer token is not known to this Airlock');
+    if (!row)
+      throw unauthenticated('unknownToken', 'The bearer token is not known to this Airlock');
     if (row.revokedAt) {
-      throw unauthenticated('revokedToken', `The bearer token (${row.tokenPrefix}…) was revoked at ${row.revokedAt.toISOString()}`);
+      throw unauthenticated(
+        'revokedToken',
+        `The bearer token (${row.tokenPrefix}…) was revoked at ${row.revokedAt.toISOString()}`,
+      );
     }
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
       await this.tokens.touchLastUsed(row.id);
@@ -101,5 +144,7 @@ export class TokensService {
 }
 
 function invalid(field: string, rule: string, message: string): AirlockError {
-  return new AirlockError('INVALID_INPUT', message, { details: { errors: [{ field, rule, message }] } });
+  return new AirlockError('INVALID_INPUT', message, {
+    details: { errors: [{ field, rule, message }] },
+  });
 }

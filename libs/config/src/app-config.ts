@@ -65,7 +65,9 @@ export class AppConfig {
 
   /** Redis URL for the BullMQ queues. */
   @Env('AIRLOCK_REDIS_URL')
-  @Matches(/^rediss?:\/\/[^/]+(\/\d+)?$/, { message: 'must be redis://[user:password@]host[:port][/db]' })
+  @Matches(/^rediss?:\/\/[^/]+(\/\d+)?$/, {
+    message: 'must be redis://[user:password@]host[:port][/db]',
+  })
   redisUrl = 'redis://127.0.0.1:6379';
 
   /** Key prefix of every queue in Redis; lets several Airlock installs share one Redis. */
@@ -110,7 +112,8 @@ export class AppConfig {
   @Env('AIRLOCK_ADMIN_TOKEN')
   @IsOptional()
   @Matches(API_TOKEN_PATTERN, {
-    message: 'must look like an Airlock token: alk_ followed by at least 32 characters of A-Z, a-z, 0-9, "_" or "-"',
+    message:
+      'must look like an Airlock token: alk_ followed by at least 32 characters of A-Z, a-z, 0-9, "_" or "-"',
   })
   adminToken?: string;
 }

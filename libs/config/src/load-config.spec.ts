@@ -21,7 +21,9 @@ describe('loadConfig', () => {
   });
 
   it('names the variable and the rule when a value is bad', () => {
-    expect(() => loadConfig({ AIRLOCK_HTTP_PORT: 'eighty' })).toThrow(/AIRLOCK_HTTP_PORT: .*integer/);
+    expect(() => loadConfig({ AIRLOCK_HTTP_PORT: 'eighty' })).toThrow(
+      /AIRLOCK_HTTP_PORT: .*integer/,
+    );
     expect(() => loadConfig({ AIRLOCK_MIGRATE_ON_START: 'maybe' })).toThrow(
       /AIRLOCK_MIGRATE_ON_START: .*boolean/,
     );
@@ -42,7 +44,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses an unknown AIRLOCK_ variable (a typo must not fall back to a default)', () => {
-    expect(() => loadConfig({ AIRLOCK_HTTP_PROT: '1' })).toThrow(/AIRLOCK_HTTP_PROT: is not a known/);
+    expect(() => loadConfig({ AIRLOCK_HTTP_PROT: '1' })).toThrow(
+      /AIRLOCK_HTTP_PROT: is not a known/,
+    );
   });
 
   it('lists every variable it reads', () => {
@@ -53,18 +57,29 @@ describe('loadConfig', () => {
 
   it('accepts AIRLOCK_SECRET_KEY as 64 hex characters or base64 of 32 bytes', () => {
     const key = Buffer.alloc(32, 7);
-    expect(loadConfig({ AIRLOCK_SECRET_KEY: key.toString('hex') }).secretKey).toBe(key.toString('hex'));
-    expect(loadConfig({ AIRLOCK_SECRET_KEY: key.toString('base64') }).secretKey).toBe(key.toString('base64'));
+    expect(loadConfig({ AIRLOCK_SECRET_KEY: key.toString('hex') }).secretKey).toBe(
+      key.toString('hex'),
+    );
+    expect(loadConfig({ AIRLOCK_SECRET_KEY: key.toString('base64') }).secretKey).toBe(
+      key.toString('base64'),
+    );
     expect(loadConfig({}).secretKey).toBeUndefined();
   });
 
   it('refuses a secret key of the wrong length, saying the rule but not the value', () => {
-    for (const value of ['abcd', 'f'.repeat(62), Buffer.alloc(16).toString('base64'), Buffer.alloc(33).toString('base64')]) {
+    for (const value of [
+      'abcd',
+      'f'.repeat(62),
+      Buffer.alloc(16).toString('base64'),
+      Buffer.alloc(33).toString('base64'),
+    ]) {
       try {
         loadConfig({ AIRLOCK_SECRET_KEY: value });
         throw new Error('expected a ConfigError');
       } catch (error) {
-        expect((error as Error).message).toMatch(/AIRLOCK_SECRET_KEY: must be 32 bytes written as 64 hex characters or base64/);
+        expect((error as Error).message).toMatch(
+          /AIRLOCK_SECRET_KEY: must be 32 bytes written as 64 hex characters or base64/,
+        );
         expect((error as Error).message).not.toContain(value);
       }
     }
@@ -73,7 +88,11 @@ describe('loadConfig', () => {
   it('accepts an AIRLOCK_ADMIN_TOKEN that looks like a token and refuses a short or foreign one', () => {
     const token = `alk_${'A'.repeat(43)}`;
     expect(loadConfig({ AIRLOCK_ADMIN_TOKEN: token }).adminToken).toBe(token);
-    expect(() => loadConfig({ AIRLOCK_ADMIN_TOKEN: 'alk_short' })).toThrow(/AIRLOCK_ADMIN_TOKEN: must look like an Airlock token/);
-    expect(() => loadConfig({ AIRLOCK_ADMIN_TOKEN: 'x'.repeat(50) })).toThrow(/AIRLOCK_ADMIN_TOKEN: must look like/);
+    expect(() => loadConfig({ AIRLOCK_ADMIN_TOKEN: 'alk_short' })).toThrow(
+      /AIRLOCK_ADMIN_TOKEN: must look like an Airlock token/,
+    );
+    expect(() => loadConfig({ AIRLOCK_ADMIN_TOKEN: 'x'.repeat(50) })).toThrow(
+      /AIRLOCK_ADMIN_TOKEN: must look like/,
+    );
   });
 });

@@ -27,7 +27,8 @@ export function IsSecretKey(options?: ValidationOptions): PropertyDecorator {
     {
       name: 'isSecretKey',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && decodeSecretKey(value) !== undefined,
+        validate: (value: unknown) =>
+          typeof value === 'string' && decodeSecretKey(value) !== undefined,
         defaultMessage: () =>
           `must be ${SECRET_KEY_BYTES} bytes written as 64 hex characters or base64 (generate one: openssl rand -hex 32)`,
       },

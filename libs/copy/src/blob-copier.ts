@@ -31,9 +31,11 @@ export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
   const origins = [route.source.registry.origin, target.registry.origin];
   return limiter.run(origins, async () => {
     route.signal?.throwIfAborted();
-    if ((await target.registry.headBlob(target.repository, blob.digest)) !== undefined) return done(route, 'skip', blob);
+    if ((await target.registry.headBlob(target.repository, blob.digest)) !== undefined)
+      return done(route, 'skip', blob);
     for (const from of mountSources(route)) {
-      if (await target.registry.mountBlob(target.repository, blob.digest, from)) return done(route, 'mount', blob);
+      if (await target.registry.mountBlob(target.repository, blob.digest, from))
+        return done(route, 'mount', blob);
     }
     await streamWithOneRetry(route, blob);
     return done(route, 'copy', blob);
@@ -57,7 +59,11 @@ async function streamWithOneRetry(route: BlobRoute, blob: Descriptor): Promise<v
     const open = async (): Promise<Readable> => {
       route.progress.streamed(-streamed); // a re-opened body starts again from byte 0
       streamed = 0;
-      const source = await route.source.registry.openBlob(route.source.repository, blob, route.signal);
+      const source = await route.source.registry.openBlob(
+        route.source.repository,
+        blob,
+        route.signal,
+      );
       return counted(source, (n) => {
         streamed += n;
         route.progress.streamed(n);
@@ -68,14 +74,19 @@ async function streamWithOneRetry(route: BlobRoute, blob: Descriptor): Promise<v
       return;
     } catch (error) {
       route.progress.streamed(-streamed);
-      if (!(error instanceof AirlockError) || error.code !== 'DIGEST_MISMATCH' || attempt >= 2) throw permanentIfMismatch(error);
+      if (!(error instanceof AirlockError) || error.code !== 'DIGEST_MISMATCH' || attempt >= 2)
+        throw permanentIfMismatch(error);
     }
   }
 }
 
 function permanentIfMismatch(error: unknown): unknown {
   if (error instanceof AirlockError && error.code === 'DIGEST_MISMATCH' && error.retryable) {
-    return new AirlockError('DIGEST_MISMATCH', error.message, { retryable: false, details: error.details, cause: error });
+    return new AirlockError('DIGEST_MISMATCH', error.message, {
+      retryable: false,
+      details: error.details,
+      cause: error,
+    });
   }
   return error;
 }

@@ -4,30 +4,55 @@ import { FakeRegistry } from '../test/fake-registry';
 import { CopyEngine } from './copy-engine';
 import type { CopyProgress } from './copy-types';
 
-function addImage(registry: FakeRegistry, repo: string, layerSizes: number[], tag?: string, seed = 'a'): RawManifest {
-  const config = registry.addBlob(repo, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', seed })));
-  const layers = layerSizes.map((size, i) => registry.addBlob(repo, Buffer.alloc(size, `${seed}${i}`)));
+function addImage(
+  registry: FakeRegistry,
+  repo: string,
+  layerSizes: number[],
+  tag?: string,
+  seed = 'a',
+): RawManifest {
+  const config = registry.addBlob(
+    repo,
+    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', seed })),
+  );
+  const layers = layerSizes.map((size, i) =>
+    registry.addBlob(repo, Buffer.alloc(size, `${seed}${i}`)),
+  );
   return registry.addManifest(
     repo,
     {
       schemaVersion: 2,
       mediaType: MediaType.OciManifest,
       config: { ...config, mediaType: MediaType.OciConfig },
-      layers: layers.map((l) => ({ ...l, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' })),
+      layers: layers.map((l) => ({
+        ...l,
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      })),
     },
     MediaType.OciManifest,
     tag,
   );
 }
 
-function addIndex(registry: FakeRegistry, repo: string, platforms: Platform[]): { index: RawManifest; children: RawManifest[] } {
-  const children = platforms.map((p, i) => addImage(registry, repo, [10 + i, 20 + i], undefined, `${p.architecture}`));
+function addIndex(
+  registry: FakeRegistry,
+  repo: string,
+  platforms: Platform[],
+): { index: RawManifest; children: RawManifest[] } {
+  const children = platforms.map((p, i) =>
+    addImage(registry, repo, [10 + i, 20 + i], undefined, `${p.architecture}`),
+  );
   const index = registry.addManifest(
     repo,
     {
       schemaVersion: 2,
       mediaType: MediaType.OciIndex,
-      manifests: children.map((c, i) => ({ mediaType: c.mediaType, digest: c.digest, size: c.bytes.length, platform: platforms[i] })),
+      manifests: children.map((c, i) => ({
+        mediaType: c.mediaType,
+        digest: c.digest,
+        size: c.bytes.length,
+        platform: platforms[i],
+      })),
     },
     MediaType.OciIndex,
   );
@@ -57,21 +82,37 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
     const lastBlob = writes.map((w) => w.startsWith('PUSH')).lastIndexOf(true);
     expect(writes.indexOf(`PUT manifest app:${image.digest}`)).toBeGreaterThan(lastBlob);
     expect(writes[writes.length - 1]).toBe('PUT manifest app:v1');
-    expect(result).toMatchObject({ digest: image.digest, sourceDigest: image.digest, mode: 'image', alreadyPresent: false, tags: ['v1'] });
+    expect(result).toMatchObject({
+      digest: image.digest,
+      sourceDigest: image.digest,
+      mode: 'image',
+      alreadyPresent: false,
+      tags: ['v1'],
+    });
     expect(result.blobs).toMatchObject({ total: 4, copied: 4, mounted: 0, skipped: 0 });
     expect(target.tags.get('app:v1')).toBe(image.digest);
   });
 
   it('copies the largest blob first', async () => {
     const image = addImage(source, 'app', [5, 50, 25]);
-    await engine.copy({ source: { registry: source, repository: 'app', digest: image.digest }, target: { registry: target, repository: 'app' }, options: { concurrency: 1 } });
-    const sizes = target.writes().filter((w) => w.startsWith('PUSH')).map((w) => target.blobs.get(w.replace('PUSH blob ', ''))!.length);
+    await engine.copy({
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app' },
+      options: { concurrency: 1 },
+    });
+    const sizes = target
+      .writes()
+      .filter((w) => w.startsWith('PUSH'))
+      .map((w) => target.blobs.get(w.replace('PUSH blob ', ''))!.length);
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
   });
 
   it('is done in one request when the target already has the digest', async () => {
     const image = addImage(source, 'app', [10]);
-    const request = { source: { registry: source, repository: 'app', digest: image.digest }, target: { registry: target, repository: 'app' } };
+    const request = {
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app' },
+    };
     await engine.copy(request);
     target.calls.length = 0;
     source.calls.length = 0;
@@ -131,11 +172,25 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
   });
 
   it('copies every platform of an index: children before the index', async () => {
-    const { index, children } = addIndex(source, 'app', [linux('amd64'), linux('arm64'), linux('s390x')]);
-    const result = await engine.copy({ source: { registry: source, repository: 'app', digest: index.digest }, target: { registry: target, repository: 'app' } });
-    expect(result).toMatchObject({ mode: 'index', digest: index.digest, platforms: [linux('amd64'), linux('arm64'), linux('s390x')] });
+    const { index, children } = addIndex(source, 'app', [
+      linux('amd64'),
+      linux('arm64'),
+      linux('s390x'),
+    ]);
+    const result = await engine.copy({
+      source: { registry: source, repository: 'app', digest: index.digest },
+      target: { registry: target, repository: 'app' },
+    });
+    expect(result).toMatchObject({
+      mode: 'index',
+      digest: index.digest,
+      platforms: [linux('amd64'), linux('arm64'), linux('s390x')],
+    });
     const manifestWrites = target.writes().filter((w) => w.startsWith('PUT manifest'));
-    expect(manifestWrites).toEqual([...children.map((c) => `PUT manifest app:${c.digest}`), `PUT manifest app:${index.digest}`]);
+    expect(manifestWrites).toEqual([
+      ...children.map((c) => `PUT manifest app:${c.digest}`),
+      `PUT manifest app:${index.digest}`,
+    ]);
   });
 
   it('copies a platform subset as a new, reported index', async () => {
@@ -156,7 +211,10 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
     const { index, children } = addIndex(source, 'app', [linux('amd64'), linux('arm64')]);
     source.manifests.delete(`app@${children[1].digest}`);
     await expect(
-      engine.copy({ source: { registry: source, repository: 'app', digest: index.digest }, target: { registry: target, repository: 'app', tags: ['v1'] } }),
+      engine.copy({
+        source: { registry: source, repository: 'app', digest: index.digest },
+        target: { registry: target, repository: 'app', tags: ['v1'] },
+      }),
     ).rejects.toBeInstanceOf(AirlockError);
     expect(target.writes()).toEqual([]);
   });
@@ -164,7 +222,10 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
   it('plans without writing: copy, mount and skip decisions and tag collisions', async () => {
     addImage(target, 'app', [7], 'v1', 'old');
     const image = addImage(source, 'app', [10, 20]);
-    const plan = await engine.plan({ source: { registry: source, repository: 'app', digest: image.digest }, target: { registry: target, repository: 'app', tags: ['v1', 'v2'] } });
+    const plan = await engine.plan({
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app', tags: ['v1', 'v2'] },
+    });
     expect(plan.blobs.map((b) => b.action)).toEqual(['copy', 'copy', 'copy']);
     expect(plan.bytesToCopy).toBe(plan.bytesTotal);
     expect(plan.tagCollisions).toEqual([{ tag: 'v1', currentDigest: target.tags.get('app:v1') }]);

@@ -26,13 +26,20 @@ export class CopyEngine {
 
     // Present at the target → the whole tree is there (one request); only tags and referrers
     // that arrived at the source since may remain to be written.
-    const present = !options.platforms?.length && (await target.registry.headManifest(target.repository, source.digest));
+    const present =
+      !options.platforms?.length &&
+      (await target.registry.headManifest(target.repository, source.digest));
     if (present) {
       await this.finishPresent(request, route);
       return this.noopResult(request, present, started);
     }
 
-    const tree = await readSourceTree(source.registry, source.repository, source.digest, options.platforms);
+    const tree = await readSourceTree(
+      source.registry,
+      source.repository,
+      source.digest,
+      options.platforms,
+    );
     const digest = tree.root.raw.digest;
     await this.failOnTagConflict(request, digest);
 
@@ -42,16 +49,29 @@ export class CopyEngine {
       options.onProgress,
     );
     const blobRoute = this.route(request, progress);
-    await mapLimit(tree.blobs, options.concurrency ?? DEFAULT_CONCURRENCY, (blob) => copyBlob(blobRoute, blob));
+    await mapLimit(tree.blobs, options.concurrency ?? DEFAULT_CONCURRENCY, (blob) =>
+      copyBlob(blobRoute, blob),
+    );
     options.signal?.throwIfAborted();
 
     for (const manifest of tree.manifests) await this.putByDigest(route, manifest);
     const referrers = options.referrers
-      ? await copyReferrers(blobRoute, source.digest, options.referrers === true ? {} : options.referrers, options.concurrency ?? DEFAULT_CONCURRENCY)
+      ? await copyReferrers(
+          blobRoute,
+          source.digest,
+          options.referrers === true ? {} : options.referrers,
+          options.concurrency ?? DEFAULT_CONCURRENCY,
+        )
       : { referrers: [], manifestsWritten: 0 };
     options.signal?.throwIfAborted();
 
-    await writeTags(target.registry, target.repository, tags, tree.root.raw, options.allowTagOverwrite ?? false);
+    await writeTags(
+      target.registry,
+      target.repository,
+      tags,
+      tree.root.raw,
+      options.allowTagOverwrite ?? false,
+    );
     await this.verifyLanded(route, digest);
 
     const state = progress.snapshot();
@@ -80,15 +100,24 @@ export class CopyEngine {
   /** What `copy` would do, computed with reads only: nothing is written to the target. */
   async plan(request: CopyRequest): Promise<CopyPlan> {
     const { source, target, options = {} } = request;
-    const tree = await readSourceTree(source.registry, source.repository, source.digest, options.platforms);
+    const tree = await readSourceTree(
+      source.registry,
+      source.repository,
+      source.digest,
+      options.platforms,
+    );
     const digest = tree.root.raw.digest;
     const present = (await target.registry.headManifest(target.repository, digest)) !== undefined;
     const route = this.route(request, new ProgressTracker(0, 0));
-    const blobs: PlannedBlob[] = await mapLimit(tree.blobs, options.concurrency ?? DEFAULT_CONCURRENCY, async (blob) => ({
-      digest: blob.digest,
-      size: blob.size,
-      action: present ? 'skip' : await planBlob(route, blob),
-    }));
+    const blobs: PlannedBlob[] = await mapLimit(
+      tree.blobs,
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+      async (blob) => ({
+        digest: blob.digest,
+        size: blob.size,
+        action: present ? 'skip' : await planBlob(route, blob),
+      }),
+    );
     return {
       sourceDigest: source.digest,
       digest,
@@ -99,7 +128,12 @@ export class CopyEngine {
       blobs,
       bytesToCopy: blobs.filter((b) => b.action === 'copy').reduce((sum, b) => sum + b.size, 0),
       bytesTotal: blobs.reduce((sum, b) => sum + b.size, 0),
-      tagCollisions: await findTagCollisions(target.registry, target.repository, target.tags ?? [], digest),
+      tagCollisions: await findTagCollisions(
+        target.registry,
+        target.repository,
+        target.tags ?? [],
+        digest,
+      ),
     };
   }
 
@@ -118,7 +152,12 @@ export class CopyEngine {
   private async failOnTagConflict(request: CopyRequest, digest: string): Promise<void> {
     const { target, options = {} } = request;
     if (options.allowTagOverwrite || !target.tags?.length) return;
-    const collisions = await findTagCollisions(target.registry, target.repository, target.tags, digest);
+    const collisions = await findTagCollisions(
+      target.registry,
+      target.repository,
+      target.tags,
+      digest,
+    );
     if (collisions.length > 0) throw tagConflict(target.registry, target.repository, collisions);
   }
 
@@ -138,14 +177,27 @@ export class CopyEngine {
   private async finishPresent(request: CopyRequest, route: BlobRoute): Promise<void> {
     const { source, target, options = {} } = request;
     if (options.referrers) {
-      await copyReferrers(route, source.digest, options.referrers === true ? {} : options.referrers, options.concurrency ?? DEFAULT_CONCURRENCY);
+      await copyReferrers(
+        route,
+        source.digest,
+        options.referrers === true ? {} : options.referrers,
+        options.concurrency ?? DEFAULT_CONCURRENCY,
+      );
     }
     const tags = target.tags ?? [];
     if (tags.length === 0) return;
-    const missing = await Promise.all(tags.map((tag) => target.registry.headManifest(target.repository, tag)));
+    const missing = await Promise.all(
+      tags.map((tag) => target.registry.headManifest(target.repository, tag)),
+    );
     if (missing.every((d) => d?.digest === source.digest)) return;
     const root = await target.registry.getManifest(target.repository, source.digest);
-    await writeTags(target.registry, target.repository, tags, root, options.allowTagOverwrite ?? false);
+    await writeTags(
+      target.registry,
+      target.repository,
+      tags,
+      root,
+      options.allowTagOverwrite ?? false,
+    );
   }
 
   private noopResult(request: CopyRequest, root: Descriptor, started: number): CopyResult {

@@ -66,7 +66,14 @@ export interface CopyResult {
   /** The target already held the digest: nothing was copied (tags may still have been written). */
   alreadyPresent: boolean;
   platforms: Platform[];
-  blobs: { total: number; copied: number; mounted: number; skipped: number; bytesTotal: number; bytesCopied: number };
+  blobs: {
+    total: number;
+    copied: number;
+    mounted: number;
+    skipped: number;
+    bytesTotal: number;
+    bytesCopied: number;
+  };
   /** Manifests written (children, the root, referrers). */
   manifestsWritten: number;
   referrers: Descriptor[];

@@ -3,7 +3,11 @@
  * starts; the ones already running are awaited before the failure is rethrown, so nothing
  * keeps writing to a registry after the caller has moved on.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let firstError: { error: unknown } | undefined;

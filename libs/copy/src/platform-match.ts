@@ -4,7 +4,10 @@ import type { Platform } from '@airlock/registry-client';
 export function platformWanted(candidate: Platform | undefined, wanted: Platform[]): boolean {
   if (!candidate) return false;
   return wanted.some(
-    (w) => w.os === candidate.os && w.architecture === candidate.architecture && (!w.variant || w.variant === candidate.variant),
+    (w) =>
+      w.os === candidate.os &&
+      w.architecture === candidate.architecture &&
+      (!w.variant || w.variant === candidate.variant),
   );
 }
 

@@ -12,7 +12,15 @@ export class ProgressTracker {
     private readonly onProgress?: (progress: CopyProgress) => void,
     private readonly intervalMs = 250,
   ) {
-    this.state = { bytesDone: 0, bytesTotal, blobsDone: 0, blobsTotal, copied: 0, mounted: 0, skipped: 0 };
+    this.state = {
+      bytesDone: 0,
+      bytesTotal,
+      blobsDone: 0,
+      blobsTotal,
+      copied: 0,
+      mounted: 0,
+      skipped: 0,
+    };
   }
 
   /** Bytes streamed for a blob in flight (negative to roll back a failed attempt). */

@@ -36,7 +36,9 @@ describe('Semaphore', () => {
 
   it('releases its slot when a task fails', async () => {
     const semaphore = new Semaphore(1);
-    await expect(semaphore.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(semaphore.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
     await expect(semaphore.run(async () => 'next')).resolves.toBe('next');
   });
 

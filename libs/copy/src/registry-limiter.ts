@@ -12,7 +12,10 @@ export class RegistryLimiter {
 
   async run<T>(origins: string[], task: () => Promise<T>): Promise<T> {
     const ordered = [...new Set(origins)].sort();
-    const chain = ordered.reduceRight<() => Promise<T>>((inner, origin) => () => this.semaphore(origin).run(inner), task);
+    const chain = ordered.reduceRight<() => Promise<T>>(
+      (inner, origin) => () => this.semaphore(origin).run(inner),
+      task,
+    );
     return chain();
   }
 

@@ -52,21 +52,34 @@ export async function readSourceTree(
     root: tree,
     manifests,
     blobs: [...blobs.values()].sort((a, b) => b.size - a.size),
-    platforms: tree.parsed.kind === 'index' ? tree.parsed.manifests.flatMap((m) => (m.platform ? [m.platform] : [])) : [],
+    platforms:
+      tree.parsed.kind === 'index'
+        ? tree.parsed.manifests.flatMap((m) => (m.platform ? [m.platform] : []))
+        : [],
     mode,
   };
 }
 
 /** Reads a manifest and, for an index, its children (and theirs), verifying every digest. */
-export async function readNode(registry: OciRegistry, repository: string, digest: string): Promise<ManifestNode> {
+export async function readNode(
+  registry: OciRegistry,
+  repository: string,
+  digest: string,
+): Promise<ManifestNode> {
   const raw = await registry.getManifest(repository, digest);
   const parsed = parseManifest(raw);
   const children =
-    parsed.kind === 'index' ? await mapLimit(parsed.manifests, 4, (child) => readNode(registry, repository, child.digest)) : [];
+    parsed.kind === 'index'
+      ? await mapLimit(parsed.manifests, 4, (child) => readNode(registry, repository, child.digest))
+      : [];
   return { raw, parsed, children };
 }
 
-function collect(node: ManifestNode, manifests: RawManifest[], blobs: Map<string, Descriptor>): void {
+function collect(
+  node: ManifestNode,
+  manifests: RawManifest[],
+  blobs: Map<string, Descriptor>,
+): void {
   for (const child of node.children) collect(child, manifests, blobs);
   if (node.parsed.kind === 'image') {
     for (const blob of [node.parsed.config, ...node.parsed.layers]) {
@@ -84,9 +97,17 @@ function selectPlatforms(root: ManifestNode, wanted: Platform[]): ManifestNode {
   if (root.parsed.kind !== 'index') return root;
   const keep = root.parsed.manifests.map((m) => platformWanted(m.platform, wanted));
   if (!keep.some(Boolean)) {
-    throw new AirlockError('INVALID_INPUT', `none of the platforms ${wanted.map(formatPlatform).join(', ')} is in the source index`, {
-      details: { available: root.parsed.manifests.flatMap((m) => (m.platform ? [formatPlatform(m.platform)] : [])) },
-    });
+    throw new AirlockError(
+      'INVALID_INPUT',
+      `none of the platforms ${wanted.map(formatPlatform).join(', ')} is in the source index`,
+      {
+        details: {
+          available: root.parsed.manifests.flatMap((m) =>
+            m.platform ? [formatPlatform(m.platform)] : [],
+          ),
+        },
+      },
+    );
   }
   const document = JSON.parse(root.raw.bytes.toString('utf8')) as { manifests: unknown[] };
   document.manifests = document.manifests.filter((_, i) => keep[i]);

@@ -20,12 +20,20 @@ export async function findTagCollisions(
   });
 }
 
-export function tagConflict(registry: OciRegistry, repository: string, collisions: TagCollision[]): AirlockError {
+export function tagConflict(
+  registry: OciRegistry,
+  repository: string,
+  collisions: TagCollision[],
+): AirlockError {
   const list = collisions.map((c) => `${c.tag} → ${c.currentDigest}`).join(', ');
-  return new AirlockError('TAG_CONFLICT', `registry "${registry.name}": ${repository} already has ${list}; overwriting is not allowed`, {
-    retryable: false,
-    details: { registry: registry.name, repository, collisions },
-  });
+  return new AirlockError(
+    'TAG_CONFLICT',
+    `registry "${registry.name}": ${repository} already has ${list}; overwriting is not allowed`,
+    {
+      retryable: false,
+      details: { registry: registry.name, repository, collisions },
+    },
+  );
 }
 
 /**
@@ -49,11 +57,20 @@ export async function writeTags(
 }
 
 /** Bytes never change: what the registry reports must be the digest we computed. */
-export function assertSameDigest(registry: OciRegistry, what: string, expected: string, actual: string): void {
+export function assertSameDigest(
+  registry: OciRegistry,
+  what: string,
+  expected: string,
+  actual: string,
+): void {
   if (expected !== actual) {
-    throw new AirlockError('DIGEST_MISMATCH', `registry "${registry.name}" stored ${what} as ${actual}, expected ${expected}`, {
-      retryable: false,
-      details: { registry: registry.name, expected, actual },
-    });
+    throw new AirlockError(
+      'DIGEST_MISMATCH',
+      `registry "${registry.name}" stored ${what} as ${actual}, expected ${expected}`,
+      {
+        retryable: false,
+        details: { registry: registry.name, expected, actual },
+      },
+    );
   }
 }

@@ -1,6 +1,13 @@
 import { CopyEngine } from '@airlock/copy';
 import { RegistryClient } from '@airlock/registry-client';
-import { buildImage, buildIndex, FaultProxy, ImagePusher, RegistryFixture, type TestImage } from '@airlock/testing';
+import {
+  buildImage,
+  buildIndex,
+  FaultProxy,
+  ImagePusher,
+  RegistryFixture,
+  type TestImage,
+} from '@airlock/testing';
 import { clientFor } from './registry-clients';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -15,8 +22,14 @@ describe('copy engine under faults', () => {
   let counter = 0;
 
   beforeAll(async () => {
-    [source, target] = await Promise.all([RegistryFixture.start({ name: 'src' }), RegistryFixture.start({ name: 'dst' })]);
-    [sourceProxy, targetProxy] = await Promise.all([FaultProxy.start({ target: source.url }), FaultProxy.start({ target: target.url })]);
+    [source, target] = await Promise.all([
+      RegistryFixture.start({ name: 'src' }),
+      RegistryFixture.start({ name: 'dst' }),
+    ]);
+    [sourceProxy, targetProxy] = await Promise.all([
+      FaultProxy.start({ target: source.url }),
+      FaultProxy.start({ target: target.url }),
+    ]);
   });
 
   afterEach(() => {
@@ -30,28 +43,44 @@ describe('copy engine under faults', () => {
   });
 
   /** A fresh image in the source, and clients that go through the proxies. */
-  async function setup(image: TestImage = buildImage({ layers: [{ size: 400_000 }, { size: 30_000 }] })) {
+  async function setup(
+    image: TestImage = buildImage({ layers: [{ size: 400_000 }, { size: 30_000 }] }),
+  ) {
     const repository = `faults/app-${++counter}`;
     const pusher = new ImagePusher(source);
     await pusher.push(repository, image);
     pusher.close();
     const fast = { retry: { baseDelayMs: 10, maxDelayMs: 100 } };
     const request = {
-      source: { registry: new RegistryClient({ name: 'src', url: sourceProxy.url }, fast), repository, digest: image.digest },
-      target: { registry: new RegistryClient({ name: 'dst', url: targetProxy.url }, fast), repository, tags: ['v1'] },
+      source: {
+        registry: new RegistryClient({ name: 'src', url: sourceProxy.url }, fast),
+        repository,
+        digest: image.digest,
+      },
+      target: {
+        registry: new RegistryClient({ name: 'dst', url: targetProxy.url }, fast),
+        repository,
+        tags: ['v1'],
+      },
     };
     const largest = [...image.blobs].sort((a, b) => b.size - a.size)[0];
     return { image, repository, request, blobPath: new RegExp(`/blobs/${largest?.digest}$`) };
   }
 
-  const tagOf = async (repository: string) => clientFor(target, 'direct').headManifest(repository, 'v1');
+  const tagOf = async (repository: string) =>
+    clientFor(target, 'direct').headManifest(repository, 'v1');
 
   it('fails with DIGEST_MISMATCH on a blob that stays corrupt, and tags nothing', async () => {
     const { repository, request, blobPath } = await setup();
     sourceProxy.addRule({ method: 'GET', path: blobPath, corruptByte: 1000, times: 2 });
-    await expect(engine.copy(request)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', retryable: false });
+    await expect(engine.copy(request)).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+      retryable: false,
+    });
     expect(await tagOf(repository)).toBeUndefined();
-    expect(await clientFor(target, 'direct').headManifest(repository, request.source.digest)).toBeUndefined();
+    expect(
+      await clientFor(target, 'direct').headManifest(repository, request.source.digest),
+    ).toBeUndefined();
   });
 
   it('recovers from a blob corrupted once (verified, then copied again)', async () => {
@@ -65,18 +94,35 @@ describe('copy engine under faults', () => {
 
   it('retries a 503 and resumes a read cut in the middle of a blob with a Range request', async () => {
     const { image, repository, request, blobPath } = await setup();
-    const unavailable = sourceProxy.addRule({ method: 'GET', path: blobPath, status: 503, times: 1 });
-    const cut = sourceProxy.addRule({ method: 'GET', path: blobPath, resetAfterBytes: 100_000, times: 1 });
+    const unavailable = sourceProxy.addRule({
+      method: 'GET',
+      path: blobPath,
+      status: 503,
+      times: 1,
+    });
+    const cut = sourceProxy.addRule({
+      method: 'GET',
+      path: blobPath,
+      resetAfterBytes: 100_000,
+      times: 1,
+    });
     await engine.copy(request);
     expect([unavailable.applied, cut.applied]).toEqual([1, 1]);
-    expect(sourceProxy.requests.some((r) => blobPath.test(r.path) && r.range === 'bytes=100000-')).toBe(true);
+    expect(
+      sourceProxy.requests.some((r) => blobPath.test(r.path) && r.range === 'bytes=100000-'),
+    ).toBe(true);
     expect((await tagOf(repository))?.digest).toBe(image.digest);
   });
 
   it('retries after a reset connection, on reads and on uploads', async () => {
     const { image, repository, request, blobPath } = await setup();
     const reads = sourceProxy.addRule({ method: 'GET', path: blobPath, reset: true, times: 1 });
-    const uploads = targetProxy.addRule({ method: 'PUT', path: /\/blobs\/uploads\//, reset: true, times: 1 });
+    const uploads = targetProxy.addRule({
+      method: 'PUT',
+      path: /\/blobs\/uploads\//,
+      reset: true,
+      times: 1,
+    });
     await engine.copy(request);
     expect([reads.applied, uploads.applied]).toEqual([1, 1]);
     expect((await tagOf(repository))?.digest).toBe(image.digest);
@@ -84,7 +130,13 @@ describe('copy engine under faults', () => {
 
   it('honours 429 Retry-After before trying again', async () => {
     const { image, repository, request } = await setup();
-    const limited = sourceProxy.addRule({ method: 'GET', path: /\/manifests\//, status: 429, headers: { 'Retry-After': '1' }, times: 1 });
+    const limited = sourceProxy.addRule({
+      method: 'GET',
+      path: /\/manifests\//,
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      times: 1,
+    });
     const started = Date.now();
     await engine.copy(request);
     expect(limited.applied).toBe(1);
@@ -139,13 +191,23 @@ describe('copy engine: token expiry', () => {
 
   it('re-authenticates when the registry answers 401 in the middle of a copy', async () => {
     const image = await pushed('expiry/app');
-    const target = new RegistryClient({ name: 'secure', url: proxy.url, credentials: secure.credentials });
+    const target = new RegistryClient({
+      name: 'secure',
+      url: proxy.url,
+      credentials: secure.credentials,
+    });
     const src = clientFor(source, 'src');
     // Warm the token cache, then make the registry refuse it once during the upload.
     await target.ping();
     const issuedBefore = secure.tokenServer!.issued;
     const challenge = `Bearer realm="${secure.tokenServer!.realm}",service="${secure.tokenServer!.service}",scope="repository:expiry/app:pull,push"`;
-    const refusal = proxy.addRule({ method: 'PUT', path: /\/blobs\/uploads\//, status: 401, headers: { 'WWW-Authenticate': challenge }, times: 1 });
+    const refusal = proxy.addRule({
+      method: 'PUT',
+      path: /\/blobs\/uploads\//,
+      status: 401,
+      headers: { 'WWW-Authenticate': challenge },
+      times: 1,
+    });
     const result = await engine.copy({
       source: { registry: src, repository: 'expiry/app', digest: image.digest },
       target: { registry: target, repository: 'expiry/app', tags: ['v1'] },
@@ -160,11 +222,17 @@ describe('copy engine: token expiry', () => {
     const target = clientFor(secure, 'secure');
     const src = clientFor(source, 'src');
     const first = await pushed('expiry/one');
-    await engine.copy({ source: { registry: src, repository: 'expiry/one', digest: first.digest }, target: { registry: target, repository: 'expiry/one' } });
+    await engine.copy({
+      source: { registry: src, repository: 'expiry/one', digest: first.digest },
+      target: { registry: target, repository: 'expiry/one' },
+    });
     const issuedBefore = secure.tokenServer!.issued;
     await new Promise((r) => setTimeout(r, 2500));
     const second = await pushed('expiry/one');
-    const result = await engine.copy({ source: { registry: src, repository: 'expiry/one', digest: second.digest }, target: { registry: target, repository: 'expiry/one', tags: ['v2'] } });
+    const result = await engine.copy({
+      source: { registry: src, repository: 'expiry/one', digest: second.digest },
+      target: { registry: target, repository: 'expiry/one', tags: ['v2'] },
+    });
     expect(result.digest).toBe(second.digest);
     expect(secure.tokenServer!.issued).toBeGreaterThan(issuedBefore);
   });

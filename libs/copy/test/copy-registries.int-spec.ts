@@ -40,8 +40,17 @@ describe('copy engine against real registries', () => {
       target: { registry: clientFor(secure, 'secure'), repository: 'prod/app', tags: ['1.0.0'] },
     });
 
-    expect(result).toMatchObject({ digest: image.digest, mode: 'image', alreadyPresent: false, tags: ['1.0.0'] });
-    expect(result.blobs).toMatchObject({ total: 3, copied: 3, bytesCopied: result.blobs.bytesTotal });
+    expect(result).toMatchObject({
+      digest: image.digest,
+      mode: 'image',
+      alreadyPresent: false,
+      tags: ['1.0.0'],
+    });
+    expect(result.blobs).toMatchObject({
+      total: 3,
+      copied: 3,
+      bytesCopied: result.blobs.bytesTotal,
+    });
     expect(await Skopeo.inspectDigest(`${secure.host}/prod/app:1.0.0`, secure)).toBe(image.digest);
     expect(secure.tokenServer!.scopes).toContain('repository:prod/app:pull,push');
   });
@@ -52,15 +61,25 @@ describe('copy engine against real registries', () => {
       const index = buildIndex({ format, layers: [{ size: 4096 }] });
       await pusher.push(`multi/${format}`, index);
       const result = await engine.copy({
-        source: { registry: clientFor(plain, 'plain'), repository: `multi/${format}`, digest: index.digest },
-        target: { registry: clientFor(secure, 'secure'), repository: `multi/${format}`, tags: ['v1'] },
+        source: {
+          registry: clientFor(plain, 'plain'),
+          repository: `multi/${format}`,
+          digest: index.digest,
+        },
+        target: {
+          registry: clientFor(secure, 'secure'),
+          repository: `multi/${format}`,
+          tags: ['v1'],
+        },
       });
       expect(result).toMatchObject({ mode: 'index', digest: index.digest });
       expect(result.platforms).toHaveLength(3);
       const raw = await Skopeo.inspectRaw(`${secure.host}/multi/${format}:v1`, secure);
       expect(sha256Digest(raw)).toBe(index.digest);
       for (const child of index.children) {
-        expect(await Skopeo.inspectDigest(`${secure.host}/multi/${format}@${child.digest}`, secure)).toBe(child.digest);
+        expect(
+          await Skopeo.inspectDigest(`${secure.host}/multi/${format}@${child.digest}`, secure),
+        ).toBe(child.digest);
       }
     }
     pusher.close();
@@ -78,15 +97,24 @@ describe('copy engine against real registries', () => {
 
     const target = clientFor(secure, 'secure');
     const result = await engine.copy({
-      source: { registry: clientFor(plain, 'plain'), repository: 'signed/app', digest: image.digest },
+      source: {
+        registry: clientFor(plain, 'plain'),
+        repository: 'signed/app',
+        digest: image.digest,
+      },
       target: { registry: target, repository: 'signed/app' },
       options: { referrers: true },
     });
 
-    expect(result.referrers.map((r) => r.digest).sort()).toEqual([signature.digest, sbom.digest].sort());
+    expect(result.referrers.map((r) => r.digest).sort()).toEqual(
+      [signature.digest, sbom.digest].sort(),
+    );
     const listed = await target.referrers('signed/app', image.digest);
     expect(listed.map((r) => [r.digest, r.artifactType]).sort()).toEqual(
-      [[signature.digest, signature.artifactType], [sbom.digest, sbom.artifactType]].sort(),
+      [
+        [signature.digest, signature.artifactType],
+        [sbom.digest, sbom.artifactType],
+      ].sort(),
     );
     const copiedSignature = await target.getManifest('signed/app', signature.digest);
     expect(JSON.parse(copiedSignature.bytes.toString()).subject.digest).toBe(image.digest);
@@ -101,7 +129,11 @@ describe('copy engine against real registries', () => {
     await pusher.pushReferrer('picky/app', buildSbom(image));
     pusher.close();
     const result = await engine.copy({
-      source: { registry: clientFor(plain, 'plain'), repository: 'picky/app', digest: image.digest },
+      source: {
+        registry: clientFor(plain, 'plain'),
+        repository: 'picky/app',
+        digest: image.digest,
+      },
       target: { registry: clientFor(secure, 'secure'), repository: 'picky/app' },
       options: { referrers: { artifactTypes: [signature.artifactType!] } },
     });
@@ -140,7 +172,9 @@ describe('copy engine against real registries', () => {
     expect(result.blobs).toMatchObject({ mounted: 2, copied: 0, bytesCopied: 0 });
     expect(await Skopeo.inspectDigest(`${secure.host}/release/app:v2`, secure)).toBe(image.digest);
     // The mount needed pull on the source repository and push on the target, in one token.
-    expect(secure.tokenServer!.scopes).toEqual(expect.arrayContaining(['repository:ci/app:pull', 'repository:release/app:pull,push']));
+    expect(secure.tokenServer!.scopes).toEqual(
+      expect.arrayContaining(['repository:ci/app:pull', 'repository:release/app:pull,push']),
+    );
   });
 
   it('refuses to move an existing tag to another digest and leaves it where it was', async () => {
@@ -157,6 +191,8 @@ describe('copy engine against real registries', () => {
         target: { registry, repository: 'conflict/app', tags: ['1.0'] },
       }),
     ).rejects.toMatchObject({ code: 'TAG_CONFLICT', retryable: false });
-    expect(await Skopeo.inspectDigest(`${plain.host}/conflict/app:1.0`, { tls: false })).toBe(old.digest);
+    expect(await Skopeo.inspectDigest(`${plain.host}/conflict/app:1.0`, { tls: false })).toBe(
+      old.digest,
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { AirlockError } from '@airlock/errors';
-import { isIndexMediaType, type Descriptor, type OciRegistry, type RawManifest } from '@airlock/registry-client';
+import {
+  isIndexMediaType,
+  type Descriptor,
+  type OciRegistry,
+  type RawManifest,
+} from '@airlock/registry-client';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 
@@ -35,7 +40,9 @@ export class FakeRegistry implements OciRegistry {
   }
 
   private resolve(repository: string, reference: string): RawManifest | undefined {
-    const digest = reference.startsWith('sha256:') ? reference : this.tags.get(`${repository}:${reference}`);
+    const digest = reference.startsWith('sha256:')
+      ? reference
+      : this.tags.get(`${repository}:${reference}`);
     return digest ? this.manifests.get(`${repository}@${digest}`) : undefined;
   }
 
@@ -52,14 +59,19 @@ export class FakeRegistry implements OciRegistry {
     return raw;
   }
 
-  async putManifest(repository: string, reference: string, manifest: Pick<RawManifest, 'mediaType' | 'bytes'>): Promise<string> {
+  async putManifest(
+    repository: string,
+    reference: string,
+    manifest: Pick<RawManifest, 'mediaType' | 'bytes'>,
+  ): Promise<string> {
     this.calls.push(`PUT manifest ${repository}:${reference}`);
     const raw = { ...manifest, digest: digestOf(manifest.bytes) };
     const children = isIndexMediaType(raw.mediaType)
       ? (JSON.parse(raw.bytes.toString()) as { manifests: Descriptor[] }).manifests
       : [];
     for (const child of children) {
-      if (!this.manifests.has(`${repository}@${child.digest}`)) throw new AirlockError('REGISTRY_ERROR', `child ${child.digest} unknown`);
+      if (!this.manifests.has(`${repository}@${child.digest}`))
+        throw new AirlockError('REGISTRY_ERROR', `child ${child.digest} unknown`);
     }
     this.manifests.set(`${repository}@${raw.digest}`, raw);
     if (!reference.startsWith('sha256:')) this.tags.set(`${repository}:${reference}`, raw.digest);
@@ -71,7 +83,10 @@ export class FakeRegistry implements OciRegistry {
     return this.blobs.get(`${repository}@${digest}`)?.length;
   }
 
-  async openBlob(repository: string, descriptor: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable> {
+  async openBlob(
+    repository: string,
+    descriptor: Pick<Descriptor, 'digest' | 'size'>,
+  ): Promise<Readable> {
     this.calls.push(`GET blob ${repository}@${descriptor.digest}`);
     const bytes = this.blobs.get(`${repository}@${descriptor.digest}`);
     if (!bytes) throw new AirlockError('REGISTRY_NOT_FOUND', `blob ${descriptor.digest} not found`);
@@ -97,13 +112,17 @@ export class FakeRegistry implements OciRegistry {
   }
 
   async listTags(repository: string): Promise<string[]> {
-    return [...this.tags.keys()].filter((k) => k.startsWith(`${repository}:`)).map((k) => k.slice(repository.length + 1));
+    return [...this.tags.keys()]
+      .filter((k) => k.startsWith(`${repository}:`))
+      .map((k) => k.slice(repository.length + 1));
   }
 
   async referrers(repository: string, digest: string): Promise<Descriptor[]> {
     this.calls.push(`REFERRERS ${repository}@${digest}`);
     const fallback = this.resolve(repository, digest.replace(':', '-'));
-    return fallback ? (JSON.parse(fallback.bytes.toString()) as { manifests: Descriptor[] }).manifests : [];
+    return fallback
+      ? (JSON.parse(fallback.bytes.toString()) as { manifests: Descriptor[] }).manifests
+      : [];
   }
 
   /** Calls that wrote something, in order. */

@@ -2,7 +2,11 @@ import { RegistryClient, type RegistryEndpoint } from '@airlock/registry-client'
 import type { RegistryFixture } from '@airlock/testing';
 
 /** A client for a fixture, as Airlock would build one from a registry record. */
-export function clientFor(registry: RegistryFixture, name: string, onRequest?: () => void): RegistryClient {
+export function clientFor(
+  registry: RegistryFixture,
+  name: string,
+  onRequest?: () => void,
+): RegistryClient {
   const endpoint: RegistryEndpoint = {
     name,
     url: registry.url,

@@ -4,7 +4,13 @@ import { SecretBox } from './secret-box';
 
 /** The SecretBox built from the validated configuration, for features that store secrets. */
 @Module({
-  providers: [{ provide: SecretBox, inject: [AppConfig], useFactory: (config: AppConfig) => SecretBox.fromConfig(config) }],
+  providers: [
+    {
+      provide: SecretBox,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => SecretBox.fromConfig(config),
+    },
+  ],
   exports: [SecretBox],
 })
 export class CryptoModule {}

@@ -30,7 +30,9 @@ describe('SecretBox', () => {
   });
 
   it('uses a fresh nonce for every seal', () => {
-    const nonces = new Set(Array.from({ length: 1000 }, () => box.seal('same').subarray(1, 13).toString('hex')));
+    const nonces = new Set(
+      Array.from({ length: 1000 }, () => box.seal('same').subarray(1, 13).toString('hex')),
+    );
     expect(nonces.size).toBe(1000);
   });
 
@@ -50,7 +52,9 @@ describe('SecretBox', () => {
   it('refuses to open with another key, naming the likely cause and not the secret', () => {
     const other = SecretBox.fromConfig({ secretKey: randomBytes(32).toString('base64') });
     const sealed = box.seal('top secret');
-    expect(() => other.open(sealed)).toThrow(/AIRLOCK_SECRET_KEY is not the key it was sealed with/);
+    expect(() => other.open(sealed)).toThrow(
+      /AIRLOCK_SECRET_KEY is not the key it was sealed with/,
+    );
     expect(() => other.open(sealed)).not.toThrow(/top secret/);
   });
 
@@ -62,8 +66,12 @@ describe('SecretBox', () => {
   it('accepts the same key as hex, base64 and base64url', () => {
     const key = randomBytes(32);
     const sealed = SecretBox.fromConfig({ secretKey: key.toString('hex') }).seal('x');
-    expect(SecretBox.fromConfig({ secretKey: key.toString('base64') }).openString(sealed)).toBe('x');
-    expect(SecretBox.fromConfig({ secretKey: key.toString('base64url') }).openString(sealed)).toBe('x');
+    expect(SecretBox.fromConfig({ secretKey: key.toString('base64') }).openString(sealed)).toBe(
+      'x',
+    );
+    expect(SecretBox.fromConfig({ secretKey: key.toString('base64url') }).openString(sealed)).toBe(
+      'x',
+    );
   });
 
   it('answers NOT_CONFIGURED naming AIRLOCK_SECRET_KEY when no key is set', () => {

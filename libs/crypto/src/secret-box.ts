@@ -20,7 +20,9 @@ export class SecretBox {
   private constructor(private readonly key: Buffer | undefined) {}
 
   static fromConfig(config: Pick<AppConfig, 'secretKey'>): SecretBox {
-    return new SecretBox(config.secretKey === undefined ? undefined : decodeSecretKey(config.secretKey));
+    return new SecretBox(
+      config.secretKey === undefined ? undefined : decodeSecretKey(config.secretKey),
+    );
   }
 
   /** Whether AIRLOCK_SECRET_KEY is set; features may check before accepting a secret. */
@@ -41,7 +43,8 @@ export class SecretBox {
     const key = this.requireKey();
     if (sealed.length < HEADER_BYTES) throw unreadable('it is too short to be a sealed secret');
     const version = sealed[0]!;
-    if (version !== VERSION) throw unreadable(`its format version ${version} is unknown to this Airlock`);
+    if (version !== VERSION)
+      throw unreadable(`its format version ${version} is unknown to this Airlock`);
     const nonce = sealed.subarray(1, 1 + NONCE_BYTES);
     const tag = sealed.subarray(1 + NONCE_BYTES, HEADER_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
@@ -50,7 +53,10 @@ export class SecretBox {
     try {
       return Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]);
     } catch (cause) {
-      throw unreadable('AIRLOCK_SECRET_KEY is not the key it was sealed with, or the stored bytes were altered', cause);
+      throw unreadable(
+        'AIRLOCK_SECRET_KEY is not the key it was sealed with, or the stored bytes were altered',
+        cause,
+      );
     }
   }
 

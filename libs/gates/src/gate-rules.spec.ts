@@ -1,5 +1,13 @@
 import { AirlockError } from '@airlock/errors';
-import { checkDetails, checkDigest, checkGateName, checkResult, checkUrl, MAX_DETAILS_BYTES, throwIfInvalid } from './gate-rules';
+import {
+  checkDetails,
+  checkDigest,
+  checkGateName,
+  checkResult,
+  checkUrl,
+  MAX_DETAILS_BYTES,
+  throwIfInvalid,
+} from './gate-rules';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
@@ -54,8 +62,19 @@ describe('gate input rules', () => {
   });
 
   it('names every field at fault in one INVALID_INPUT', () => {
-    const problems = checkResult('nope', { gate: 'Bad', status: 'ok', url: 'ftp://x', details: [] });
-    expect(problems.map((p) => `${p.field}:${p.rule}`)).toEqual(['digest:digest', 'gate:gateName', 'status:isIn', 'url:url', 'details:isObject']);
+    const problems = checkResult('nope', {
+      gate: 'Bad',
+      status: 'ok',
+      url: 'ftp://x',
+      details: [],
+    });
+    expect(problems.map((p) => `${p.field}:${p.rule}`)).toEqual([
+      'digest:digest',
+      'gate:gateName',
+      'status:isIn',
+      'url:url',
+      'details:isObject',
+    ]);
     try {
       throwIfInvalid(problems);
       throw new Error('not thrown');

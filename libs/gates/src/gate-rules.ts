@@ -25,18 +25,36 @@ export function checkDigest(digest: unknown, field = 'digest'): FieldProblem[] {
 export function checkGateName(gate: unknown, field = 'gate'): FieldProblem[] {
   return typeof gate === 'string' && GATE_NAME_PATTERN.test(gate)
     ? []
-    : [{ field, rule: 'gateName', message: `${field} must be 1-63 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit` }];
+    : [
+        {
+          field,
+          rule: 'gateName',
+          message: `${field} must be 1-63 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit`,
+        },
+      ];
 }
 
 export function checkStatus(status: unknown): FieldProblem[] {
   return (GATE_STATUSES as readonly unknown[]).includes(status)
     ? []
-    : [{ field: 'status', rule: 'isIn', message: `status must be one of ${GATE_STATUSES.join(', ')}` }];
+    : [
+        {
+          field: 'status',
+          rule: 'isIn',
+          message: `status must be one of ${GATE_STATUSES.join(', ')}`,
+        },
+      ];
 }
 
 export function checkUrl(url: unknown): FieldProblem[] {
   if (url === undefined || url === null) return [];
-  const problem = [{ field: 'url', rule: 'url', message: `url must be an http(s) URL of at most ${MAX_URL_LENGTH} characters` }];
+  const problem = [
+    {
+      field: 'url',
+      rule: 'url',
+      message: `url must be an http(s) URL of at most ${MAX_URL_LENGTH} characters`,
+    },
+  ];
   if (typeof url !== 'string' || url.length > MAX_URL_LENGTH) return problem;
   try {
     const parsed = new URL(url);
@@ -54,17 +72,34 @@ export function checkDetails(details: unknown): FieldProblem[] {
   const size = Buffer.byteLength(JSON.stringify(details), 'utf8');
   return size <= MAX_DETAILS_BYTES
     ? []
-    : [{ field: 'details', rule: 'maxSize', message: `details must be at most ${MAX_DETAILS_BYTES} bytes of JSON (got ${size})` }];
+    : [
+        {
+          field: 'details',
+          rule: 'maxSize',
+          message: `details must be at most ${MAX_DETAILS_BYTES} bytes of JSON (got ${size})`,
+        },
+      ];
 }
 
-export function checkResult(digest: unknown, input: { gate?: unknown; status?: unknown; url?: unknown; details?: unknown }): FieldProblem[] {
-  return [...checkDigest(digest), ...checkGateName(input.gate), ...checkStatus(input.status), ...checkUrl(input.url), ...checkDetails(input.details)];
+export function checkResult(
+  digest: unknown,
+  input: { gate?: unknown; status?: unknown; url?: unknown; details?: unknown },
+): FieldProblem[] {
+  return [
+    ...checkDigest(digest),
+    ...checkGateName(input.gate),
+    ...checkStatus(input.status),
+    ...checkUrl(input.url),
+    ...checkDetails(input.details),
+  ];
 }
 
 /** INVALID_INPUT naming every field at fault, when there is one. */
 export function throwIfInvalid(problems: FieldProblem[]): void {
   if (problems.length === 0) return;
-  throw new AirlockError('INVALID_INPUT', problems.map((p) => p.message).join('; '), { details: { errors: problems } });
+  throw new AirlockError('INVALID_INPUT', problems.map((p) => p.message).join('; '), {
+    details: { errors: problems },
+  });
 }
 
 export function isGateStatus(value: unknown): value is GateStatus {

@@ -1,6 +1,11 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { DigestPrincipalsLookup, GateResultRepository, TransactionRunner, type Transaction } from '@airlock/persistence';
+import {
+  DigestPrincipalsLookup,
+  GateResultRepository,
+  TransactionRunner,
+  type Transaction,
+} from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import {
   toGateRecord,
@@ -54,14 +59,22 @@ export class GatesService {
    */
   async approve(digest: string, input: ApprovalInput, actor: AuditActor): Promise<GateRecord> {
     const gate = input.gate ?? DEFAULT_APPROVAL_GATE;
-    throwIfInvalid([...checkDigest(digest), ...checkGateName(gate), ...checkComment(input.comment)]);
+    throwIfInvalid([
+      ...checkDigest(digest),
+      ...checkGateName(gate),
+      ...checkComment(input.comment),
+    ]);
     return this.transactions.runExclusive(`gate:${digest}:${gate}`, async (tx) => {
       await this.refuseOwnImage(digest, actor, tx);
       const newest = await this.results.latestOf(digest, gate, tx);
       if (newest && !newest.isApproval) {
-        throw new AirlockError('CONFLICT', `Gate "${gate}" of ${digest} holds CI results; approvals need a gate of their own`, {
-          details: { gate },
-        });
+        throw new AirlockError(
+          'CONFLICT',
+          `Gate "${gate}" of ${digest} holds CI results; approvals need a gate of their own`,
+          {
+            details: { gate },
+          },
+        );
       }
       const details = input.comment === undefined ? {} : { comment: input.comment };
       return this.append(digest, { gate, status: 'passed', details, approval: true }, actor, tx);
@@ -77,7 +90,12 @@ export class GatesService {
       ...checkPage(limit, filters.cursor),
     ]);
     // One row more than asked tells whether another page exists without a count.
-    const rows = await this.results.history({ digest, gate: filters.gate, beforeId: filters.cursor, limit: limit + 1 });
+    const rows = await this.results.history({
+      digest,
+      gate: filters.gate,
+      beforeId: filters.cursor,
+      limit: limit + 1,
+    });
     const items = rows.slice(0, limit).map(toGateRecord);
     return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
   }
@@ -92,7 +110,9 @@ export class GatesService {
   async approvers(digest: string): Promise<Approver[]> {
     throwIfInvalid(checkDigest(digest));
     const rows = await this.results.approvers(digest);
-    return rows.flatMap((row) => (isGateStatus(row.status) ? [{ ...row, status: row.status }] : []));
+    return rows.flatMap((row) =>
+      isGateStatus(row.status) ? [{ ...row, status: row.status }] : [],
+    );
   }
 
   private async append(
@@ -116,7 +136,10 @@ export class GatesService {
     );
     const record = toGateRecord(row);
     const action = input.approval ? 'approval.recorded' : 'gate.recorded';
-    await this.audit.record({ actor, action, subject: { type: 'gate_result', id: record.id }, after: record }, tx);
+    await this.audit.record(
+      { actor, action, subject: { type: 'gate_result', id: record.id }, after: record },
+      tx,
+    );
     return record;
   }
 
@@ -129,32 +152,54 @@ export class GatesService {
         ? 'requested a promotion of this image'
         : null;
     if (why === null) return;
-    throw new AirlockError('FORBIDDEN', `Four-eyes: the token "${actor.name}" ${why}, so it cannot approve it; ask another approver`, {
-      details: { rule: 'fourEyes', digest },
-    });
+    throw new AirlockError(
+      'FORBIDDEN',
+      `Four-eyes: the token "${actor.name}" ${why}, so it cannot approve it; ask another approver`,
+      {
+        details: { rule: 'fourEyes', digest },
+      },
+    );
   }
 }
 
 function approvalGate(gate: string): AirlockError {
-  return new AirlockError('CONFLICT', `Gate "${gate}" is an approval gate; record approvals through POST /api/v1/gates/{digest}/approvals`, {
-    details: { gate },
-  });
+  return new AirlockError(
+    'CONFLICT',
+    `Gate "${gate}" is an approval gate; record approvals through POST /api/v1/gates/{digest}/approvals`,
+    {
+      details: { gate },
+    },
+  );
 }
 
 function checkComment(comment: unknown): FieldProblem[] {
   if (comment === undefined) return [];
   return typeof comment === 'string' && comment.length <= MAX_COMMENT_LENGTH
     ? []
-    : [{ field: 'comment', rule: 'maxLength', message: `comment must be a string of at most ${MAX_COMMENT_LENGTH} characters` }];
+    : [
+        {
+          field: 'comment',
+          rule: 'maxLength',
+          message: `comment must be a string of at most ${MAX_COMMENT_LENGTH} characters`,
+        },
+      ];
 }
 
 function checkPage(limit: number, cursor: string | undefined): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!Number.isInteger(limit) || limit < 1 || limit > GATE_PAGE_LIMIT.max) {
-    problems.push({ field: 'limit', rule: 'max', message: `limit must be between 1 and ${GATE_PAGE_LIMIT.max}` });
+    problems.push({
+      field: 'limit',
+      rule: 'max',
+      message: `limit must be between 1 and ${GATE_PAGE_LIMIT.max}`,
+    });
   }
   if (cursor !== undefined && !/^[1-9]\d{0,17}$/.test(cursor)) {
-    problems.push({ field: 'cursor', rule: 'cursor', message: 'cursor must be the nextCursor of a previous page' });
+    problems.push({
+      field: 'cursor',
+      rule: 'cursor',
+      message: 'cursor must be the nextCursor of a previous page',
+    });
   }
   return problems;
 }

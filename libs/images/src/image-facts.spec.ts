@@ -1,7 +1,11 @@
 import type { ParsedManifest } from '@airlock/registry-client';
 import { baseOf, imageManifestSize, indexSize, platformOfConfig, platformsOf } from './image-facts';
 
-const d = (n: number, size: number, platform?: { os: string; architecture: string; variant?: string }) => ({
+const d = (
+  n: number,
+  size: number,
+  platform?: { os: string; architecture: string; variant?: string },
+) => ({
   mediaType: 'application/vnd.oci.image.manifest.v1+json',
   digest: `sha256:${String(n).repeat(64).slice(0, 64)}`,
   size,
@@ -58,12 +62,16 @@ describe('image facts', () => {
   });
 
   it('reads the platform of an image config', () => {
-    expect(platformOfConfig({ os: 'linux', architecture: 'arm64', variant: 'v8', rootfs: {} })).toEqual({
+    expect(
+      platformOfConfig({ os: 'linux', architecture: 'arm64', variant: 'v8', rootfs: {} }),
+    ).toEqual({
       os: 'linux',
       architecture: 'arm64',
       variant: 'v8',
     });
-    expect(platformOfConfig({ os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' })).toEqual({
+    expect(
+      platformOfConfig({ os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' }),
+    ).toEqual({
       os: 'windows',
       architecture: 'amd64',
       'os.version': '10.0.17763.1',

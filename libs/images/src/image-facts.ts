@@ -7,8 +7,13 @@ export const BASE_DIGEST_ANNOTATION = 'org.opencontainers.image.base.digest';
  * Bytes an image occupies in a registry: its manifest, config and layers. Shared layers count
  * once per image, as a pull of that image would fetch them.
  */
-export function imageManifestSize(parsed: Extract<ParsedManifest, { kind: 'image' }>, manifestBytes: number): number {
-  return manifestBytes + parsed.config.size + parsed.layers.reduce((sum, layer) => sum + layer.size, 0);
+export function imageManifestSize(
+  parsed: Extract<ParsedManifest, { kind: 'image' }>,
+  manifestBytes: number,
+): number {
+  return (
+    manifestBytes + parsed.config.size + parsed.layers.reduce((sum, layer) => sum + layer.size, 0)
+  );
 }
 
 /** An index's own bytes plus the totals of its children (each computed like a manifest). */
@@ -27,7 +32,11 @@ export function platformsOf(parsed: ParsedManifest): Platform[] {
   const platforms: Platform[] = [];
   for (const entry of parsed.manifests) {
     if (!entry.platform || entry.platform.os === 'unknown') continue;
-    const key = JSON.stringify([entry.platform.os, entry.platform.architecture, entry.platform.variant ?? null]);
+    const key = JSON.stringify([
+      entry.platform.os,
+      entry.platform.architecture,
+      entry.platform.variant ?? null,
+    ]);
     if (seen.has(key)) continue;
     seen.add(key);
     platforms.push(entry.platform);
@@ -51,7 +60,8 @@ export function platformOfConfig(config: unknown): Platform | undefined {
   if (typeof config !== 'object' || config === null) return undefined;
   const fields = config as Record<string, unknown>;
   const { os, architecture, variant } = fields;
-  if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture) return undefined;
+  if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture)
+    return undefined;
   const platform: Platform = { architecture, os };
   if (typeof variant === 'string' && variant) platform.variant = variant;
   if (typeof fields['os.version'] === 'string') platform['os.version'] = fields['os.version'];

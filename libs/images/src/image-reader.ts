@@ -42,12 +42,16 @@ export class ImageReader {
   async resolveTag(repository: string, tag: string): Promise<string> {
     const descriptor = await this.client.headManifest(repository, tag);
     if (!descriptor) {
-      throw new RegistryError('REGISTRY_NOT_FOUND', `Tag "${tag}" of repository "${repository}" not found in registry "${this.registry}"`, {
-        registry: this.registry,
-        status: 404,
-        operation: `HEAD /v2/${repository}/manifests/${tag}`,
-        retryable: false,
-      });
+      throw new RegistryError(
+        'REGISTRY_NOT_FOUND',
+        `Tag "${tag}" of repository "${repository}" not found in registry "${this.registry}"`,
+        {
+          registry: this.registry,
+          status: 404,
+          operation: `HEAD /v2/${repository}/manifests/${tag}`,
+          retryable: false,
+        },
+      );
     }
     return descriptor.digest;
   }
@@ -60,7 +64,10 @@ export class ImageReader {
       digest,
       mediaType: parsed.mediaType,
       size: await this.totalSize(repository, raw, parsed, 0),
-      platforms: parsed.kind === 'index' ? platformsOf(parsed) : await this.configPlatform(repository, parsed.config),
+      platforms:
+        parsed.kind === 'index'
+          ? platformsOf(parsed)
+          : await this.configPlatform(repository, parsed.config),
       annotations,
       ...baseOf(annotations),
     };
@@ -82,19 +89,30 @@ export class ImageReader {
   }
 
   /** Manifest bytes plus everything it references; an index adds its children's totals. */
-  private async totalSize(repository: string, raw: RawManifest, parsed: ParsedManifest, depth: number): Promise<number> {
+  private async totalSize(
+    repository: string,
+    raw: RawManifest,
+    parsed: ParsedManifest,
+    depth: number,
+  ): Promise<number> {
     if (parsed.kind === 'image') return imageManifestSize(parsed, raw.bytes.length);
     if (depth >= MAX_DEPTH) {
-      throw new RegistryError('REGISTRY_ERROR', `Index ${raw.digest} nests deeper than ${MAX_DEPTH} levels`, {
-        registry: this.registry,
-        retryable: false,
-      });
+      throw new RegistryError(
+        'REGISTRY_ERROR',
+        `Index ${raw.digest} nests deeper than ${MAX_DEPTH} levels`,
+        {
+          registry: this.registry,
+          retryable: false,
+        },
+      );
     }
     const children: number[] = [];
     // Sequential: an index has a handful of children, and this keeps the registry's rate limits calm.
     for (const entry of parsed.manifests) {
       const child = await this.client.getManifest(repository, entry.digest);
-      children.push(await this.totalSize(repository, child, parseManifest(child, this.registry), depth + 1));
+      children.push(
+        await this.totalSize(repository, child, parseManifest(child, this.registry), depth + 1),
+      );
     }
     return indexSize(raw.bytes.length, children);
   }

@@ -30,7 +30,11 @@ describe('image input rules', () => {
     const key = '2026-11-22 07:05:21.123456+00';
     const id = '0b7c2a9e-6f0e-4d55-9d62-3b1f8f0a8c11';
     expect(decodeCursor(encodeCursor(key, id))).toEqual({ createdAtKey: key, id });
-    for (const bad of ['garbage', Buffer.from('["x","y"]').toString('base64url'), Buffer.from('{}').toString('base64url')]) {
+    for (const bad of [
+      'garbage',
+      Buffer.from('["x","y"]').toString('base64url'),
+      Buffer.from('{}').toString('base64url'),
+    ]) {
       expect(() => decodeCursor(bad)).toThrow(AirlockError);
     }
   });

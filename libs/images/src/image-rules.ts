@@ -2,7 +2,8 @@ import { AirlockError } from '@airlock/errors';
 
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 /** OCI distribution-spec repository name grammar. */
-export const REPOSITORY_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+export const REPOSITORY_PATTERN =
+  /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 export const MAX_REPOSITORY_LENGTH = 255;
 /** OCI distribution-spec tag grammar. */
 export const TAG_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
@@ -30,7 +31,8 @@ export function checkReference(tag: unknown, digest: unknown): FieldProblem[] {
       {
         field: 'tag',
         rule: 'tag',
-        message: 'tag must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"',
+        message:
+          'tag must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"',
       },
     ];
   }
@@ -47,7 +49,9 @@ export function checkReference(tag: unknown, digest: unknown): FieldProblem[] {
 }
 
 export function checkRepository(repository: unknown): FieldProblem[] {
-  return typeof repository === 'string' && repository.length <= MAX_REPOSITORY_LENGTH && REPOSITORY_PATTERN.test(repository)
+  return typeof repository === 'string' &&
+    repository.length <= MAX_REPOSITORY_LENGTH &&
+    REPOSITORY_PATTERN.test(repository)
     ? []
     : [
         {
@@ -94,6 +98,12 @@ export function decodeCursor(cursor: string): { createdAtKey: string; id: string
   const stamp = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
   if (!Array.isArray(value) || value.length !== 2) throw invalid();
   const [createdAtKey, id] = value as unknown[];
-  if (typeof createdAtKey !== 'string' || !stamp.test(createdAtKey) || typeof id !== 'string' || !uuid.test(id)) throw invalid();
+  if (
+    typeof createdAtKey !== 'string' ||
+    !stamp.test(createdAtKey) ||
+    typeof id !== 'string' ||
+    !uuid.test(id)
+  )
+    throw invalid();
   return { createdAtKey, id };
 }

@@ -62,7 +62,11 @@ export function toImageView(row: ImageRow): ImageView {
   };
 }
 
-export function toImageDetail(row: ImageRow, locations: ImageLocationRow[], tags: RegistryTagRow[]): ImageDetailView {
+export function toImageDetail(
+  row: ImageRow,
+  locations: ImageLocationRow[],
+  tags: RegistryTagRow[],
+): ImageDetailView {
   return {
     ...toImageView(row),
     locations: locations
@@ -73,6 +77,8 @@ export function toImageDetail(row: ImageRow, locations: ImageLocationRow[], tags
         firstSeenAt: l.firstSeenAt,
         lastSeenAt: l.lastSeenAt,
       })),
-    tags: tags.filter((t) => t.repository === row.repository).map((t) => ({ registry: t.registry, repository: t.repository, tag: t.tag })),
+    tags: tags
+      .filter((t) => t.repository === row.repository)
+      .map((t) => ({ registry: t.registry, repository: t.repository, tag: t.tag })),
   };
 }

@@ -4,8 +4,23 @@ import { ImageRepository, TransactionRunner } from '@airlock/persistence';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import { Injectable } from '@nestjs/common';
 import { ImageReader } from './image-reader';
-import { checkReference, checkRepository, decodeCursor, DIGEST_PATTERN, encodeCursor, IMAGE_PAGE_LIMIT, throwIfInvalid } from './image-rules';
-import { toImageDetail, toImageView, type BuildInfo, type ImageDetailView, type ImagePage, type ImageView } from './image-view';
+import {
+  checkReference,
+  checkRepository,
+  decodeCursor,
+  DIGEST_PATTERN,
+  encodeCursor,
+  IMAGE_PAGE_LIMIT,
+  throwIfInvalid,
+} from './image-rules';
+import {
+  toImageDetail,
+  toImageView,
+  type BuildInfo,
+  type ImageDetailView,
+  type ImagePage,
+  type ImageView,
+} from './image-view';
 
 export interface RegisterImageRequest {
   registry: string;
@@ -34,8 +49,14 @@ export class ImagesService {
   ) {}
 
   /** Idempotent per (repository, digest): `created` is false when the image was already known. */
-  async register(request: RegisterImageRequest, actor: AuditActor): Promise<{ image: ImageView; created: boolean }> {
-    throwIfInvalid([...checkRepository(request.repository), ...checkReference(request.tag, request.digest)]);
+  async register(
+    request: RegisterImageRequest,
+    actor: AuditActor,
+  ): Promise<{ image: ImageView; created: boolean }> {
+    throwIfInvalid([
+      ...checkRepository(request.repository),
+      ...checkReference(request.tag, request.digest),
+    ]);
     const registry = await this.registries.require(request.registry);
     const reader = new ImageReader(this.clients.clientFor(registry), registry.name);
     const digest = request.digest ?? (await reader.resolveTag(request.repository, request.tag!));
@@ -57,11 +78,15 @@ export class ImagesService {
         tx,
       );
       await this.images.upsertLocation(row.id, registry.id, request.repository, tx);
-      if (request.tag !== undefined) await this.images.upsertTag(registry.id, request.repository, request.tag, digest, tx);
+      if (request.tag !== undefined)
+        await this.images.upsertTag(registry.id, request.repository, request.tag, digest, tx);
       const image = toImageView(row);
       if (created) {
         const after = { ...image, registry: registry.name, tag: request.tag ?? null };
-        await this.audit.record({ actor, action: 'image.registered', subject: { type: 'image', id: row.id }, after }, tx);
+        await this.audit.record(
+          { actor, action: 'image.registered', subject: { type: 'image', id: row.id }, after },
+          tx,
+        );
       }
       return { image, created };
     });
@@ -72,7 +97,9 @@ export class ImagesService {
     const limit = filters.limit ?? IMAGE_PAGE_LIMIT.default;
     throwIfInvalid([
       ...(filters.repository === undefined ? [] : checkRepository(filters.repository)),
-      ...(filters.digest === undefined || DIGEST_PATTERN.test(filters.digest) ? [] : [digestProblem()]),
+      ...(filters.digest === undefined || DIGEST_PATTERN.test(filters.digest)
+        ? []
+        : [digestProblem()]),
     ]);
     const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
     // One row more than asked tells whether another page exists without a count.
@@ -92,7 +119,10 @@ export class ImagesService {
 
   /** Every registered image with this digest (one per repository), with locations and tags. */
   async show(digest: string, repository?: string): Promise<ImageDetailView[]> {
-    throwIfInvalid([...(DIGEST_PATTERN.test(digest) ? [] : [digestProblem()]), ...(repository === undefined ? [] : checkRepository(repository))]);
+    throwIfInvalid([
+      ...(DIGEST_PATTERN.test(digest) ? [] : [digestProblem()]),
+      ...(repository === undefined ? [] : checkRepository(repository)),
+    ]);
     const rows = await this.images.byDigest(digest, repository);
     if (rows.length === 0) {
       const where = repository === undefined ? '' : ` in repository "${repository}"`;
@@ -100,7 +130,10 @@ export class ImagesService {
         details: { digest, repository },
       });
     }
-    const [locations, tags] = await Promise.all([this.images.locationsOf(rows.map((r) => r.id)), this.images.tagsOf(digest)]);
+    const [locations, tags] = await Promise.all([
+      this.images.locationsOf(rows.map((r) => r.id)),
+      this.images.tagsOf(digest),
+    ]);
     return rows.map((row) => toImageDetail(row, locations, tags));
   }
 }

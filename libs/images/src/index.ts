@@ -1,6 +1,26 @@
-export { BASE_DIGEST_ANNOTATION, BASE_NAME_ANNOTATION, baseOf, imageManifestSize, indexSize, platformsOf } from './image-facts';
+export {
+  BASE_DIGEST_ANNOTATION,
+  BASE_NAME_ANNOTATION,
+  baseOf,
+  imageManifestSize,
+  indexSize,
+  platformsOf,
+} from './image-facts';
 export { ImageReader, type ImageFacts } from './image-reader';
-export { DIGEST_PATTERN, IMAGE_PAGE_LIMIT, MAX_REPOSITORY_LENGTH, REPOSITORY_PATTERN, TAG_PATTERN } from './image-rules';
-export type { BuildInfo, ImageDetailView, ImageLocationView, ImagePage, ImageTagView, ImageView } from './image-view';
+export {
+  DIGEST_PATTERN,
+  IMAGE_PAGE_LIMIT,
+  MAX_REPOSITORY_LENGTH,
+  REPOSITORY_PATTERN,
+  TAG_PATTERN,
+} from './image-rules';
+export type {
+  BuildInfo,
+  ImageDetailView,
+  ImageLocationView,
+  ImagePage,
+  ImageTagView,
+  ImageView,
+} from './image-view';
 export { ImagesModule } from './images.module';
 export { ImagesService, type ImageListFilters, type RegisterImageRequest } from './images.service';

@@ -6,17 +6,33 @@ export { AuditEvent } from './entities/audit-event.entity';
 export { migrateDatabase, type MigrationReport } from './migrator';
 export { PersistenceModule } from './persistence.module';
 export { ApiTokenRepository, type NewApiToken } from './repositories/api-token.repository';
-export { AuditEventRepository, type AuditEventQuery, type NewAuditEvent } from './repositories/audit-event.repository';
+export {
+  AuditEventRepository,
+  type AuditEventQuery,
+  type NewAuditEvent,
+} from './repositories/audit-event.repository';
 export { Transaction } from './transaction';
 export { TransactionRunner } from './transaction-runner';
 export { GATE_STATUSES, GateResult, type GateStatus } from './entities/gate-result.entity';
 export { Policy } from './entities/policy.entity';
-export { GateResultRepository, type ApproverRow, type GateHistoryQuery, type NewGateResult } from './repositories/gate-result.repository';
+export {
+  GateResultRepository,
+  type ApproverRow,
+  type GateHistoryQuery,
+  type NewGateResult,
+} from './repositories/gate-result.repository';
 export { PolicyRepository, type PolicyRules } from './repositories/policy.repository';
-export { DigestPrincipalsLookup, type DigestPrincipals } from './repositories/digest-principals-lookup';
+export {
+  DigestPrincipalsLookup,
+  type DigestPrincipals,
+} from './repositories/digest-principals-lookup';
 export { REGISTRY_ROLES, Registry, type RegistryRole } from './entities/registry.entity';
 export { Stage } from './entities/stage.entity';
-export { RegistryRepository, type NewRegistry, type RegistryChanges } from './repositories/registry.repository';
+export {
+  RegistryRepository,
+  type NewRegistry,
+  type RegistryChanges,
+} from './repositories/registry.repository';
 export { StageRepository, type StageMember } from './repositories/stage.repository';
 export { constraintViolationOf, type ConstraintViolation } from './constraint-violation';
 export {

@@ -16,7 +16,9 @@ export interface MigrationReport {
  * session-level advisory lock held on a connection of its own, so exactly one of them applies
  * each migration and the others find nothing left to do.
  */
-export async function migrateDatabase(config: Pick<AppConfig, 'databaseUrl'>): Promise<MigrationReport> {
+export async function migrateDatabase(
+  config: Pick<AppConfig, 'databaseUrl'>,
+): Promise<MigrationReport> {
   const databaseCreated = await ensureDatabase(config.databaseUrl);
   const dataSource = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
   await dataSource.initialize();
@@ -27,7 +29,9 @@ export async function migrateDatabase(config: Pick<AppConfig, 'databaseUrl'>): P
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return { databaseCreated, applied: applied.map((m) => m.name) };
   } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]).catch(() => undefined);
+    await lock
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()])
+      .catch(() => undefined);
     await lock.release();
     await dataSource.destroy();
   }

@@ -13,7 +13,16 @@ import { RegistryRepository } from './repositories/registry.repository';
 import { StageRepository } from './repositories/stage.repository';
 import { TransactionRunner } from './transaction-runner';
 
-const REPOSITORIES = [ApiTokenRepository, AuditEventRepository, GateResultRepository, PolicyRepository, DigestPrincipalsLookup, ImageRepository, RegistryRepository, StageRepository];
+const REPOSITORIES = [
+  ApiTokenRepository,
+  AuditEventRepository,
+  GateResultRepository,
+  PolicyRepository,
+  DigestPrincipalsLookup,
+  ImageRepository,
+  RegistryRepository,
+  StageRepository,
+];
 
 /**
  * The DataSource for the whole process, the repositories over it and the transaction runner.

@@ -18,7 +18,9 @@ export class TransactionRunner {
    */
   runExclusive<T>(lockName: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`airlock:${lockName}`]);
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `airlock:${lockName}`,
+      ]);
       return work(Transaction.wrap(manager));
     });
   }

@@ -24,9 +24,25 @@ describe('migrations', () => {
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual(
       expect.arrayContaining([
-        'registries', 'stages', 'stage_registries', 'policies', 'images', 'image_locations', 'registry_tags',
-        'gate_results', 'promotions', 'promotion_targets', 'mirror_rules', 'mirror_runs', 'archived_digests',
-        'webhook_subscriptions', 'webhook_deliveries', 'api_tokens', 'audit_events', 'idempotency_keys', 'migrations',
+        'registries',
+        'stages',
+        'stage_registries',
+        'policies',
+        'images',
+        'image_locations',
+        'registry_tags',
+        'gate_results',
+        'promotions',
+        'promotion_targets',
+        'mirror_rules',
+        'mirror_runs',
+        'archived_digests',
+        'webhook_subscriptions',
+        'webhook_deliveries',
+        'api_tokens',
+        'audit_events',
+        'idempotency_keys',
+        'migrations',
       ]),
     );
   });
@@ -41,7 +57,9 @@ describe('migrations', () => {
   it('lets concurrent starts race safely: each migration is applied exactly once', async () => {
     const fresh = testDatabaseUrl('migrations_race');
     try {
-      const reports = await Promise.all([1, 2, 3].map(() => migrateDatabase({ databaseUrl: fresh.url })));
+      const reports = await Promise.all(
+        [1, 2, 3].map(() => migrateDatabase({ databaseUrl: fresh.url })),
+      );
       const applied = reports.flatMap((r) => r.applied);
       expect(applied).toEqual(MIGRATIONS.map((m) => m.name));
       expect(reports.filter((r) => r.databaseCreated)).toHaveLength(1);
@@ -51,17 +69,27 @@ describe('migrations', () => {
   });
 
   it('makes the audit log append-only in the database itself', async () => {
-    await client!.query(`INSERT INTO audit_events (action, subject_type) VALUES ('test.created', 'test')`);
-    await expect(client!.query(`UPDATE audit_events SET action = 'rewritten'`)).rejects.toThrow(/append-only: UPDATE refused/);
-    await expect(client!.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only: DELETE refused/);
-    await expect(client!.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only: TRUNCATE refused/);
+    await client!.query(
+      `INSERT INTO audit_events (action, subject_type) VALUES ('test.created', 'test')`,
+    );
+    await expect(client!.query(`UPDATE audit_events SET action = 'rewritten'`)).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
+    await expect(client!.query(`DELETE FROM audit_events`)).rejects.toThrow(
+      /append-only: DELETE refused/,
+    );
+    await expect(client!.query(`TRUNCATE audit_events`)).rejects.toThrow(
+      /append-only: TRUNCATE refused/,
+    );
     const rows = await client!.query(`SELECT action FROM audit_events`);
     expect(rows.rows).toEqual([{ action: 'test.created' }]);
   });
 
   it('refuses a malformed digest in the ledger', async () => {
     await expect(
-      client!.query(`INSERT INTO gate_results (digest, gate, status) VALUES ('latest', 'unit', 'passed')`),
+      client!.query(
+        `INSERT INTO gate_results (digest, gate, status) VALUES ('latest', 'unit', 'passed')`,
+      ),
     ).rejects.toThrow(/check constraint/);
   });
 });

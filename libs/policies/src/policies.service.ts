@@ -1,12 +1,21 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { PolicyRepository, StageRepository, TransactionRunner, type Policy, type Transaction } from '@airlock/persistence';
+import {
+  PolicyRepository,
+  StageRepository,
+  TransactionRunner,
+  type Policy,
+  type Transaction,
+} from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import type { PolicyRuleSet } from './policy-evaluation';
 import { assertValidPolicy } from './policy-rules';
 
 /** A stage's policy as the API and the audit log show it. */
-export interface StagePolicy extends Omit<PolicyRuleSet, 'allowedSourceStages' | 'requiredGates' | 'requiredReferrers'> {
+export interface StagePolicy extends Omit<
+  PolicyRuleSet,
+  'allowedSourceStages' | 'requiredGates' | 'requiredReferrers'
+> {
   stage: string;
   allowedSourceStages: string[];
   requiredGates: string[];
@@ -29,12 +38,21 @@ export class PoliciesService {
   async get(stage: string, tx?: Transaction): Promise<StagePolicy> {
     const stageId = await this.stageId(stage, tx);
     const row = await this.policies.findByStageId(stageId, tx);
-    if (!row) throw new AirlockError('NOT_FOUND', `Stage "${stage}" has no policy yet; an admin sets it with PUT /api/v1/stages/${stage}/policy`, { details: { stage } });
+    if (!row)
+      throw new AirlockError(
+        'NOT_FOUND',
+        `Stage "${stage}" has no policy yet; an admin sets it with PUT /api/v1/stages/${stage}/policy`,
+        { details: { stage } },
+      );
     return toStagePolicy(stage, row);
   }
 
   /** Replaces (or creates) the stage's policy. Audited as `policy.created` / `policy.updated`. */
-  async put(stage: string, rules: PolicyRuleSet, actor: AuditActor): Promise<{ policy: StagePolicy; created: boolean }> {
+  async put(
+    stage: string,
+    rules: PolicyRuleSet,
+    actor: AuditActor,
+  ): Promise<{ policy: StagePolicy; created: boolean }> {
     assertValidPolicy(rules);
     return this.transactions.run(async (tx) => {
       const stageId = await this.stageId(stage, tx);
@@ -57,7 +75,8 @@ export class PoliciesService {
 
   private async stageId(stage: string, tx?: Transaction): Promise<string> {
     const found = await this.stages.findByName(stage, tx);
-    if (!found) throw new AirlockError('NOT_FOUND', `No stage named "${stage}"`, { details: { stage } });
+    if (!found)
+      throw new AirlockError('NOT_FOUND', `No stage named "${stage}"`, { details: { stage } });
     return found.id;
   }
 }

@@ -14,7 +14,10 @@ const OPEN: PolicyRuleSet = {
   requiredReferrers: [],
 };
 
-function input(policy: Partial<PolicyRuleSet>, rest: Partial<PolicyEvaluationInput> = {}): PolicyEvaluationInput {
+function input(
+  policy: Partial<PolicyRuleSet>,
+  rest: Partial<PolicyEvaluationInput> = {},
+): PolicyEvaluationInput {
   return {
     policy: { ...OPEN, ...policy },
     digest: DIGEST,
@@ -52,20 +55,45 @@ describe('PolicyEvaluator', () => {
       { allowed: ['ci'], source: 'sandbox', violated: true },
       { allowed: ['ci'], source: 'CI', violated: true },
       { allowed: ['ci'], source: undefined, violated: true },
-    ])('allowed $allowed, source $source → violated: $violated', ({ allowed, source, violated }) => {
-      const result = evaluate(input({ allowedSourceStages: allowed }, { sourceStage: source }));
-      expect(rulesOf(result)).toEqual(violated ? ['sourceStage'] : []);
-      expect(result.ready).toBe(!violated);
-      if (violated) expect(result.violations[0]).toMatchObject({ field: 'source', message: expect.stringContaining('ci') });
-    });
+    ])(
+      'allowed $allowed, source $source → violated: $violated',
+      ({ allowed, source, violated }) => {
+        const result = evaluate(input({ allowedSourceStages: allowed }, { sourceStage: source }));
+        expect(rulesOf(result)).toEqual(violated ? ['sourceStage'] : []);
+        expect(result.ready).toBe(!violated);
+        if (violated)
+          expect(result.violations[0]).toMatchObject({
+            field: 'source',
+            message: expect.stringContaining('ci'),
+          });
+      },
+    );
   });
 
   describe('requiredGate', () => {
     it.each([
       { name: 'no result', gates: [], satisfied: [], missing: ['tests'], failed: [] },
-      { name: 'passed', gates: [{ gate: 'tests', status: 'passed' as const }], satisfied: ['tests'], missing: [], failed: [] },
-      { name: 'failed', gates: [{ gate: 'tests', status: 'failed' as const }], satisfied: [], missing: [], failed: ['tests'] },
-      { name: 'another gate only', gates: [{ gate: 'scan', status: 'passed' as const }], satisfied: [], missing: ['tests'], failed: [] },
+      {
+        name: 'passed',
+        gates: [{ gate: 'tests', status: 'passed' as const }],
+        satisfied: ['tests'],
+        missing: [],
+        failed: [],
+      },
+      {
+        name: 'failed',
+        gates: [{ gate: 'tests', status: 'failed' as const }],
+        satisfied: [],
+        missing: [],
+        failed: ['tests'],
+      },
+      {
+        name: 'another gate only',
+        gates: [{ gate: 'scan', status: 'passed' as const }],
+        satisfied: [],
+        missing: ['tests'],
+        failed: [],
+      },
     ])('one required gate, $name', ({ gates, satisfied, missing, failed }) => {
       const result = evaluate(input({ requiredGates: ['tests'] }, { latestGates: gates }));
       expect(result).toMatchObject({ satisfied, missing, failed, ready: satisfied.length === 1 });
@@ -76,10 +104,21 @@ describe('PolicyEvaluator', () => {
       const result = evaluate(
         input(
           { requiredGates: ['unit', 'scan', 'e2e', 'unit'] },
-          { latestGates: [{ gate: 'e2e', status: 'failed' }, { gate: 'unit', status: 'passed' }, { gate: 'extra', status: 'failed' }] },
+          {
+            latestGates: [
+              { gate: 'e2e', status: 'failed' },
+              { gate: 'unit', status: 'passed' },
+              { gate: 'extra', status: 'failed' },
+            ],
+          },
         ),
       );
-      expect(result).toMatchObject({ ready: false, satisfied: ['unit'], missing: ['scan'], failed: ['e2e'] });
+      expect(result).toMatchObject({
+        ready: false,
+        satisfied: ['unit'],
+        missing: ['scan'],
+        failed: ['e2e'],
+      });
       expect(result.violations.map((v) => v.message)).toEqual([
         'Required gate "scan" has no result yet',
         'Required gate "e2e" failed (its newest result)',
@@ -87,31 +126,72 @@ describe('PolicyEvaluator', () => {
     });
 
     it('ignores gates the policy does not require, even failed ones', () => {
-      expect(evaluate(input({}, { latestGates: [{ gate: 'lint', status: 'failed' }] })).ready).toBe(true);
+      expect(evaluate(input({}, { latestGates: [{ gate: 'lint', status: 'failed' }] })).ready).toBe(
+        true,
+      );
     });
   });
 
   describe('requiredGate on an approval gate (four-eyes)', () => {
     const signoff = { gate: 'signoff', status: 'passed' as const, approval: true };
-    const by = (approverId: string, gate = 'signoff') => ({ gate, approverId, status: 'passed' as const });
+    const by = (approverId: string, gate = 'signoff') => ({
+      gate,
+      approverId,
+      status: 'passed' as const,
+    });
     it.each([
-      { name: 'approved by another principal', approvals: [by('bob')], excluded: ['alice'], satisfied: ['signoff'], missing: [] },
-      { name: 'approved only by the registrant', approvals: [by('alice')], excluded: ['alice'], satisfied: [], missing: ['signoff'] },
-      { name: 'registrant and another', approvals: [by('alice'), by('bob')], excluded: ['alice'], satisfied: ['signoff'], missing: [] },
-      { name: 'approved on another gate only', approvals: [by('bob', 'other')], excluded: [], satisfied: [], missing: [] },
+      {
+        name: 'approved by another principal',
+        approvals: [by('bob')],
+        excluded: ['alice'],
+        satisfied: ['signoff'],
+        missing: [],
+      },
+      {
+        name: 'approved only by the registrant',
+        approvals: [by('alice')],
+        excluded: ['alice'],
+        satisfied: [],
+        missing: ['signoff'],
+      },
+      {
+        name: 'registrant and another',
+        approvals: [by('alice'), by('bob')],
+        excluded: ['alice'],
+        satisfied: ['signoff'],
+        missing: [],
+      },
+      {
+        name: 'approved on another gate only',
+        approvals: [by('bob', 'other')],
+        excluded: [],
+        satisfied: [],
+        missing: [],
+      },
     ])('$name', ({ approvals, excluded, satisfied, missing }) => {
-      const result = evaluate(input({ requiredGates: ['signoff'] }, { latestGates: [signoff], approvals, excludedPrincipals: excluded }));
+      const result = evaluate(
+        input(
+          { requiredGates: ['signoff'] },
+          { latestGates: [signoff], approvals, excludedPrincipals: excluded },
+        ),
+      );
       expect(result.satisfied).toEqual(satisfied);
       expect(result.missing).toEqual(missing);
       expect(result.ready).toBe(satisfied.length === 1);
     });
 
     it('says why a self-approved gate does not count', () => {
-      const result = evaluate(input({ requiredGates: ['signoff'] }, { latestGates: [signoff], approvals: [by('alice')], excludedPrincipals: ['alice'] }));
+      const result = evaluate(
+        input(
+          { requiredGates: ['signoff'] },
+          { latestGates: [signoff], approvals: [by('alice')], excludedPrincipals: ['alice'] },
+        ),
+      );
       expect(result.violations).toEqual([
         {
           rule: 'requiredGate',
-          message: 'Required approval gate "signoff" is approved only by who registered the image or requested the promotion',
+          message:
+            'Required approval gate "signoff" is approved only by who registered the image or requested the promotion',
         },
       ]);
     });
@@ -124,19 +204,53 @@ describe('PolicyEvaluator', () => {
       { name: 'none needed, none given', required: 0, approvals: [], excluded: [], ready: true },
       { name: 'one needed, none given', required: 1, approvals: [], excluded: [], ready: false },
       { name: 'one needed, one given', required: 1, approvals: [alice], excluded: [], ready: true },
-      { name: 'two needed, the same approver twice', required: 2, approvals: [alice, alice], excluded: [], ready: false },
-      { name: 'two needed, two approvers', required: 2, approvals: [alice, bob], excluded: [], ready: true },
-      { name: 'the registrant approving', required: 1, approvals: [alice], excluded: ['alice'], ready: false },
-      { name: 'one excluded, another counted', required: 1, approvals: [alice, bob], excluded: ['alice'], ready: true },
-      { name: 'a failed (withdrawn) approval', required: 1, approvals: [{ approverId: 'bob', status: 'failed' as const }], excluded: [], ready: false },
+      {
+        name: 'two needed, the same approver twice',
+        required: 2,
+        approvals: [alice, alice],
+        excluded: [],
+        ready: false,
+      },
+      {
+        name: 'two needed, two approvers',
+        required: 2,
+        approvals: [alice, bob],
+        excluded: [],
+        ready: true,
+      },
+      {
+        name: 'the registrant approving',
+        required: 1,
+        approvals: [alice],
+        excluded: ['alice'],
+        ready: false,
+      },
+      {
+        name: 'one excluded, another counted',
+        required: 1,
+        approvals: [alice, bob],
+        excluded: ['alice'],
+        ready: true,
+      },
+      {
+        name: 'a failed (withdrawn) approval',
+        required: 1,
+        approvals: [{ approverId: 'bob', status: 'failed' as const }],
+        excluded: [],
+        ready: false,
+      },
     ])('$name → ready: $ready', ({ required, approvals, excluded, ready }) => {
-      const result = evaluate(input({ approvalsRequired: required }, { approvals, excludedPrincipals: excluded }));
+      const result = evaluate(
+        input({ approvalsRequired: required }, { approvals, excludedPrincipals: excluded }),
+      );
       expect(result.ready).toBe(ready);
       expect(rulesOf(result)).toEqual(ready ? [] : ['approvals']);
     });
 
     it('says how many were counted and why an approval was not', () => {
-      const result = evaluate(input({ approvalsRequired: 2 }, { approvals: [alice, bob], excludedPrincipals: ['bob'] }));
+      const result = evaluate(
+        input({ approvalsRequired: 2 }, { approvals: [alice, bob], excludedPrincipals: ['bob'] }),
+      );
       expect(result.violations[0]!.message).toBe(
         '2 approval(s) by distinct approvers required, 1 counted (1 not counted: the approver registered the image or requested the promotion)',
       );
@@ -164,12 +278,20 @@ describe('PolicyEvaluator', () => {
       { forbid: true, tags: ['Latest', 'latest-1'], violated: [] },
       { forbid: false, tags: ['latest'], violated: [] },
     ])('forbidLatest $forbid, tags $tags → $violated', ({ forbid, tags, violated }) => {
-      expect(rulesOf(evaluate(input({ forbidLatest: forbid }, { requestedTags: tags })))).toEqual(violated);
+      expect(rulesOf(evaluate(input({ forbidLatest: forbid }, { requestedTags: tags })))).toEqual(
+        violated,
+      );
     });
 
     it('names the offending tag by its index', () => {
       const result = evaluate(input({ forbidLatest: true }, { requestedTags: ['1.0', 'latest'] }));
-      expect(result.violations).toEqual([{ rule: 'latestForbidden', field: 'tags[1]', message: 'The tag "latest" is not allowed in this stage' }]);
+      expect(result.violations).toEqual([
+        {
+          rule: 'latestForbidden',
+          field: 'tags[1]',
+          message: 'The tag "latest" is not allowed in this stage',
+        },
+      ]);
     });
 
     it.each([
@@ -177,12 +299,17 @@ describe('PolicyEvaluator', () => {
       { immutable: true, existing: [['1.0', DIGEST]], violated: [] },
       { immutable: true, existing: [['2.0', OTHER]], violated: [] },
       { immutable: false, existing: [['1.0', OTHER]], violated: [] },
-    ])('immutable $immutable, existing $existing → $violated', ({ immutable, existing, violated }) => {
-      const existingTargetTags = new Map(existing as Array<[string, string]>);
-      const result = evaluate(input({ immutableTags: immutable }, { requestedTags: ['1.0'], existingTargetTags }));
-      expect(rulesOf(result)).toEqual(violated);
-      if (violated.length) expect(result.violations[0]!.message).toContain(OTHER);
-    });
+    ])(
+      'immutable $immutable, existing $existing → $violated',
+      ({ immutable, existing, violated }) => {
+        const existingTargetTags = new Map(existing as Array<[string, string]>);
+        const result = evaluate(
+          input({ immutableTags: immutable }, { requestedTags: ['1.0'], existingTargetTags }),
+        );
+        expect(rulesOf(result)).toEqual(violated);
+        if (violated.length) expect(result.violations[0]!.message).toContain(OTHER);
+      },
+    );
   });
 
   describe('requiredReferrer', () => {
@@ -193,10 +320,13 @@ describe('PolicyEvaluator', () => {
       { required: [SIG, SBOM], present: [SIG], missing: 1 },
       { required: [SIG, SBOM], present: [], missing: 2 },
       { required: [], present: [], missing: 0 },
-    ])('required $required.length, present $present.length → $missing missing', ({ required, present, missing }) => {
-      const result = evaluate(input({ requiredReferrers: required }, { referrerTypes: present }));
-      expect(rulesOf(result)).toEqual(Array(missing).fill('requiredReferrer'));
-    });
+    ])(
+      'required $required.length, present $present.length → $missing missing',
+      ({ required, present, missing }) => {
+        const result = evaluate(input({ requiredReferrers: required }, { referrerTypes: present }));
+        expect(rulesOf(result)).toEqual(Array(missing).fill('requiredReferrer'));
+      },
+    );
   });
 
   it('reports every broken rule at once, in the order of POLICY_RULES', () => {
@@ -211,11 +341,23 @@ describe('PolicyEvaluator', () => {
           forbidLatest: true,
           requiredReferrers: ['application/spdx+json'],
         },
-        { sourceStage: 'sandbox', requestedTags: ['latest'], existingTargetTags: new Map([['latest', OTHER]]) },
+        {
+          sourceStage: 'sandbox',
+          requestedTags: ['latest'],
+          existingTargetTags: new Map([['latest', OTHER]]),
+        },
       ),
     );
     expect(result.ready).toBe(false);
-    expect(rulesOf(result)).toEqual(['sourceStage', 'requiredGate', 'approvals', 'tagPattern', 'latestForbidden', 'immutableTag', 'requiredReferrer']);
+    expect(rulesOf(result)).toEqual([
+      'sourceStage',
+      'requiredGate',
+      'approvals',
+      'tagPattern',
+      'latestForbidden',
+      'immutableTag',
+      'requiredReferrer',
+    ]);
   });
 });
 

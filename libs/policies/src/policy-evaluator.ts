@@ -20,7 +20,13 @@ export class PolicyEvaluator {
       ...checkTags(input),
       ...checkReferrers(input),
     ];
-    return { ready: violations.length === 0, satisfied: gates.satisfied, missing: gates.missing, failed: gates.failed, violations };
+    return {
+      ready: violations.length === 0,
+      satisfied: gates.satisfied,
+      missing: gates.missing,
+      failed: gates.failed,
+      violations,
+    };
   }
 }
 
@@ -37,10 +43,22 @@ function checkSource({ policy, sourceStage }: PolicyEvaluationInput): PolicyViol
   if (policy.allowedSourceStages.length === 0) return [];
   const allowed = policy.allowedSourceStages.join(', ');
   if (sourceStage === undefined) {
-    return [{ rule: 'sourceStage', field: 'source', message: `The source stage is required; this stage admits images from ${allowed}` }];
+    return [
+      {
+        rule: 'sourceStage',
+        field: 'source',
+        message: `The source stage is required; this stage admits images from ${allowed}`,
+      },
+    ];
   }
   if (policy.allowedSourceStages.includes(sourceStage)) return [];
-  return [{ rule: 'sourceStage', field: 'source', message: `Images may not come from stage "${sourceStage}"; allowed: ${allowed}` }];
+  return [
+    {
+      rule: 'sourceStage',
+      field: 'source',
+      message: `Images may not come from stage "${sourceStage}"; allowed: ${allowed}`,
+    },
+  ];
 }
 
 function checkGates(input: PolicyEvaluationInput) {
@@ -55,7 +73,10 @@ function checkGates(input: PolicyEvaluationInput) {
       satisfied.push(gate);
     } else if (status === 'failed') {
       failed.push(gate);
-      violations.push({ rule: 'requiredGate', message: `Required gate "${gate}" failed (its newest result)` });
+      violations.push({
+        rule: 'requiredGate',
+        message: `Required gate "${gate}" failed (its newest result)`,
+      });
     } else if (status === 'selfApproved') {
       missing.push(gate);
       violations.push({
@@ -64,7 +85,10 @@ function checkGates(input: PolicyEvaluationInput) {
       });
     } else {
       missing.push(gate);
-      violations.push({ rule: 'requiredGate', message: `Required gate "${gate}" has no result yet` });
+      violations.push({
+        rule: 'requiredGate',
+        message: `Required gate "${gate}" has no result yet`,
+      });
     }
   }
   return { satisfied, missing, failed, violations };
@@ -75,21 +99,31 @@ function checkGates(input: PolicyEvaluationInput) {
  * does not exclude has a passed approval on it: one principal's approval is not made void by
  * another's, and an excluded principal's never counts.
  */
-function statusOf(outcome: GateOutcome, { approvals, excludedPrincipals }: PolicyEvaluationInput): GateOutcome['status'] | 'selfApproved' {
+function statusOf(
+  outcome: GateOutcome,
+  { approvals, excludedPrincipals }: PolicyEvaluationInput,
+): GateOutcome['status'] | 'selfApproved' {
   if (!outcome.approval) return outcome.status;
   const passed = approvals.filter((a) => a.gate === outcome.gate && a.status === 'passed');
   if (passed.some((a) => !excludedPrincipals.includes(a.approverId))) return 'passed';
   return passed.length > 0 ? 'selfApproved' : 'failed';
 }
 
-function checkApprovals({ policy, approvals, excludedPrincipals }: PolicyEvaluationInput): PolicyViolation[] {
+function checkApprovals({
+  policy,
+  approvals,
+  excludedPrincipals,
+}: PolicyEvaluationInput): PolicyViolation[] {
   if (policy.approvalsRequired <= 0) return [];
   const excluded = new Set(excludedPrincipals);
   const passed = new Set(approvals.filter((a) => a.status === 'passed').map((a) => a.approverId));
   const counted = [...passed].filter((id) => !excluded.has(id));
   if (counted.length >= policy.approvalsRequired) return [];
   const ignored = [...passed].filter((id) => excluded.has(id)).length;
-  const note = ignored > 0 ? ` (${ignored} not counted: the approver registered the image or requested the promotion)` : '';
+  const note =
+    ignored > 0
+      ? ` (${ignored} not counted: the approver registered the image or requested the promotion)`
+      : '';
   return [
     {
       rule: 'approvals',
@@ -98,7 +132,12 @@ function checkApprovals({ policy, approvals, excludedPrincipals }: PolicyEvaluat
   ];
 }
 
-function checkTags({ policy, requestedTags, existingTargetTags, digest }: PolicyEvaluationInput): PolicyViolation[] {
+function checkTags({
+  policy,
+  requestedTags,
+  existingTargetTags,
+  digest,
+}: PolicyEvaluationInput): PolicyViolation[] {
   const violations: PolicyViolation[] = [];
   const pattern = policy.tagPattern === null ? null : compileTagPattern(policy.tagPattern);
   requestedTags.forEach((tag, index) => {
@@ -107,11 +146,19 @@ function checkTags({ policy, requestedTags, existingTargetTags, digest }: Policy
       violations.push({ rule: 'tagPattern', field, message: tagPatternMessage(tag, policy) });
     }
     if (policy.forbidLatest && tag === 'latest') {
-      violations.push({ rule: 'latestForbidden', field, message: 'The tag "latest" is not allowed in this stage' });
+      violations.push({
+        rule: 'latestForbidden',
+        field,
+        message: 'The tag "latest" is not allowed in this stage',
+      });
     }
     const current = existingTargetTags.get(tag);
     if (policy.immutableTags && current !== undefined && current !== digest) {
-      violations.push({ rule: 'immutableTag', field, message: `Tag "${tag}" already points at ${current}; tags in this stage are immutable` });
+      violations.push({
+        rule: 'immutableTag',
+        field,
+        message: `Tag "${tag}" already points at ${current}; tags in this stage are immutable`,
+      });
     }
   });
   return violations;
@@ -127,7 +174,10 @@ function checkReferrers({ policy, referrerTypes }: PolicyEvaluationInput): Polic
   const present = new Set(referrerTypes);
   return unique(policy.requiredReferrers)
     .filter((type) => !present.has(type))
-    .map((type) => ({ rule: 'requiredReferrer' as const, message: `A referrer of type ${type} is required and none is present` }));
+    .map((type) => ({
+      rule: 'requiredReferrer' as const,
+      message: `A referrer of type ${type} is required and none is present`,
+    }));
 }
 
 function unique(values: readonly string[]): string[] {

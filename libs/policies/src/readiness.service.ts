@@ -32,7 +32,10 @@ export class ReadinessService {
   async evaluate(digest: string, query: ReadinessQuery): Promise<PolicyEvaluation> {
     const latest = await this.gates.latest(digest);
     const policy = await this.policies.get(query.stage);
-    const [approvers, principals] = await Promise.all([this.gates.approvers(digest), this.principals.of(digest)]);
+    const [approvers, principals] = await Promise.all([
+      this.gates.approvers(digest),
+      this.principals.of(digest),
+    ]);
     return this.evaluator.evaluate({
       policy,
       digest,

@@ -18,7 +18,11 @@ export class JobQueues implements OnApplicationShutdown {
   ) {}
 
   /** Adds a job. With a `jobId`, adding the same job twice is a no-op (BullMQ keeps the first). */
-  async enqueue<N extends QueueName>(name: N, data: JobPayloads[N], options: JobsOptions = {}): Promise<string> {
+  async enqueue<N extends QueueName>(
+    name: N,
+    data: JobPayloads[N],
+    options: JobsOptions = {},
+  ): Promise<string> {
     const job = await this.queue(name).add(name, data, options);
     return job.id as string;
   }

@@ -3,5 +3,9 @@
  * those into an immediate failure instead of spending the job's remaining attempts.
  */
 export function isPermanentFailure(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { retryable?: unknown }).retryable === false
+  );
 }

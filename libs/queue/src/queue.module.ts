@@ -10,7 +10,11 @@ import { REDIS_PRODUCER } from './queue.tokens';
 @Global()
 @Module({
   providers: [
-    { provide: REDIS_PRODUCER, inject: [AppConfig], useFactory: (c: AppConfig) => createRedisConnection(c, 'producer') },
+    {
+      provide: REDIS_PRODUCER,
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => createRedisConnection(c, 'producer'),
+    },
     JobQueues,
     RedisHealth,
   ],

@@ -12,7 +12,10 @@ export type ConnectionPurpose = 'producer' | 'worker';
  *   waits for Redis to come back rather than crash.
  * Both reconnect forever with a capped delay, so Airlock recovers from a Redis restart on its own.
  */
-export function redisOptions(config: Pick<AppConfig, 'redisUrl'>, purpose: ConnectionPurpose): RedisOptions {
+export function redisOptions(
+  config: Pick<AppConfig, 'redisUrl'>,
+  purpose: ConnectionPurpose,
+): RedisOptions {
   const url = new URL(config.redisUrl);
   const common: RedisOptions = {
     host: url.hostname,

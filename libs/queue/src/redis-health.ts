@@ -15,7 +15,11 @@ export class RedisHealth {
     try {
       await Promise.race([this.connection.ping(), timeout]);
     } catch (error) {
-      throw new Error(this.connection.status === 'ready' ? (error as Error).message : `connection ${this.connection.status}`);
+      throw new Error(
+        this.connection.status === 'ready'
+          ? (error as Error).message
+          : `connection ${this.connection.status}`,
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -1,5 +1,10 @@
 import { AppConfig } from '@airlock/config';
-import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { JOB_PROCESSOR, type ProcessesJobs } from './job-processor.decorator';
@@ -25,12 +30,16 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
 
   onApplicationBootstrap(): void {
     for (const wrapper of this.discovery.getProviders()) {
-      const queue = wrapper.metatype && this.reflector.get<QueueName | undefined>(JOB_PROCESSOR, wrapper.metatype);
+      const queue =
+        wrapper.metatype &&
+        this.reflector.get<QueueName | undefined>(JOB_PROCESSOR, wrapper.metatype);
       if (!queue || !wrapper.instance) continue;
       this.start(queue, wrapper.instance as ProcessesJobs<QueueName>);
     }
     const queues = this.workers.map((w) => w.name).join(', ') || 'none';
-    this.logger.log(`worker consuming queues: ${queues} (concurrency ${this.config.workerConcurrency})`);
+    this.logger.log(
+      `worker consuming queues: ${queues} (concurrency ${this.config.workerConcurrency})`,
+    );
   }
 
   /** Names of the queues this process consumes. */
@@ -52,7 +61,9 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     });
     worker.on('ready', () => (down = false));
     worker.on('failed', (job, error) => {
-      this.logger.warn(`job ${job?.id ?? '?'} on ${queue} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`);
+      this.logger.warn(
+        `job ${job?.id ?? '?'} on ${queue} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`,
+      );
     });
     this.workers.push(worker);
   }
@@ -72,7 +83,9 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     this.logger.log(`stopping workers: waiting up to ${bound} ms for running jobs`);
     const graceful = Promise.all(this.workers.map((w) => w.close())).then(() => true);
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), bound)));
+    const timedOut = new Promise<false>(
+      (resolve) => (timer = setTimeout(() => resolve(false), bound)),
+    );
     const finished = await Promise.race([graceful, timedOut]);
     clearTimeout(timer);
     if (!finished) {

@@ -1,12 +1,28 @@
 import { loadConfig } from '@airlock/config';
-import { JobProcessor, JobQueues, WorkerHostModule, type JobPayloads, type ProcessesJobs } from '@airlock/queue';
+import {
+  JobProcessor,
+  JobQueues,
+  WorkerHostModule,
+  type JobPayloads,
+  type ProcessesJobs,
+} from '@airlock/queue';
 import { InfrastructureModule } from '@airlock/runtime';
-import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '@airlock/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  waitFor,
+  type TestDatabase,
+  type TestRedis,
+} from '@airlock/testing';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Job } from 'bullmq';
 
-type Behaviour = { kind: 'ok' } | { kind: 'sleep'; ms: number } | { kind: 'permanent' } | { kind: 'flaky'; failures: number };
+type Behaviour =
+  | { kind: 'ok' }
+  | { kind: 'sleep'; ms: number }
+  | { kind: 'permanent' }
+  | { kind: 'flaky'; failures: number };
 
 /** A processor driven by a table the test fills, so each job's behaviour is explicit. */
 @Injectable()
@@ -18,8 +34,10 @@ class ScriptedProcessor implements ProcessesJobs<'maintenance'> {
   async process(job: Job<JobPayloads['maintenance']>): Promise<string> {
     const behaviour = ScriptedProcessor.behaviours.get(job.id!) ?? { kind: 'ok' };
     if (behaviour.kind === 'sleep') await new Promise((r) => setTimeout(r, behaviour.ms));
-    if (behaviour.kind === 'permanent') throw Object.assign(new Error('denied for good'), { retryable: false });
-    if (behaviour.kind === 'flaky' && job.attemptsMade < behaviour.failures) throw new Error('blip');
+    if (behaviour.kind === 'permanent')
+      throw Object.assign(new Error('denied for good'), { retryable: false });
+    if (behaviour.kind === 'flaky' && job.attemptsMade < behaviour.failures)
+      throw new Error('blip');
     ScriptedProcessor.done.push(job.id!);
     return `done ${job.data.task}`;
   }
@@ -65,7 +83,9 @@ describe('WorkerHost (real Redis)', () => {
 
   it('runs an enqueued job through the discovered processor', async () => {
     const id = await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'ok-1' });
-    await waitFor('job to complete', async () => ((await stateOf(id)) === 'completed' ? true : undefined));
+    await waitFor('job to complete', async () =>
+      (await stateOf(id)) === 'completed' ? true : undefined,
+    );
     const job = await queues.queue('maintenance').getJob(id);
     expect(job?.returnvalue).toBe('done drift-audit');
   });
@@ -73,21 +93,35 @@ describe('WorkerHost (real Redis)', () => {
   it('treats a second enqueue with the same job id as a no-op', async () => {
     await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'same-1' });
     await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'same-1' });
-    await waitFor('job to complete', async () => ((await stateOf('same-1')) === 'completed' ? true : undefined));
+    await waitFor('job to complete', async () =>
+      (await stateOf('same-1')) === 'completed' ? true : undefined,
+    );
     expect(ScriptedProcessor.done.filter((id) => id === 'same-1')).toHaveLength(1);
   });
 
   it('retries a transient failure and completes', async () => {
     ScriptedProcessor.behaviours.set('flaky-1', { kind: 'flaky', failures: 1 });
-    await queues.enqueue('maintenance', { task: 'reconcile-promotions' }, { jobId: 'flaky-1', attempts: 3, backoff: { type: 'fixed', delay: 50 } });
-    await waitFor('job to complete', async () => ((await stateOf('flaky-1')) === 'completed' ? true : undefined));
+    await queues.enqueue(
+      'maintenance',
+      { task: 'reconcile-promotions' },
+      { jobId: 'flaky-1', attempts: 3, backoff: { type: 'fixed', delay: 50 } },
+    );
+    await waitFor('job to complete', async () =>
+      (await stateOf('flaky-1')) === 'completed' ? true : undefined,
+    );
     expect((await queues.queue('maintenance').getJob('flaky-1'))?.attemptsMade).toBe(2);
   });
 
   it('fails a permanent error at once, without spending the remaining attempts', async () => {
     ScriptedProcessor.behaviours.set('perm-1', { kind: 'permanent' });
-    await queues.enqueue('maintenance', { task: 'reconcile-promotions' }, { jobId: 'perm-1', attempts: 5, backoff: { type: 'fixed', delay: 50 } });
-    await waitFor('job to fail', async () => ((await stateOf('perm-1')) === 'failed' ? true : undefined));
+    await queues.enqueue(
+      'maintenance',
+      { task: 'reconcile-promotions' },
+      { jobId: 'perm-1', attempts: 5, backoff: { type: 'fixed', delay: 50 } },
+    );
+    await waitFor('job to fail', async () =>
+      (await stateOf('perm-1')) === 'failed' ? true : undefined,
+    );
     const job = await queues.queue('maintenance').getJob('perm-1');
     expect(job?.attemptsMade).toBe(1);
     expect(job?.failedReason).toBe('denied for good');
@@ -96,7 +130,9 @@ describe('WorkerHost (real Redis)', () => {
   it('on shutdown lets a running job finish within the bound', async () => {
     ScriptedProcessor.behaviours.set('slow-1', { kind: 'sleep', ms: 700 });
     await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'slow-1' });
-    await waitFor('job to start', async () => ((await stateOf('slow-1')) === 'active' ? true : undefined));
+    await waitFor('job to start', async () =>
+      (await stateOf('slow-1')) === 'active' ? true : undefined,
+    );
     await app.close();
     expect(ScriptedProcessor.done).toContain('slow-1');
     app = await startApp();
@@ -107,7 +143,9 @@ describe('WorkerHost (real Redis)', () => {
   it('on shutdown stops waiting at the bound and leaves an unfinished job in Redis, not lost', async () => {
     ScriptedProcessor.behaviours.set('stuck-1', { kind: 'sleep', ms: 3000 });
     await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'stuck-1' });
-    await waitFor('job to start', async () => ((await stateOf('stuck-1')) === 'active' ? true : undefined));
+    await waitFor('job to start', async () =>
+      (await stateOf('stuck-1')) === 'active' ? true : undefined,
+    );
     const started = Date.now();
     await app.close();
     const waited = Date.now() - started;

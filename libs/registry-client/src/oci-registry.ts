@@ -17,7 +17,11 @@ export interface OciRegistry {
   /** The manifest's exact bytes (GET); verified against `reference` when it is a digest. */
   getManifest(repository: string, reference: string): Promise<RawManifest>;
   /** PUT the exact bytes under a tag or digest; returns the digest the registry reports. */
-  putManifest(repository: string, reference: string, manifest: Pick<RawManifest, 'mediaType' | 'bytes'>): Promise<string>;
+  putManifest(
+    repository: string,
+    reference: string,
+    manifest: Pick<RawManifest, 'mediaType' | 'bytes'>,
+  ): Promise<string>;
 
   /** Size of a blob (HEAD), or undefined when absent. */
   headBlob(repository: string, digest: string): Promise<number | undefined>;
@@ -26,7 +30,11 @@ export interface OciRegistry {
    * DIGEST_MISMATCH instead of delivering the last bytes of a blob that does not match, and
    * resumes a broken read with a Range request.
    */
-  openBlob(repository: string, descriptor: Pick<Descriptor, 'digest' | 'size'>, signal?: AbortSignal): Promise<Readable>;
+  openBlob(
+    repository: string,
+    descriptor: Pick<Descriptor, 'digest' | 'size'>,
+    signal?: AbortSignal,
+  ): Promise<Readable>;
   /**
    * Uploads a blob: POST, then a monolithic PUT ?digest= with Content-Length, streamed; a
    * chunked PATCH upload when the registry refuses the large body (`open` is called again).

@@ -36,7 +36,12 @@ export class RegistryError extends AirlockError {
     super(code, message, {
       retryable: facts.retryable,
       cause: facts.cause,
-      details: { registry: facts.registry, status: facts.status, ociCode: facts.ociCode, operation: facts.operation },
+      details: {
+        registry: facts.registry,
+        status: facts.status,
+        ociCode: facts.ociCode,
+        operation: facts.operation,
+      },
     });
     this.name = 'RegistryError';
     this.registry = facts.registry;

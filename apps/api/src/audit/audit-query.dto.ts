@@ -1,7 +1,19 @@
 import { AUDIT_ACTION_PATTERN, AUDIT_PAGE_LIMIT } from '@airlock/audit';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsDefined,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 export class AuditQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only events by this token (its id).' })
@@ -11,11 +23,18 @@ export class AuditQuery {
 
   @ApiPropertyOptional({ example: 'token.created', description: 'Only this action (exact).' })
   @IsOptional()
-  @Matches(AUDIT_ACTION_PATTERN, { message: 'action must look like <subject>.<verb>, e.g. token.created' })
+  @Matches(AUDIT_ACTION_PATTERN, {
+    message: 'action must look like <subject>.<verb>, e.g. token.created',
+  })
   action?: string;
 
-  @ApiPropertyOptional({ example: 'api_token', description: 'Only events about this kind of thing.' })
-  @ValidateIf((query: AuditQuery) => query.subjectType !== undefined || query.subjectId !== undefined)
+  @ApiPropertyOptional({
+    example: 'api_token',
+    description: 'Only events about this kind of thing.',
+  })
+  @ValidateIf(
+    (query: AuditQuery) => query.subjectType !== undefined || query.subjectId !== undefined,
+  )
   @IsDefined({ message: 'subjectType is required when subjectId is given' })
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'subjectType must be snake_case, e.g. api_token' })
   subjectType?: string;
@@ -41,7 +60,11 @@ export class AuditQuery {
   @Matches(/^[1-9]\d{0,17}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: AUDIT_PAGE_LIMIT.max, default: AUDIT_PAGE_LIMIT.default })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: AUDIT_PAGE_LIMIT.max,
+    default: AUDIT_PAGE_LIMIT.default,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -15,7 +15,8 @@ export class AuditController {
   @Roles('reader')
   @ApiOperation({
     summary: 'Read the audit log',
-    description: 'Newest first. Page with `cursor` = the previous page\'s `nextCursor` until it is null.',
+    description:
+      "Newest first. Page with `cursor` = the previous page's `nextCursor` until it is null.",
   })
   @ApiOkResponse({ type: AuditPageView })
   @ApiProblemResponse(400, 'INVALID_INPUT: a filter breaks its rule (the field is named).')

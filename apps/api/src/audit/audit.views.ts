@@ -7,10 +7,20 @@ export class AuditEventView {
   @ApiProperty({ format: 'date-time' })
   occurredAt!: Date;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null for changes Airlock made itself.' })
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null for changes Airlock made itself.',
+  })
   actorTokenId!: string | null;
 
-  @ApiProperty({ example: 'jenkins-prod', nullable: true, type: String, description: '`system:<task>` for Airlock itself.' })
+  @ApiProperty({
+    example: 'jenkins-prod',
+    nullable: true,
+    type: String,
+    description: '`system:<task>` for Airlock itself.',
+  })
   actorName!: string | null;
 
   @ApiProperty({ example: 'token.created' })
@@ -22,13 +32,27 @@ export class AuditEventView {
   @ApiProperty({ nullable: true, type: String })
   subjectId!: string | null;
 
-  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'State before; secrets never included.' })
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'State before; secrets never included.',
+  })
   before!: Record<string, unknown> | null;
 
-  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'State after; secrets never included.' })
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'State after; secrets never included.',
+  })
   after!: Record<string, unknown> | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'X-Request-Id of the request that made the change.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'X-Request-Id of the request that made the change.',
+  })
   requestId!: string | null;
 }
 
@@ -36,6 +60,10 @@ export class AuditPageView {
   @ApiProperty({ type: [AuditEventView] })
   items!: AuditEventView[];
 
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next (older) page; null on the last page.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next (older) page; null on the last page.',
+  })
   nextCursor!: string | null;
 }

@@ -34,7 +34,8 @@ export class AuthGuard implements CanActivate {
       throw error;
     });
     setPrincipal(request, principal);
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [];
+    const required =
+      this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [];
     if (!roleAllows(principal.role, required)) throw forbidden(rolesPassing(required), principal);
     return true;
   }
@@ -45,5 +46,7 @@ export class AuthGuard implements CanActivate {
 }
 
 function challengeFor(error: AirlockError): string {
-  return error.details.reason === 'missingToken' ? CHALLENGE : `${CHALLENGE}, error="invalid_token"`;
+  return error.details.reason === 'missingToken'
+    ? CHALLENGE
+    : `${CHALLENGE}, error="invalid_token"`;
 }

@@ -38,9 +38,17 @@ function describeOperation(operation: Operation): void {
   const required = (operation[ROLES_EXTENSION] as Role[] | undefined) ?? [];
   const roles = rolesPassing(required).join(', ');
   operation.security = [{ [BEARER_SCHEME]: [] }];
-  appendDescription(operation, required.length === 0 ? `**Roles**: any (${roles}).` : `**Roles**: ${roles}.`);
-  operation.responses['401'] ??= problemResponseObject('UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token.');
-  if (required.length > 0) operation.responses['403'] ??= problemResponseObject(`FORBIDDEN: the token's role is not one of ${roles}.`);
+  appendDescription(
+    operation,
+    required.length === 0 ? `**Roles**: any (${roles}).` : `**Roles**: ${roles}.`,
+  );
+  operation.responses['401'] ??= problemResponseObject(
+    'UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token.',
+  );
+  if (required.length > 0)
+    operation.responses['403'] ??= problemResponseObject(
+      `FORBIDDEN: the token's role is not one of ${roles}.`,
+    );
 }
 
 function appendDescription(operation: Operation, text: string): void {

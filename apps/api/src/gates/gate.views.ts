@@ -20,13 +20,27 @@ export class GateResultView {
   @ApiProperty({ nullable: true, type: String, example: 'https://jenkins.example.com/job/app/42/' })
   url!: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'As recorded; an approval\'s comment is `details.comment`.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "As recorded; an approval's comment is `details.comment`.",
+  })
   details!: Record<string, unknown>;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Token id of who recorded it (the approver).' })
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Token id of who recorded it (the approver).',
+  })
   recordedBy!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'jenkins-prod', description: 'That token\'s name at the time.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'jenkins-prod',
+    description: "That token's name at the time.",
+  })
   recordedByName!: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -37,7 +51,11 @@ export class GateHistoryPageView {
   @ApiProperty({ type: [GateResultView], description: 'Newest first.' })
   items!: GateResultView[];
 
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next (older) page; null on the last page.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next (older) page; null on the last page.',
+  })
   nextCursor!: string | null;
 }
 
@@ -45,7 +63,10 @@ export class GateLedgerView {
   @ApiProperty({ example: `sha256:${'a'.repeat(64)}` })
   digest!: string;
 
-  @ApiProperty({ type: [GateResultView], description: 'The newest result of every gate (the one that counts), by gate name.' })
+  @ApiProperty({
+    type: [GateResultView],
+    description: 'The newest result of every gate (the one that counts), by gate name.',
+  })
   latest!: GateResultView[];
 
   @ApiProperty({ type: GateHistoryPageView })

@@ -5,7 +5,12 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
-import { DigestParams, GateHistoryQuery, RecordApprovalBody, RecordGateResultBody } from './gate.dto';
+import {
+  DigestParams,
+  GateHistoryQuery,
+  RecordApprovalBody,
+  RecordGateResultBody,
+} from './gate.dto';
 import { GateLedgerView, GateResultView } from './gate.views';
 
 @ApiTags('gates')
@@ -23,10 +28,21 @@ export class GatesController {
       'Audited as `gate.recorded`.',
   })
   @ApiCreatedResponse({ type: GateResultView })
-  @ApiProblemResponse(400, 'INVALID_INPUT: bad digest, gate name, status, url or details (the field is named), or an unknown field.')
+  @ApiProblemResponse(
+    400,
+    'INVALID_INPUT: bad digest, gate name, status, url or details (the field is named), or an unknown field.',
+  )
   @ApiProblemResponse(409, 'CONFLICT: the gate is an approval gate.')
-  record(@Param() params: DigestParams, @Body() body: RecordGateResultBody, @CurrentActor() actor: AuditActor): Promise<GateResultView> {
-    return this.gates.record(params.digest, { gate: body.gate, status: body.status, url: body.url, details: body.details }, actor);
+  record(
+    @Param() params: DigestParams,
+    @Body() body: RecordGateResultBody,
+    @CurrentActor() actor: AuditActor,
+  ): Promise<GateResultView> {
+    return this.gates.record(
+      params.digest,
+      { gate: body.gate, status: body.status, url: body.url, details: body.details },
+      actor,
+    );
   }
 
   @Post('approvals')
@@ -34,29 +50,47 @@ export class GatesController {
   @ApiOperation({
     summary: 'Approve a digest',
     description:
-      'Records a passed result of an approval gate (default `approval`) with the approver\'s token id and name. ' +
+      "Records a passed result of an approval gate (default `approval`) with the approver's token id and name. " +
       'Four-eyes: refused (403) to the token that registered the image or requested a promotion of it; promotions also ' +
       'count only approvals by other principals. Audited as `approval.recorded`.',
   })
   @ApiCreatedResponse({ type: GateResultView })
-  @ApiProblemResponse(400, 'INVALID_INPUT: bad digest, gate name or comment (the field is named), or an unknown field.')
-  @ApiProblemResponse(403, 'FORBIDDEN: the role is not allowed, or (four-eyes, `rule: fourEyes`) the approver registered the image or requested its promotion.')
+  @ApiProblemResponse(
+    400,
+    'INVALID_INPUT: bad digest, gate name or comment (the field is named), or an unknown field.',
+  )
+  @ApiProblemResponse(
+    403,
+    'FORBIDDEN: the role is not allowed, or (four-eyes, `rule: fourEyes`) the approver registered the image or requested its promotion.',
+  )
   @ApiProblemResponse(409, 'CONFLICT: the gate holds CI results for this digest.')
-  approve(@Param() params: DigestParams, @Body() body: RecordApprovalBody, @CurrentActor() actor: AuditActor): Promise<GateResultView> {
+  approve(
+    @Param() params: DigestParams,
+    @Body() body: RecordApprovalBody,
+    @CurrentActor() actor: AuditActor,
+  ): Promise<GateResultView> {
     return this.gates.approve(params.digest, { gate: body.gate, comment: body.comment }, actor);
   }
 
   @Get()
   @ApiOperation({
     summary: 'The gate ledger of a digest',
-    description: 'The newest result of every gate, and the history newest first (keyset pages: `cursor` = the previous `history.nextCursor`).',
+    description:
+      'The newest result of every gate, and the history newest first (keyset pages: `cursor` = the previous `history.nextCursor`).',
   })
   @ApiOkResponse({ type: GateLedgerView })
   @ApiProblemResponse(400, 'INVALID_INPUT: bad digest, gate, cursor or limit (the field is named).')
-  async ledger(@Param() params: DigestParams, @Query() query: GateHistoryQuery): Promise<GateLedgerView> {
+  async ledger(
+    @Param() params: DigestParams,
+    @Query() query: GateHistoryQuery,
+  ): Promise<GateLedgerView> {
     const [latest, history] = await Promise.all([
       this.gates.latest(params.digest),
-      this.gates.history(params.digest, { gate: query.gate, cursor: query.cursor, limit: query.limit }),
+      this.gates.history(params.digest, {
+        gate: query.gate,
+        cursor: query.cursor,
+        limit: query.limit,
+      }),
     ]);
     return { digest: params.digest, latest, history };
   }

@@ -2,7 +2,12 @@ import { DatabaseHealth } from '@airlock/persistence';
 import { RedisHealth } from '@airlock/queue';
 import { AirlockError } from '@airlock/errors';
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -34,11 +39,21 @@ export class HealthController {
   @Get('readyz')
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Readiness: Postgres and Redis answer. 503 names what is down.' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } } } })
-  @ApiServiceUnavailableResponse({ type: Problem, description: 'One or more dependencies are down.' })
+  @ApiOkResponse({
+    schema: {
+      example: { status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } },
+    },
+  })
+  @ApiServiceUnavailableResponse({
+    type: Problem,
+    description: 'One or more dependencies are down.',
+  })
   async readyz(): Promise<{ status: 'ok'; checks: HealthIndicatorResult }> {
     const result = await this.health
-      .check([() => this.probe('postgres', () => this.database.ping()), () => this.probe('redis', () => this.redis.ping())])
+      .check([
+        () => this.probe('postgres', () => this.database.ping()),
+        () => this.probe('redis', () => this.redis.ping()),
+      ])
       .catch((error: unknown) => this.notReady(error));
     return { status: 'ok', checks: result.details };
   }
@@ -57,8 +72,12 @@ export class HealthController {
     const result = (error as { response?: HealthCheckResult }).response;
     if (!result?.error) throw error;
     const down = Object.keys(result.error);
-    throw new AirlockError('DEPENDENCY_UNAVAILABLE', `not ready: ${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`, {
-      details: { down, checks: result.details },
-    });
+    throw new AirlockError(
+      'DEPENDENCY_UNAVAILABLE',
+      `not ready: ${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`,
+      {
+        details: { down, checks: result.details },
+      },
+    );
   }
 }

@@ -13,7 +13,9 @@ interface BodyParserError {
 export function jsonBody(limit: string): RequestHandler {
   const parse = json({ limit });
   return (request: Request, response: Response, next: NextFunction) =>
-    parse(request, response, (error?: unknown) => next(error ? toAirlockError(error as BodyParserError, limit) : undefined));
+    parse(request, response, (error?: unknown) =>
+      next(error ? toAirlockError(error as BodyParserError, limit) : undefined),
+    );
 }
 
 function toAirlockError(error: BodyParserError, limit: string): AirlockError {
@@ -21,14 +23,22 @@ function toAirlockError(error: BodyParserError, limit: string): AirlockError {
     case 'entity.parse.failed':
       return invalidBody('json', `Malformed JSON body: ${error.message}`);
     case 'entity.too.large':
-      return new AirlockError('PAYLOAD_TOO_LARGE', `Request body exceeds the ${limit} limit (AIRLOCK_HTTP_BODY_LIMIT)`, {
-        details: { errors: [{ field: 'body', rule: 'maxSize', message: `body must be at most ${limit}` }] },
-      });
+      return new AirlockError(
+        'PAYLOAD_TOO_LARGE',
+        `Request body exceeds the ${limit} limit (AIRLOCK_HTTP_BODY_LIMIT)`,
+        {
+          details: {
+            errors: [{ field: 'body', rule: 'maxSize', message: `body must be at most ${limit}` }],
+          },
+        },
+      );
     default:
       return invalidBody('encoding', `Unreadable request body: ${error.message}`);
   }
 }
 
 function invalidBody(rule: string, message: string): AirlockError {
-  return new AirlockError('INVALID_INPUT', message, { details: { errors: [{ field: 'body', rule, message }] } });
+  return new AirlockError('INVALID_INPUT', message, {
+    details: { errors: [{ field: 'body', rule, message }] },
+  });
 }

@@ -1,5 +1,11 @@
 import { AirlockError } from '@airlock/errors';
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { codeOfStatus, httpStatusOf } from './error-status';
 import { PROBLEM_CONTENT_TYPE, type FieldProblem, type Problem } from './problem';
@@ -18,13 +24,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const problem = { ...this.toProblem(exception, request), instance: request.originalUrl, requestId: requestIdOf(request) };
+    const problem = {
+      ...this.toProblem(exception, request),
+      instance: request.originalUrl,
+      requestId: requestIdOf(request),
+    };
     if (problem.status >= 500) {
-      this.logger.error(`${request.method} ${request.originalUrl} → ${problem.status} [${problem.requestId}]`, (exception as Error)?.stack);
+      this.logger.error(
+        `${request.method} ${request.originalUrl} → ${problem.status} [${problem.requestId}]`,
+        (exception as Error)?.stack,
+      );
     }
     if (response.headersSent) return;
     // RFC 9110 §15.5.2: a 401 always says how to authenticate (the guard may have been more precise).
-    if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) response.setHeader('WWW-Authenticate', 'Bearer realm="airlock"');
+    if (problem.status === 401 && !response.hasHeader('WWW-Authenticate'))
+      response.setHeader('WWW-Authenticate', 'Bearer realm="airlock"');
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
@@ -41,7 +55,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return base(status, codeOfStatus(status), messageOf(exception, request));
     }
-    return base(500, 'INTERNAL', 'An unexpected error occurred; the request id identifies it in the logs.');
+    return base(
+      500,
+      'INTERNAL',
+      'An unexpected error occurred; the request id identifies it in the logs.',
+    );
   }
 }
 

@@ -9,7 +9,11 @@ const KEY = Symbol('airlock:request-id');
  * Gives every request an id (the caller's X-Request-Id when it is sane) and echoes it back.
  * Installed as the first Express middleware, so even a body that fails to parse has one.
  */
-export function requestIdMiddleware(request: Request, response: Response, next: NextFunction): void {
+export function requestIdMiddleware(
+  request: Request,
+  response: Response,
+  next: NextFunction,
+): void {
   const given = request.header(HEADER);
   const id = given && SAFE.test(given) ? given : randomUUID();
   (request as Request & { [KEY]?: string })[KEY] = id;

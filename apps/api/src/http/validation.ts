@@ -15,7 +15,9 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const problems = flatten(errors);
       const detail = problems.map((p) => p.message).join('; ');
-      return new AirlockError('INVALID_INPUT', detail || 'invalid input', { details: { errors: problems } });
+      return new AirlockError('INVALID_INPUT', detail || 'invalid input', {
+        details: { errors: problems },
+      });
     },
   });
 }

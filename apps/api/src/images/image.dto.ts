@@ -1,8 +1,24 @@
-import { DIGEST_PATTERN, IMAGE_PAGE_LIMIT, MAX_REPOSITORY_LENGTH, REPOSITORY_PATTERN, TAG_PATTERN } from '@airlock/images';
+import {
+  DIGEST_PATTERN,
+  IMAGE_PAGE_LIMIT,
+  MAX_REPOSITORY_LENGTH,
+  REPOSITORY_PATTERN,
+  TAG_PATTERN,
+} from '@airlock/images';
 import { REGISTRY_NAME_PATTERN, REGISTRY_NAME_RULE } from '@airlock/registries';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 const DIGEST_MESSAGE = 'digest must be sha256:<64 lowercase hex characters>';
 const REPOSITORY_MESSAGE = 'repository must be an OCI repository name (lowercase path components)';
@@ -20,7 +36,10 @@ export class BuildBody {
     description: 'An http(s) URL of the build.',
   })
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'build.url must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'build.url must be an http(s) URL' },
+  )
   @MaxLength(2048)
   url?: string;
 
@@ -54,7 +73,8 @@ export class RegisterImageBody {
   })
   @IsOptional()
   @Matches(TAG_PATTERN, {
-    message: 'tag must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"',
+    message:
+      'tag must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"',
   })
   tag?: string;
 

@@ -53,13 +53,15 @@ export class ImageView {
   mediaType!: string;
 
   @ApiProperty({
-    description: "Bytes: manifest + config + layers; for an index its own bytes plus every child's total.",
+    description:
+      "Bytes: manifest + config + layers; for an index its own bytes plus every child's total.",
   })
   size!: number;
 
   @ApiProperty({
     type: [PlatformView],
-    description: "From the index entries, or from a single image's config blob ([] when it names none or exceeds 1 MiB).",
+    description:
+      "From the index entries, or from a single image's config blob ([] when it names none or exceeds 1 MiB).",
   })
   platforms!: PlatformView[];
 

@@ -29,9 +29,18 @@ export class ImagesController {
     type: ImageView,
     description: 'Already registered; location and tag refreshed.',
   })
-  @ApiProblemResponse(400, 'INVALID_INPUT: not exactly one of tag/digest (both named), or a bad field.')
-  @ApiProblemResponse(404, 'NOT_FOUND: no registry with that name. REGISTRY_NOT_FOUND: the tag or digest is not in the registry.')
-  @ApiProblemResponse(502, 'REGISTRY_UNREACHABLE / REGISTRY_AUTH_FAILED / REGISTRY_ERROR: the registry failed us.')
+  @ApiProblemResponse(
+    400,
+    'INVALID_INPUT: not exactly one of tag/digest (both named), or a bad field.',
+  )
+  @ApiProblemResponse(
+    404,
+    'NOT_FOUND: no registry with that name. REGISTRY_NOT_FOUND: the tag or digest is not in the registry.',
+  )
+  @ApiProblemResponse(
+    502,
+    'REGISTRY_UNREACHABLE / REGISTRY_AUTH_FAILED / REGISTRY_ERROR: the registry failed us.',
+  )
   async register(
     @Body() body: RegisterImageBody,
     @CurrentActor() actor: AuditActor,
@@ -48,7 +57,10 @@ export class ImagesController {
     description: 'Newest first, keyset pages (`cursor` = the previous `nextCursor`).',
   })
   @ApiOkResponse({ type: ImagePageView })
-  @ApiProblemResponse(400, 'INVALID_INPUT: bad repository, digest, cursor or limit (the field is named).')
+  @ApiProblemResponse(
+    400,
+    'INVALID_INPUT: bad repository, digest, cursor or limit (the field is named).',
+  )
   list(@Query() query: ImageListQuery): Promise<ImagePageView> {
     return this.images.list({
       repository: query.repository,
@@ -61,11 +73,18 @@ export class ImagesController {
   @Get(':digest')
   @ApiOperation({
     summary: 'Show the images with a digest',
-    description: 'One entry per repository, with locations and tags. Gate results of the digest: `GET /api/v1/gates/{digest}`.',
+    description:
+      'One entry per repository, with locations and tags. Gate results of the digest: `GET /api/v1/gates/{digest}`.',
   })
   @ApiOkResponse({ type: ImageLookupView })
-  @ApiProblemResponse(404, 'NOT_FOUND: no image with this digest (in this repository) is registered.')
-  async show(@Param() params: ImageDigestParams, @Query() query: ImageShowQuery): Promise<ImageLookupView> {
+  @ApiProblemResponse(
+    404,
+    'NOT_FOUND: no image with this digest (in this repository) is registered.',
+  )
+  async show(
+    @Param() params: ImageDigestParams,
+    @Query() query: ImageShowQuery,
+  ): Promise<ImageLookupView> {
     return {
       digest: params.digest,
       items: await this.images.show(params.digest, query.repository),

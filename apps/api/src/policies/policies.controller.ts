@@ -17,12 +17,20 @@ export class PoliciesController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Set the policy of a stage',
-    description: 'Replaces the whole policy (an omitted field takes its default). Audited as `policy.created` or `policy.updated`.',
+    description:
+      'Replaces the whole policy (an omitted field takes its default). Audited as `policy.created` or `policy.updated`.',
   })
   @ApiOkResponse({ type: PolicyView })
-  @ApiProblemResponse(400, 'INVALID_INPUT: a field breaks its rule (the field is named), or an unknown field.')
+  @ApiProblemResponse(
+    400,
+    'INVALID_INPUT: a field breaks its rule (the field is named), or an unknown field.',
+  )
   @ApiProblemResponse(404, 'NOT_FOUND: no stage with this name.')
-  async put(@Param() params: StageNameParams, @Body() body: PutPolicyBody, @CurrentActor() actor: AuditActor): Promise<PolicyView> {
+  async put(
+    @Param() params: StageNameParams,
+    @Body() body: PutPolicyBody,
+    @CurrentActor() actor: AuditActor,
+  ): Promise<PolicyView> {
     const { policy } = await this.policies.put(params.name, body, actor);
     return policy;
   }

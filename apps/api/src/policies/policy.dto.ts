@@ -1,5 +1,12 @@
 import { GATE_NAME_PATTERN } from '@airlock/gates';
-import { ARTIFACT_TYPE_PATTERN, compileTagPattern, MAX_APPROVALS, MAX_LIST_ITEMS, MAX_TAG_PATTERN_LENGTH, STAGE_NAME_PATTERN } from '@airlock/policies';
+import {
+  ARTIFACT_TYPE_PATTERN,
+  compileTagPattern,
+  MAX_APPROVALS,
+  MAX_LIST_ITEMS,
+  MAX_TAG_PATTERN_LENGTH,
+  STAGE_NAME_PATTERN,
+} from '@airlock/policies';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -29,30 +36,55 @@ export class StageNameParams {
 
 /** PUT replaces the whole policy: an omitted field takes its default. */
 export class PutPolicyBody {
-  @ApiPropertyOptional({ type: [String], example: ['ci'], default: [], description: 'Stages a promotion may come from; empty = any.' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['ci'],
+    default: [],
+    description: 'Stages a promotion may come from; empty = any.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_LIST_ITEMS)
   @ArrayUnique()
-  @Matches(STAGE_NAME_PATTERN, { each: true, message: `each of allowedSourceStages ${STAGE_MESSAGE}` })
+  @Matches(STAGE_NAME_PATTERN, {
+    each: true,
+    message: `each of allowedSourceStages ${STAGE_MESSAGE}`,
+  })
   allowedSourceStages: string[] = [];
 
-  @ApiPropertyOptional({ type: [String], example: ['unit-tests', 'trivy'], default: [], description: 'Gates whose newest result must be passed.' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['unit-tests', 'trivy'],
+    default: [],
+    description: 'Gates whose newest result must be passed.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_LIST_ITEMS)
   @ArrayUnique()
-  @Matches(GATE_NAME_PATTERN, { each: true, message: 'each of requiredGates must be a gate name (1-63 characters of a-z, 0-9, ".", "_", "-")' })
+  @Matches(GATE_NAME_PATTERN, {
+    each: true,
+    message:
+      'each of requiredGates must be a gate name (1-63 characters of a-z, 0-9, ".", "_", "-")',
+  })
   requiredGates: string[] = [];
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_APPROVALS, default: 0, description: 'Distinct approvers needed (four-eyes applies).' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_APPROVALS,
+    default: 0,
+    description: 'Distinct approvers needed (four-eyes applies).',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_APPROVALS)
   approvalsRequired: number = 0;
 
-  @ApiPropertyOptional({ default: true, description: 'A tag already pointing at another digest is a conflict, never an overwrite.' })
+  @ApiPropertyOptional({
+    default: true,
+    description: 'A tag already pointing at another digest is a conflict, never an overwrite.',
+  })
   @IsOptional()
   @IsBoolean()
   immutableTags: boolean = true;
@@ -62,14 +94,18 @@ export class PutPolicyBody {
     nullable: true,
     example: '\\d+\\.\\d+\\.\\d+',
     default: null,
-    description: 'Regular expression every tag must match whole (anchored for you); null = any tag.',
+    description:
+      'Regular expression every tag must match whole (anchored for you); null = any tag.',
   })
   @IsOptional()
   @IsString()
   @Length(1, MAX_TAG_PATTERN_LENGTH)
   @ValidateBy({
     name: 'regex',
-    validator: { validate: (value: unknown) => typeof value === 'string' && compileTagPattern(value) !== null, defaultMessage: () => 'tagPattern must be a valid regular expression' },
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && compileTagPattern(value) !== null,
+      defaultMessage: () => 'tagPattern must be a valid regular expression',
+    },
   })
   tagPattern: string | null = null;
 
@@ -88,7 +124,10 @@ export class PutPolicyBody {
   @IsArray()
   @ArrayMaxSize(MAX_LIST_ITEMS)
   @ArrayUnique()
-  @Matches(ARTIFACT_TYPE_PATTERN, { each: true, message: 'each of requiredReferrers must be a media type (type/subtype)' })
+  @Matches(ARTIFACT_TYPE_PATTERN, {
+    each: true,
+    message: 'each of requiredReferrers must be a media type (type/subtype)',
+  })
   requiredReferrers: string[] = [];
 }
 
@@ -102,17 +141,25 @@ export class ReadinessQuery {
   @Matches(STAGE_NAME_PATTERN, { message: `source ${STAGE_MESSAGE}` })
   source?: string;
 
-  @ApiPropertyOptional({ type: String, example: '1.2.3,stable', description: 'Tags the promotion would apply, comma-separated.' })
+  @ApiPropertyOptional({
+    type: String,
+    example: '1.2.3,stable',
+    description: 'Tags the promotion would apply, comma-separated.',
+  })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => splitTags(value))
   @IsArray()
   @ArrayMaxSize(MAX_LIST_ITEMS)
-  @Matches(TAG_PATTERN, { each: true, message: 'each of tags must be an OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})' })
+  @Matches(TAG_PATTERN, {
+    each: true,
+    message: 'each of tags must be an OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})',
+  })
   tags?: string[];
 }
 
 function splitTags(value: unknown): unknown {
   if (typeof value === 'string') return value.split(',').map((t) => t.trim());
-  if (Array.isArray(value)) return value.flatMap((v) => (typeof v === 'string' ? v.split(',').map((t) => t.trim()) : [v]));
+  if (Array.isArray(value))
+    return value.flatMap((v) => (typeof v === 'string' ? v.split(',').map((t) => t.trim()) : [v]));
   return value;
 }

@@ -40,7 +40,10 @@ export class PolicyViolationView {
   @ApiProperty({ example: 'Required gate "trivy" has no result yet' })
   message!: string;
 
-  @ApiPropertyOptional({ example: 'tags[0]', description: 'The request field at fault, when one is.' })
+  @ApiPropertyOptional({
+    example: 'tags[0]',
+    description: 'The request field at fault, when one is.',
+  })
   field?: string;
 }
 

@@ -5,7 +5,8 @@ import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
 export class CreateTokenBody {
   @ApiProperty({
     example: 'jenkins-prod',
-    description: 'Who or what uses the token; shown in lists and the audit log. `bootstrap-admin` is reserved.',
+    description:
+      'Who or what uses the token; shown in lists and the audit log. `bootstrap-admin` is reserved.',
     minLength: 1,
     maxLength: 64,
     pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
@@ -13,7 +14,8 @@ export class CreateTokenBody {
   @IsString()
   @Length(1, 64)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
-    message: 'name must start with a letter or digit and hold only letters, digits, ".", "_" and "-"',
+    message:
+      'name must start with a letter or digit and hold only letters, digits, ".", "_" and "-"',
   })
   name!: string;
 

@@ -11,16 +11,29 @@ export class TokenView {
   @ApiProperty({ enum: ROLES })
   role!: Role;
 
-  @ApiProperty({ example: 'alk_Xq3vR9aB', description: 'The first 12 characters of the token, to recognise it.' })
+  @ApiProperty({
+    example: 'alk_Xq3vR9aB',
+    description: 'The first 12 characters of the token, to recognise it.',
+  })
   tokenPrefix!: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The token that created it; null for bootstrap-admin.' })
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The token that created it; null for bootstrap-admin.',
+  })
   createdBy!: string | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: Date;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Updated at most once a minute.' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Updated at most once a minute.',
+  })
   lastUsedAt!: Date | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
@@ -30,7 +43,8 @@ export class TokenView {
 export class CreatedTokenView extends TokenView {
   @ApiProperty({
     example: 'alk_Xq3vR9aB0c2kT7yW1mN5pL8sD4fG6hJ0zQ9xC3vB7nM',
-    description: 'The token. Shown in this response only: Airlock stores its sha256, never the token.',
+    description:
+      'The token. Shown in this response only: Airlock stores its sha256, never the token.',
   })
   token!: string;
 }

@@ -1,7 +1,13 @@
 import type { AuditActor } from '@airlock/audit';
 import { TokensService } from '@airlock/auth';
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
@@ -18,17 +24,30 @@ export class TokensController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Create an API token',
-    description: 'Answers the token once, in this response; Airlock keeps only its hash. Audited as `token.created`.',
+    description:
+      'Answers the token once, in this response; Airlock keeps only its hash. Audited as `token.created`.',
   })
   @ApiCreatedResponse({ type: CreatedTokenView })
-  @ApiProblemResponse(400, 'INVALID_INPUT: a field breaks a rule, an unknown field, or the reserved name.')
-  async create(@Body() body: CreateTokenBody, @CurrentActor() actor: AuditActor): Promise<CreatedTokenView> {
-    const { summary, token } = await this.tokens.create({ name: body.name, role: body.role }, actor);
+  @ApiProblemResponse(
+    400,
+    'INVALID_INPUT: a field breaks a rule, an unknown field, or the reserved name.',
+  )
+  async create(
+    @Body() body: CreateTokenBody,
+    @CurrentActor() actor: AuditActor,
+  ): Promise<CreatedTokenView> {
+    const { summary, token } = await this.tokens.create(
+      { name: body.name, role: body.role },
+      actor,
+    );
     return { ...summary, token };
   }
 
   @Get()
-  @ApiOperation({ summary: 'List API tokens', description: 'Every token, revoked ones included, oldest first. Never the tokens themselves.' })
+  @ApiOperation({
+    summary: 'List API tokens',
+    description: 'Every token, revoked ones included, oldest first. Never the tokens themselves.',
+  })
   @ApiOkResponse({ type: TokenListView })
   async list(): Promise<TokenListView> {
     return { items: await this.tokens.list() };

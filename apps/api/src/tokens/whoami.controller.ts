@@ -8,7 +8,10 @@ import { PrincipalView } from './token.views';
 @Controller('api/v1/whoami')
 export class WhoamiController {
   @Get()
-  @ApiOperation({ summary: 'The token this request authenticated with', description: 'Handy to check a CI secret.' })
+  @ApiOperation({
+    summary: 'The token this request authenticated with',
+    description: 'Handy to check a CI secret.',
+  })
   @ApiOkResponse({ type: PrincipalView })
   whoami(@CurrentPrincipal() principal: Principal): PrincipalView {
     return { tokenId: principal.tokenId, name: principal.name, role: principal.role };

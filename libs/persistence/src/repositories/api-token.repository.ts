@@ -54,7 +54,10 @@ export class ApiTokenRepository {
 
   /** Sets `revoked_at`; answers the revoked row, or null when it was not active (any more). */
   async markRevoked(id: string, tx: Transaction): Promise<ApiToken | null> {
-    const result = await this.repository(tx).update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    const result = await this.repository(tx).update(
+      { id, revokedAt: IsNull() },
+      { revokedAt: () => 'now()' },
+    );
     return result.affected ? this.findById(id, tx) : null;
   }
 
@@ -64,7 +67,9 @@ export class ApiTokenRepository {
       .createQueryBuilder()
       .update(ApiToken)
       .set({ lastUsedAt: () => 'now()' })
-      .where(`id = :id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, { id })
+      .where(`id = :id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, {
+        id,
+      })
       .execute();
   }
 

@@ -36,12 +36,17 @@ export class AuditEventRepository {
 
   find(query: AuditEventQuery): Promise<AuditEvent[]> {
     const select = this.repository().createQueryBuilder('e');
-    if (query.actorTokenId !== undefined) select.andWhere('e.actor_token_id = :actor', { actor: query.actorTokenId });
+    if (query.actorTokenId !== undefined)
+      select.andWhere('e.actor_token_id = :actor', { actor: query.actorTokenId });
     if (query.action !== undefined) select.andWhere('e.action = :action', { action: query.action });
-    if (query.subjectType !== undefined) select.andWhere('e.subject_type = :type', { type: query.subjectType });
-    if (query.subjectId !== undefined) select.andWhere('e.subject_id = :subject', { subject: query.subjectId });
-    if (query.since !== undefined) select.andWhere('e.occurred_at >= :since', { since: query.since });
-    if (query.until !== undefined) select.andWhere('e.occurred_at < :until', { until: query.until });
+    if (query.subjectType !== undefined)
+      select.andWhere('e.subject_type = :type', { type: query.subjectType });
+    if (query.subjectId !== undefined)
+      select.andWhere('e.subject_id = :subject', { subject: query.subjectId });
+    if (query.since !== undefined)
+      select.andWhere('e.occurred_at >= :since', { since: query.since });
+    if (query.until !== undefined)
+      select.andWhere('e.occurred_at < :until', { until: query.until });
     if (query.beforeId !== undefined) select.andWhere('e.id < :before', { before: query.beforeId });
     return select.orderBy('e.id', 'DESC').limit(query.limit).getMany();
   }

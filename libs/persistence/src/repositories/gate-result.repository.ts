@@ -37,7 +37,9 @@ export class GateResultRepository {
   }
 
   history(query: GateHistoryQuery): Promise<GateResult[]> {
-    const select = this.repository().createQueryBuilder('r').where('r.digest = :digest', { digest: query.digest });
+    const select = this.repository()
+      .createQueryBuilder('r')
+      .where('r.digest = :digest', { digest: query.digest });
     if (query.gate !== undefined) select.andWhere('r.gate = :gate', { gate: query.gate });
     if (query.beforeId !== undefined) select.andWhere('r.id < :before', { before: query.beforeId });
     return select.orderBy('r.id', 'DESC').limit(query.limit).getMany();
@@ -61,17 +63,24 @@ export class GateResultRepository {
 
   /** Each approver of each approval gate of `digest` once, with their newest approval's status. */
   async approvers(digest: string, tx?: Transaction): Promise<ApproverRow[]> {
-    const rows: Array<{ gate: string; recorded_by: string; recorded_by_name: string | null; status: string }> = await managerOf(
-      tx,
-      this.dataSource.manager,
-    ).query(
+    const rows: Array<{
+      gate: string;
+      recorded_by: string;
+      recorded_by_name: string | null;
+      status: string;
+    }> = await managerOf(tx, this.dataSource.manager).query(
       `SELECT DISTINCT ON (gate, recorded_by) gate, recorded_by, recorded_by_name, status
          FROM gate_results
         WHERE digest = $1 AND is_approval AND recorded_by IS NOT NULL
         ORDER BY gate, recorded_by, id DESC`,
       [digest],
     );
-    return rows.map((row) => ({ gate: row.gate, approverId: row.recorded_by, approverName: row.recorded_by_name, status: row.status }));
+    return rows.map((row) => ({
+      gate: row.gate,
+      approverId: row.recorded_by,
+      approverName: row.recorded_by_name,
+      status: row.status,
+    }));
   }
 
   private repository(tx?: Transaction): Repository<GateResult> {

@@ -59,7 +59,10 @@ export class ImageRepository {
    * Inserts unless (repository, digest) exists. ON CONFLICT waits for a concurrent insert of the
    * same key to commit, so the follow-up SELECT always finds the winner's row: one row, no error.
    */
-  async insertIfAbsent(image: NewImage, tx?: Transaction): Promise<{ row: ImageRow; created: boolean }> {
+  async insertIfAbsent(
+    image: NewImage,
+    tx?: Transaction,
+  ): Promise<{ row: ImageRow; created: boolean }> {
     const query = this.query(tx);
     const inserted: ImageRow[] = await query(
       `INSERT INTO images (repository, digest, media_type, size, platforms, annotations, base_name, base_digest, build, registered_by)
@@ -80,12 +83,20 @@ export class ImageRepository {
       ],
     );
     if (inserted[0]) return { row: inserted[0], created: true };
-    const existing: ImageRow[] = await query(`SELECT ${COLUMNS} FROM images WHERE repository = $1 AND digest = $2`, [image.repository, image.digest]);
+    const existing: ImageRow[] = await query(
+      `SELECT ${COLUMNS} FROM images WHERE repository = $1 AND digest = $2`,
+      [image.repository, image.digest],
+    );
     return { row: existing[0]!, created: false };
   }
 
   /** The image was seen at (registry, repository) now. */
-  async upsertLocation(imageId: string, registryId: string, repository: string, tx?: Transaction): Promise<void> {
+  async upsertLocation(
+    imageId: string,
+    registryId: string,
+    repository: string,
+    tx?: Transaction,
+  ): Promise<void> {
     await this.query(tx)(
       `INSERT INTO image_locations (image_id, registry_id, repository) VALUES ($1, $2, $3)
        ON CONFLICT (image_id, registry_id, repository) DO UPDATE SET last_seen_at = now()`,
@@ -94,7 +105,13 @@ export class ImageRepository {
   }
 
   /** Records what the tag pointed at when Airlock resolved it (registry state, so it may move). */
-  async upsertTag(registryId: string, repository: string, tag: string, digest: string, tx?: Transaction): Promise<void> {
+  async upsertTag(
+    registryId: string,
+    repository: string,
+    tag: string,
+    digest: string,
+    tx?: Transaction,
+  ): Promise<void> {
     await this.query(tx)(
       `INSERT INTO registry_tags (registry_id, repository, tag, digest) VALUES ($1, $2, $3, $4)
        ON CONFLICT (registry_id, repository, tag) DO UPDATE SET digest = EXCLUDED.digest, updated_at = now()`,
@@ -113,17 +130,27 @@ export class ImageRepository {
     if (query.repository !== undefined) where.push(`repository = ${param(query.repository)}`);
     if (query.digest !== undefined) where.push(`digest = ${param(query.digest)}`);
     if (query.before) {
-      where.push(`(created_at, id) < (${param(query.before.createdAtKey)}::timestamptz, ${param(query.before.id)}::uuid)`);
+      where.push(
+        `(created_at, id) < (${param(query.before.createdAtKey)}::timestamptz, ${param(query.before.id)}::uuid)`,
+      );
     }
     const limit = param(query.limit);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.query()(`SELECT ${COLUMNS} FROM images ${filter} ORDER BY created_at DESC, id DESC LIMIT ${limit}`, params);
+    return this.query()(
+      `SELECT ${COLUMNS} FROM images ${filter} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+      params,
+    );
   }
 
   byDigest(digest: string, repository?: string): Promise<ImageRow[]> {
     return repository === undefined
-      ? this.query()(`SELECT ${COLUMNS} FROM images WHERE digest = $1 ORDER BY repository`, [digest])
-      : this.query()(`SELECT ${COLUMNS} FROM images WHERE digest = $1 AND repository = $2`, [digest, repository]);
+      ? this.query()(`SELECT ${COLUMNS} FROM images WHERE digest = $1 ORDER BY repository`, [
+          digest,
+        ])
+      : this.query()(`SELECT ${COLUMNS} FROM images WHERE digest = $1 AND repository = $2`, [
+          digest,
+          repository,
+        ]);
   }
 
   locationsOf(imageIds: string[]): Promise<ImageLocationRow[]> {

@@ -17,13 +17,19 @@ export class PolicyRepository {
 
   /** Locks the stage's policy row (if any) until `tx` ends, so two puts take turns. */
   lockByStageId(targetStageId: string, tx: Transaction): Promise<Policy | null> {
-    return this.repository(tx).findOne({ where: { targetStageId }, lock: { mode: 'pessimistic_write' } });
+    return this.repository(tx).findOne({
+      where: { targetStageId },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   /** Inserts or replaces the stage's policy (`ON CONFLICT (target_stage_id) DO UPDATE`). */
   async put(targetStageId: string, rules: PolicyRules, tx: Transaction): Promise<Policy> {
     const repository = this.repository(tx);
-    await repository.upsert({ targetStageId, ...rules, updatedAt: new Date() }, { conflictPaths: ['targetStageId'] });
+    await repository.upsert(
+      { targetStageId, ...rules, updatedAt: new Date() },
+      { conflictPaths: ['targetStageId'] },
+    );
     return repository.findOneByOrFail({ targetStageId });
   }
 

@@ -27,11 +27,12 @@ describe('scopes', () => {
 
 describe('normalizeScopes', () => {
   it('merges the actions of one repository and orders them canonically', () => {
-    expect(normalizeScopes(['repository:a:pull,push', 'repository:a:push,pull', 'repository:b:pull'])).toEqual([
+    expect(
+      normalizeScopes(['repository:a:pull,push', 'repository:a:push,pull', 'repository:b:pull']),
+    ).toEqual(['repository:a:pull,push', 'repository:b:pull']);
+    expect(normalizeScopes(['repository:a:push', 'repository:a:pull'])).toEqual([
       'repository:a:pull,push',
-      'repository:b:pull',
     ]);
-    expect(normalizeScopes(['repository:a:push', 'repository:a:pull'])).toEqual(['repository:a:pull,push']);
   });
 
   it('keeps repository names with ports and slashes intact and passes odd scopes through', () => {

@@ -48,10 +48,18 @@ export function normalizeScopes(scopes: readonly string[]): string[] {
       continue;
     }
     const actions = merged.get(resource) ?? new Set<string>();
-    for (const action of scope.slice(cut + 1).split(',').filter(Boolean)) actions.add(action);
+    for (const action of scope
+      .slice(cut + 1)
+      .split(',')
+      .filter(Boolean))
+      actions.add(action);
     merged.set(resource, actions);
   }
-  const rank = (a: string) => (ACTION_ORDER.includes(a) ? ACTION_ORDER.indexOf(a) : ACTION_ORDER.length);
-  const normalized = [...merged].map(([resource, actions]) => `${resource}:${[...actions].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).join(',')}`);
+  const rank = (a: string) =>
+    ACTION_ORDER.includes(a) ? ACTION_ORDER.indexOf(a) : ACTION_ORDER.length;
+  const normalized = [...merged].map(
+    ([resource, actions]) =>
+      `${resource}:${[...actions].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).join(',')}`,
+  );
   return [...new Set([...normalized, ...passthrough])];
 }

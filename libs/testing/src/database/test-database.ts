@@ -19,7 +19,10 @@ export function testDatabaseUrl(label: string): { name: string; url: string } {
  * Creates a fresh database for one test file and migrates it to the latest schema. Test files
  * run in parallel without seeing each other's rows; `drop()` removes it afterwards.
  */
-export async function createTestDatabase(label: string, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  label: string,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const { name, url } = testDatabaseUrl(label);
   if (options.migrate === false) {
     const { ensureDatabase } = await import('@airlock/persistence');

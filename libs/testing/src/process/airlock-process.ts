@@ -23,7 +23,9 @@ export class AirlockProcess {
   static start(entry: AirlockEntry, env: Record<string, string>): AirlockProcess {
     const [app, file] = entry.includes('/') ? entry.split('/') : [entry, 'main'];
     const script = join(ROOT, 'dist', 'apps', app, 'src', `${file}.js`);
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AIRLOCK_')));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('AIRLOCK_')),
+    );
     const child = spawnGuarded(process.execPath, [script], {
       cwd: ROOT,
       env: { ...inherited, NO_COLOR: '1', ...env },
@@ -43,12 +45,19 @@ export class AirlockProcess {
 
   /** Waits for a line matching `pattern`; fails early (with the logs) if the process exits. */
   async waitForLog(pattern: RegExp, timeoutMs = 30000): Promise<RegExpMatchArray> {
-    return waitFor(`log ${pattern}`, () => {
-      const match = this.output.match(pattern);
-      if (match) return match;
-      if (!this.running) throw new Error(`process exited (${this.child.exitCode}) before logging ${pattern}:\n${this.output}`);
-      return undefined;
-    }, timeoutMs).catch((error: Error) => {
+    return waitFor(
+      `log ${pattern}`,
+      () => {
+        const match = this.output.match(pattern);
+        if (match) return match;
+        if (!this.running)
+          throw new Error(
+            `process exited (${this.child.exitCode}) before logging ${pattern}:\n${this.output}`,
+          );
+        return undefined;
+      },
+      timeoutMs,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n--- process output ---\n${this.output}`);
     });
   }

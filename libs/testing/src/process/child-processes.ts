@@ -15,7 +15,9 @@ const running = new Set<ChildProcess>();
  * PR_SET_PDEATHSIG: the kernel kills it when the test process dies, however it dies.
  */
 export function spawnGuarded(command: string, args: string[], options: SpawnOptions): ChildProcess {
-  const [file, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'SIGKILL', command, ...args]] : [command, args];
+  const [file, argv] = existsSync(SETPRIV)
+    ? [SETPRIV, ['--pdeathsig', 'SIGKILL', command, ...args]]
+    : [command, args];
   return track(spawn(file, argv, options));
 }
 
@@ -26,8 +28,12 @@ export function track(child: ChildProcess): ChildProcess {
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (or signal). */
-export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<number | string | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
+export async function stopChild(
+  child: ChildProcess,
+  graceMs = 5000,
+): Promise<number | string | null> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return child.exitCode ?? child.signalCode;
   const exited = new Promise<number | string | null>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal)),
   );

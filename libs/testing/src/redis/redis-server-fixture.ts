@@ -25,10 +25,23 @@ export class RedisServerFixture {
 
   /** Starts (again) on the same port. */
   async restart(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
     this.child = spawnGuarded('redis-server', args, { stdio: 'ignore' });
     await waitFor(`redis-server on ${this.port}`, async () => {
-      const probe = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new IORedis(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       try {
         await probe.connect();
         return (await probe.ping()) === 'PONG' ? true : undefined;

@@ -35,7 +35,10 @@ export async function launchRegistry(
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')),
   );
-  const child = spawnGuarded('docker-registry', ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnGuarded('docker-registry', ['serve', configPath], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = new OutputTail();
   child.stdout?.on('data', (chunk: Buffer) => output.append(chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.append(chunk));
