@@ -1,5 +1,5 @@
 import { MAX_STAGE_POSITION, STAGE_NAME_PATTERN } from '@airlock/stages';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -44,25 +44,8 @@ export class CreateStageBody {
   registries?: string[];
 }
 
-export class UpdateStageBody {
-  @ApiPropertyOptional({ example: 2, minimum: 0, maximum: MAX_STAGE_POSITION })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_STAGE_POSITION)
-  position?: number;
-
-  @ApiPropertyOptional({
-    type: [String],
-    example: ['prod-eu', 'prod-us'],
-    description: 'Replaces the whole membership.',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  registries?: string[];
-}
+/** The same fields as creation but the name (fixed once created); `registries` replaces the membership. */
+export class UpdateStageBody extends OmitType(CreateStageBody, ['name'] as const) {}
 
 export class StageNameParams {
   @ApiProperty({ example: 'prod', pattern: STAGE_NAME_PATTERN.source })
