@@ -1,11 +1,6 @@
 import { generateToken } from '@airlock/auth';
-import {
-  createTestDatabase,
-  createTestRedis,
-  type TestDatabase,
-  type TestRedis,
-} from '@airlock/testing';
-import { AirlockApi } from './support/airlock-api';
+import { type TestDatabase, type TestRedis } from '@airlock/testing';
+import { AirlockApi, startTestApi, stopTestApi } from './support/airlock-api';
 
 interface AuditEvent {
   id: string;
@@ -36,14 +31,7 @@ describe('the audit log over HTTP', () => {
   let startedAt: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('audit');
-    redis = createTestRedis('audit');
-    api = await AirlockApi.start({
-      AIRLOCK_DATABASE_URL: db.url,
-      AIRLOCK_REDIS_URL: redis.url,
-      AIRLOCK_REDIS_PREFIX: redis.prefix,
-      AIRLOCK_ADMIN_TOKEN: adminToken,
-    });
+    ({ db, redis, api } = await startTestApi('audit', adminToken));
     admin = (await api.call<{ tokenId: string }>('GET', '/api/v1/whoami', { token: adminToken }))
       .body;
     startedAt = new Date().toISOString();
@@ -54,9 +42,7 @@ describe('the audit log over HTTP', () => {
   });
 
   afterAll(async () => {
-    await api?.stop();
-    await redis?.cleanup();
-    await db?.drop();
+    await stopTestApi({ api, redis, db });
   });
 
   async function createToken(name: string, role: string, token: string, requestId: string) {

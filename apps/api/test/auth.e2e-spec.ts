@@ -1,11 +1,6 @@
 import { generateToken } from '@airlock/auth';
-import {
-  createTestDatabase,
-  createTestRedis,
-  type TestDatabase,
-  type TestRedis,
-} from '@airlock/testing';
-import { AirlockApi } from './support/airlock-api';
+import { type TestDatabase, type TestRedis } from '@airlock/testing';
+import { AirlockApi, startTestApi, stopTestApi } from './support/airlock-api';
 
 interface Token {
   id: string;
@@ -26,20 +21,11 @@ describe('authentication and authorization over HTTP', () => {
   let api: AirlockApi;
 
   beforeAll(async () => {
-    db = await createTestDatabase('auth');
-    redis = createTestRedis('auth');
-    api = await AirlockApi.start({
-      AIRLOCK_DATABASE_URL: db.url,
-      AIRLOCK_REDIS_URL: redis.url,
-      AIRLOCK_REDIS_PREFIX: redis.prefix,
-      AIRLOCK_ADMIN_TOKEN: adminToken,
-    });
+    ({ db, redis, api } = await startTestApi('auth', adminToken));
   });
 
   afterAll(async () => {
-    await api?.stop();
-    await redis?.cleanup();
-    await db?.drop();
+    await stopTestApi({ api, redis, db });
   });
 
   const createToken = async (name: string, role: string, token = adminToken) => {

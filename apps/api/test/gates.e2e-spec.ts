@@ -1,13 +1,8 @@
 import { generateToken } from '@airlock/auth';
-import {
-  createTestDatabase,
-  createTestRedis,
-  type TestDatabase,
-  type TestRedis,
-} from '@airlock/testing';
+import { type TestDatabase, type TestRedis } from '@airlock/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { AirlockApi } from './support/airlock-api';
+import { AirlockApi, startTestApi, stopTestApi } from './support/airlock-api';
 
 interface GateResult {
   id: string;
@@ -53,14 +48,7 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
   let reader: CreatedToken;
 
   beforeAll(async () => {
-    db = await createTestDatabase('gates');
-    redis = createTestRedis('gates');
-    api = await AirlockApi.start({
-      AIRLOCK_DATABASE_URL: db.url,
-      AIRLOCK_REDIS_URL: redis.url,
-      AIRLOCK_REDIS_PREFIX: redis.prefix,
-      AIRLOCK_ADMIN_TOKEN: adminToken,
-    });
+    ({ db, redis, api } = await startTestApi('gates', adminToken));
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     // Stages belong to another feature: insert them directly.
@@ -75,9 +63,7 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
 
   afterAll(async () => {
     await pg?.end();
-    await api?.stop();
-    await redis?.cleanup();
-    await db?.drop();
+    await stopTestApi({ api, redis, db });
   });
 
   async function createToken(name: string, role: string): Promise<CreatedToken> {

@@ -2,15 +2,13 @@ import { generateToken } from '@airlock/auth';
 import {
   buildImage,
   buildIndex,
-  createTestDatabase,
-  createTestRedis,
   ImagePusher,
   RegistryFixture,
   type TestDatabase,
   type TestRedis,
 } from '@airlock/testing';
 import { Client } from 'pg';
-import { AirlockApi } from './support/airlock-api';
+import { AirlockApi, startTestApi, stopTestApi } from './support/airlock-api';
 import {
   totalOf,
   type ImageBody,
@@ -35,14 +33,7 @@ describe('image registration over HTTP', () => {
   beforeAll(async () => {
     registry = await RegistryFixture.start({ auth: 'none', name: 'images' });
     pusher = new ImagePusher(registry);
-    db = await createTestDatabase('images');
-    redis = createTestRedis('images');
-    api = await AirlockApi.start({
-      AIRLOCK_DATABASE_URL: db.url,
-      AIRLOCK_REDIS_URL: redis.url,
-      AIRLOCK_REDIS_PREFIX: redis.prefix,
-      AIRLOCK_ADMIN_TOKEN: adminToken,
-    });
+    ({ db, redis, api } = await startTestApi('images', adminToken));
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     const created = await api.call('POST', '/api/v1/registries', {
@@ -66,10 +57,8 @@ describe('image registration over HTTP', () => {
 
   afterAll(async () => {
     await pg?.end();
-    await api?.stop();
     await registry?.stop();
-    await redis?.cleanup();
-    await db?.drop();
+    await stopTestApi({ api, redis, db });
   });
 
   const register = <T = ImageBody>(body: unknown, token = ci.token) =>

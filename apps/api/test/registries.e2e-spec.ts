@@ -1,15 +1,8 @@
 import { generateToken } from '@airlock/auth';
-import {
-  createTestDatabase,
-  freePort,
-  createTestRedis,
-  RegistryFixture,
-  type TestDatabase,
-  type TestRedis,
-} from '@airlock/testing';
+import { freePort, RegistryFixture, type TestDatabase, type TestRedis } from '@airlock/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { AirlockApi } from './support/airlock-api';
+import { AirlockApi, startTestApi, stopTestApi } from './support/airlock-api';
 
 interface RegistryBody {
   id: string;
@@ -47,15 +40,9 @@ describe('registries and stages over HTTP', () => {
       RegistryFixture.start({ auth: 'htpasswd', name: 'htpasswd' }),
       RegistryFixture.start({ auth: 'token', tls: true, name: 'token-tls' }),
     ]);
-    db = await createTestDatabase('registries');
-    redis = createTestRedis('registries');
-    api = await AirlockApi.start({
-      AIRLOCK_DATABASE_URL: db.url,
-      AIRLOCK_REDIS_URL: redis.url,
-      AIRLOCK_REDIS_PREFIX: redis.prefix,
-      AIRLOCK_ADMIN_TOKEN: adminToken,
+    ({ db, redis, api } = await startTestApi('registries', adminToken, {
       AIRLOCK_SECRET_KEY: secretKey,
-    });
+    }));
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     const reader = await api.call<{ token: string }>('POST', '/api/v1/tokens', {
@@ -67,10 +54,8 @@ describe('registries and stages over HTTP', () => {
 
   afterAll(async () => {
     await pg?.end();
-    await api?.stop();
     await Promise.all([plain?.stop(), tokenTls?.stop()]);
-    await redis?.cleanup();
-    await db?.drop();
+    await stopTestApi({ api, redis, db });
   });
 
   const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
@@ -384,20 +369,11 @@ describe('registries without AIRLOCK_SECRET_KEY', () => {
   let api: AirlockApi;
 
   beforeAll(async () => {
-    db = await createTestDatabase('registries-nokey');
-    redis = createTestRedis('registries-nokey');
-    api = await AirlockApi.start({
-      AIRLOCK_DATABASE_URL: db.url,
-      AIRLOCK_REDIS_URL: redis.url,
-      AIRLOCK_REDIS_PREFIX: redis.prefix,
-      AIRLOCK_ADMIN_TOKEN: adminToken,
-    });
+    ({ db, redis, api } = await startTestApi('registries-nokey', adminToken));
   });
 
   afterAll(async () => {
-    await api?.stop();
-    await redis?.cleanup();
-    await db?.drop();
+    await stopTestApi({ api, redis, db });
   });
 
   it('refuses credentials with NOT_CONFIGURED naming the variable, and accepts a registry without', async () => {

@@ -1,4 +1,11 @@
-import { AirlockProcess, freePort } from '@airlock/testing';
+import {
+  AirlockProcess,
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  type TestDatabase,
+  type TestRedis,
+} from '@airlock/testing';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -55,4 +62,38 @@ export class AirlockApi {
 /** The token a start printed in its bootstrap banner, if any (every occurrence). */
 export function printedTokens(logs: string): string[] {
   return logs.match(/alk_[A-Za-z0-9_-]{43}/g) ?? [];
+}
+
+export interface TestApiParts {
+  db: TestDatabase;
+  redis: TestRedis;
+  api: AirlockApi;
+}
+
+/**
+ * What most e2e files need: their own migrated database and Redis prefix, and an API process
+ * that knows `adminToken` as its bootstrap admin. `env` adds or overrides variables.
+ */
+export async function startTestApi(
+  label: string,
+  adminToken: string,
+  env: Record<string, string> = {},
+): Promise<TestApiParts> {
+  const db = await createTestDatabase(label);
+  const redis = createTestRedis(label);
+  const api = await AirlockApi.start({
+    AIRLOCK_DATABASE_URL: db.url,
+    AIRLOCK_REDIS_URL: redis.url,
+    AIRLOCK_REDIS_PREFIX: redis.prefix,
+    AIRLOCK_ADMIN_TOKEN: adminToken,
+    ...env,
+  });
+  return { db, redis, api };
+}
+
+/** Stops the API, then removes its Redis keys and database; tolerates a half-started setup. */
+export async function stopTestApi(parts: Partial<TestApiParts>): Promise<void> {
+  await parts.api?.stop();
+  await parts.redis?.cleanup();
+  await parts.db?.drop();
 }
