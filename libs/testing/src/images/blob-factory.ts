@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, gzipSync } from 'node:zlib';
 import { sha256Digest } from './digest';
 import type { Descriptor, Platform } from './image-types';
+import { TAR_BLOCK, ustarHeader } from './ustar';
 
 /**
  * `gzip`: ordinary deflate (random data barely shrinks, but the stream is real compression).
@@ -24,8 +25,6 @@ export interface BuiltLayer extends BuiltBlob {
   /** sha256 of the uncompressed tar: the config's rootfs.diff_ids entry. */
   diffId: string;
 }
-
-const BLOCK = 512;
 
 export function createBlob(bytes: Buffer, mediaType: string): BuiltBlob {
   return { bytes, descriptor: { mediaType, digest: sha256Digest(bytes), size: bytes.length } };
@@ -58,18 +57,10 @@ export function createConfig(platform: Platform, diffIds: string[], mediaType: s
 
 /** POSIX ustar: one header block, the data padded to 512, then two zero blocks (end of archive). */
 function singleFileTar(name: string, data: Buffer): Buffer {
-  const header = Buffer.alloc(BLOCK);
-  header.write(name, 0, 100, 'utf8');
-  header.write('0000644\0', 100, 'ascii'); // mode
-  header.write('0000000\0', 108, 'ascii'); // uid
-  header.write('0000000\0', 116, 'ascii'); // gid
-  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
-  header.write('00000000000\0', 136, 'ascii'); // mtime: fixed, only the data is random
-  header.write('        ', 148, 'ascii'); // checksum is computed with its own field as spaces
-  header.write('0', 156, 'ascii'); // regular file
-  header.write('ustar\0' + '00', 257, 'ascii');
-  const checksum = header.reduce((sum, byte) => sum + byte, 0);
-  header.write(`${checksum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  const padding = (BLOCK - (data.length % BLOCK)) % BLOCK;
-  return Buffer.concat([header, data, Buffer.alloc(padding + 2 * BLOCK)]);
+  const padding = (TAR_BLOCK - (data.length % TAR_BLOCK)) % TAR_BLOCK;
+  return Buffer.concat([
+    ustarHeader(name, data.length),
+    data,
+    Buffer.alloc(padding + 2 * TAR_BLOCK),
+  ]);
 }

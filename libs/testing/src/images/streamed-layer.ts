@@ -18,6 +18,7 @@ import {
   type RegistryRequest,
   type RegistryTarget,
 } from './registry-transport';
+import { TAR_BLOCK, ustarHeader } from './ustar';
 
 export interface StreamedLayerSpec {
   /** Bytes of random content in the layer's single file. */
@@ -69,7 +70,6 @@ export interface BigImage {
 }
 
 const CHUNK = 1024 * 1024;
-const BLOCK = 512;
 const MAX_USTAR_SIZE = 8 ** 11 - 1;
 
 /**
@@ -179,7 +179,7 @@ async function writeSingleFileTar(out: Writable, size: number): Promise<string> 
     await fillRandom(chunk);
     await put(chunk);
   }
-  await put(Buffer.alloc(((BLOCK - (size % BLOCK)) % BLOCK) + 2 * BLOCK)); // data padding, end of archive
+  await put(Buffer.alloc(((TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK) + 2 * TAR_BLOCK)); // data padding, end of archive
   out.end();
   return `sha256:${tar.digest('hex')}`;
 }
@@ -199,23 +199,6 @@ function fillRandom(buffer: Buffer): Promise<void> {
   return new Promise((resolve, reject) =>
     randomFill(buffer, (error) => (error ? reject(error) : resolve())),
   );
-}
-
-/** POSIX ustar header of one regular file (the same fields blob-factory writes). */
-function ustarHeader(name: string, size: number): Buffer {
-  const header = Buffer.alloc(BLOCK);
-  header.write(name, 0, 100, 'utf8');
-  header.write('0000644\0', 100, 'ascii'); // mode
-  header.write('0000000\0', 108, 'ascii'); // uid
-  header.write('0000000\0', 116, 'ascii'); // gid
-  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
-  header.write('00000000000\0', 136, 'ascii'); // mtime: fixed, only the data is random
-  header.write('        ', 148, 'ascii'); // checksum is computed with its own field as spaces
-  header.write('0', 156, 'ascii'); // regular file
-  header.write('ustar\0' + '00', 257, 'ascii');
-  const checksum = header.reduce((sum, byte) => sum + byte, 0);
-  header.write(`${checksum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  return header;
 }
 
 function digestCounter(): { stream: Transform; digest: () => string; size: () => number } {
