@@ -2,6 +2,7 @@ import { InitialSchema1795324354942 } from './1795324354942-initial-schema';
 import { AuthAndAuditIndexes1795410000000 } from './1795410000000-auth-and-audit-indexes';
 import { GateLedger1795500000000 } from './1795500000000-gate-ledger';
 import { RegistryCredentialsUsername1795510000000 } from './1795510000000-registry-credentials-username';
+import { PromotionRuns1795600000000 } from './1795600000000-promotion-runs';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AuthAndAuditIndexes1795410000000,
   GateLedger1795500000000,
   RegistryCredentialsUsername1795510000000,
+  PromotionRuns1795600000000,
 ];

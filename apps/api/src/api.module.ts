@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { PoliciesApiModule } from './policies/policies-api.module';
+import { PromotionsApiModule } from './promotions/promotions-api.module';
 import { RegistriesApiModule } from './registries/registries-api.module';
 import { StagesApiModule } from './stages/stages-api.module';
 import { TokensApiModule } from './tokens/tokens-api.module';
@@ -24,6 +25,7 @@ import { TokensApiModule } from './tokens/tokens-api.module';
     GatesApiModule,
     ImagesApiModule,
     PoliciesApiModule,
+    PromotionsApiModule,
     RegistriesApiModule,
     StagesApiModule,
   ],

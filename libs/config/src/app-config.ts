@@ -91,6 +91,28 @@ export class AppConfig {
   @Max(600000)
   shutdownTimeoutMs = 30000;
 
+  /**
+   * A running job's lock: a worker that dies mid-copy (killed, lost) has its job handed to another
+   * worker after about this long. Also how often workers look for such stalled jobs.
+   */
+  @Env('AIRLOCK_JOB_LOCK_MS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  jobLockMs = 30000;
+
+  /**
+   * How often a worker compares Postgres with the queue and re-enqueues promotions whose job
+   * vanished (Redis restarted empty, flushed) or has not moved for a while.
+   */
+  @Env('AIRLOCK_RECONCILE_INTERVAL_MS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  reconcileIntervalMs = 30000;
+
   /** Log level. */
   @Env('AIRLOCK_LOG_LEVEL')
   @IsIn(LOG_LEVELS)

@@ -23,5 +23,11 @@ export const ERROR_CODES = [
   'DIGEST_MISMATCH',
   'MANIFEST_TOO_LARGE',
   'TAG_CONFLICT',
+  // The target stage's policy does not hold for the digest (details list what is missing/failed).
+  'POLICY_UNMET',
+  // An Idempotency-Key was sent again with a different request body.
+  'IDEMPOTENCY_KEY_REUSED',
+  // A promotion was cancelled while its copy ran.
+  'CANCELLED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

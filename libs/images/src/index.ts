@@ -8,6 +8,8 @@ export {
 } from './image-facts';
 export { ImageReader, type ImageFacts } from './image-reader';
 export {
+  decodeCursor,
+  encodeCursor,
   DIGEST_PATTERN,
   IMAGE_PAGE_LIMIT,
   MAX_REPOSITORY_LENGTH,

@@ -43,3 +43,21 @@ export {
   type NewImage,
   type RegistryTagRow,
 } from './repositories/image.repository';
+export {
+  ACTIVE_STATUSES,
+  PROMOTION_STATUSES,
+  PromotionRepository,
+  type ClaimConflict,
+  type NewPromotion,
+  type PromotionListQuery,
+  type PromotionRow,
+  type PromotionStatus,
+  type PromotionTargetRow,
+  type TagClaim,
+  type TargetOutcome,
+  type TargetProgress,
+} from './repositories/promotion.repository';
+export {
+  IdempotencyKeyRepository,
+  type StoredResponse,
+} from './repositories/idempotency-key.repository';

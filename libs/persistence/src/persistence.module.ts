@@ -9,6 +9,8 @@ import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup'
 import { ImageRepository } from './repositories/image.repository';
 import { GateResultRepository } from './repositories/gate-result.repository';
 import { PolicyRepository } from './repositories/policy.repository';
+import { PromotionRepository } from './repositories/promotion.repository';
+import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 import { RegistryRepository } from './repositories/registry.repository';
 import { StageRepository } from './repositories/stage.repository';
 import { TransactionRunner } from './transaction-runner';
@@ -18,6 +20,8 @@ const REPOSITORIES = [
   AuditEventRepository,
   GateResultRepository,
   PolicyRepository,
+  PromotionRepository,
+  IdempotencyKeyRepository,
   DigestPrincipalsLookup,
   ImageRepository,
   RegistryRepository,

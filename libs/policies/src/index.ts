@@ -19,4 +19,9 @@ export {
 } from './policy-rules';
 export { PoliciesModule } from './policies.module';
 export { PoliciesService, type StagePolicy } from './policies.service';
-export { ReadinessService, type ReadinessQuery } from './readiness.service';
+export {
+  ReadinessService,
+  type Assessment,
+  type ReadinessContext,
+  type ReadinessQuery,
+} from './readiness.service';

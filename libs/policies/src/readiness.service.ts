@@ -1,7 +1,7 @@
-import { GatesService } from '@airlock/gates';
+import { GatesService, type Approver, type GateRecord } from '@airlock/gates';
 import { DigestPrincipalsLookup } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
-import { PoliciesService } from './policies.service';
+import { PoliciesService, type StagePolicy } from './policies.service';
 import type { PolicyEvaluation } from './policy-evaluation';
 import { PolicyEvaluator } from './policy-evaluator';
 
@@ -13,11 +13,28 @@ export interface ReadinessQuery {
   tags?: readonly string[];
 }
 
+/** What only a promotion request knows: who asks, and what the registries hold now. */
+export interface ReadinessContext {
+  /** The principal requesting the promotion: four-eyes never counts their approval. */
+  requester?: string;
+  /** What the target's tags point at now (tag → digest). */
+  existingTargetTags?: ReadonlyMap<string, string>;
+  /** Artifact types of the referrers present at the source. */
+  referrerTypes?: readonly string[];
+}
+
+/** A verdict and the ledger entries it was made from (a promotion stores them as evidence). */
+export interface Assessment {
+  policy: StagePolicy;
+  evaluation: PolicyEvaluation;
+  latestGates: GateRecord[];
+  approvers: Approver[];
+}
+
 /**
  * "Would a promotion of this digest into `stage` be accepted now?" — the stored policy and the
- * ledger fed to the PolicyEvaluator. Until images, promotions and tags are tracked, the target's
- * existing tags and the referrers present are empty, and the excluded approvers are those the
- * `images`/`promotions` tables name (none yet).
+ * ledger fed to the PolicyEvaluator. The readiness route answers from the ledger alone (no tags,
+ * no referrers known); a promotion request adds the registries' state and its requester.
  */
 @Injectable()
 export class ReadinessService {
@@ -30,22 +47,37 @@ export class ReadinessService {
   ) {}
 
   async evaluate(digest: string, query: ReadinessQuery): Promise<PolicyEvaluation> {
-    const latest = await this.gates.latest(digest);
-    const policy = await this.policies.get(query.stage);
-    const [approvers, principals] = await Promise.all([
+    return (await this.assess(digest, query)).evaluation;
+  }
+
+  async assess(
+    digest: string,
+    query: ReadinessQuery,
+    context: ReadinessContext = {},
+  ): Promise<Assessment> {
+    const [latestGates, policy, approvers, principals] = await Promise.all([
+      this.gates.latest(digest),
+      this.policies.get(query.stage),
       this.gates.approvers(digest),
       this.principals.of(digest),
     ]);
-    return this.evaluator.evaluate({
+    const excluded = [...principals.registeredBy, ...principals.requestedBy];
+    if (context.requester) excluded.push(context.requester);
+    const evaluation = this.evaluator.evaluate({
       policy,
       digest,
-      latestGates: latest.map((r) => ({ gate: r.gate, status: r.status, approval: r.approval })),
+      latestGates: latestGates.map((r) => ({
+        gate: r.gate,
+        status: r.status,
+        approval: r.approval,
+      })),
       approvals: approvers,
-      excludedPrincipals: [...principals.registeredBy, ...principals.requestedBy],
+      excludedPrincipals: excluded,
       sourceStage: query.source,
       requestedTags: query.tags ?? [],
-      existingTargetTags: new Map(),
-      referrerTypes: [],
+      existingTargetTags: context.existingTargetTags ?? new Map(),
+      referrerTypes: context.referrerTypes ?? [],
     });
+    return { policy, evaluation, latestGates, approvers };
   }
 }

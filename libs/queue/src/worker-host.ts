@@ -53,6 +53,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       connection: redisOptions(this.config, 'worker') as ConnectionOptions,
       prefix: this.config.redisPrefix,
       concurrency: this.config.workerConcurrency,
+      lockDuration: this.config.jobLockMs,
+      stalledInterval: this.config.jobLockMs,
     });
     let down = false;
     worker.on('error', (error) => {

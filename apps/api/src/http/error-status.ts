@@ -24,7 +24,12 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'INTERNAL':
       return 500;
     case 'TAG_CONFLICT':
+    case 'POLICY_UNMET':
+    case 'CANCELLED':
       return 409;
+    // The key was used for another request: repeating it cannot succeed (IETF idempotency draft).
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 422;
     case 'REGISTRY_NOT_FOUND':
       return 404;
     case 'MANIFEST_TOO_LARGE':

@@ -1,0 +1,194 @@
+import { PROMOTION_STATUSES, type PromotionStatus } from '@airlock/persistence';
+import { ApiProperty } from '@nestjs/swagger';
+import { ReadinessView } from '../policies/policy.views';
+
+const EXAMPLE_DIGEST = `sha256:${'a'.repeat(64)}`;
+
+export class ProgressDto {
+  @ApiProperty({ description: 'Bytes accounted for: streamed, mounted or already present.' })
+  bytesDone!: number;
+  @ApiProperty()
+  bytesTotal!: number;
+  @ApiProperty()
+  blobsDone!: number;
+  @ApiProperty()
+  blobsTotal!: number;
+}
+
+export class ErrorDto {
+  @ApiProperty({ example: 'REGISTRY_UNREACHABLE', description: 'A code from docs/api-errors.md.' })
+  code!: string;
+  @ApiProperty()
+  message!: string;
+}
+
+export class PromotionTargetDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ example: 'prod-eu' })
+  registry!: string;
+  @ApiProperty({ example: 'team/app' })
+  repository!: string;
+  @ApiProperty({ enum: PROMOTION_STATUSES })
+  status!: PromotionStatus;
+  @ApiProperty({ type: ProgressDto })
+  progress!: ProgressDto;
+  @ApiProperty({ description: 'Copy attempts so far, automatic retries included.' })
+  attempts!: number;
+  @ApiProperty({ description: '1, then one more per retry requested through the API.' })
+  run!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'Once landed: blobs copied / mounted / skipped, bytes, referrers, duration.',
+  })
+  result!: Record<string, unknown> | null;
+  @ApiProperty({
+    type: ErrorDto,
+    nullable: true,
+    description: 'The last error; on a queued target it is the one being retried.',
+  })
+  error!: ErrorDto | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  startedAt!: Date | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  finishedAt!: Date | null;
+}
+
+export class PromotionSourceDto {
+  @ApiProperty({ example: 'ci', nullable: true, type: String })
+  stage!: string | null;
+  @ApiProperty({ example: 'ci-pool' })
+  registry!: string;
+  @ApiProperty({ example: 'team/app' })
+  repository!: string;
+  @ApiProperty({
+    example: 'build-42',
+    nullable: true,
+    type: String,
+    description: 'The tag the request named, if any.',
+  })
+  tag!: string | null;
+}
+
+export class PromotionTargetStageDto {
+  @ApiProperty({ example: 'prod' })
+  stage!: string;
+  @ApiProperty({ example: 'team/app' })
+  repository!: string;
+}
+
+export class PrincipalDto {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  id!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'jenkins' })
+  name!: string | null;
+}
+
+export class TargetPlanDto {
+  @ApiProperty({ example: 'prod-eu' })
+  registry!: string;
+  @ApiProperty({ example: EXAMPLE_DIGEST })
+  digest!: string;
+  @ApiProperty({ example: 'application/vnd.oci.image.index.v1+json' })
+  mediaType!: string;
+  @ApiProperty({ enum: ['image', 'index', 'platform-subset'] })
+  mode!: string;
+  @ApiProperty({ description: 'The target holds the digest already: only tags remain.' })
+  alreadyPresent!: boolean;
+  @ApiProperty({
+    type: 'object',
+    properties: {
+      total: { type: 'number' },
+      copy: { type: 'number' },
+      mount: { type: 'number' },
+      skip: { type: 'number' },
+    },
+  })
+  blobs!: { total: number; copy: number; mount: number; skip: number };
+  @ApiProperty()
+  bytesToCopy!: number;
+  @ApiProperty()
+  bytesTotal!: number;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { tag: { type: 'string' }, currentDigest: { type: 'string' } },
+    },
+    description: 'Tags that point at another digest in this registry now.',
+  })
+  tagCollisions!: Array<{ tag: string; currentDigest: string }>;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        digest: { type: 'string' },
+        size: { type: 'number' },
+        action: { type: 'string', enum: ['copy', 'mount', 'skip'] },
+      },
+    },
+  })
+  blobActions!: Array<{ digest: string; size: number; action: string }>;
+}
+
+export class PromotionDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ enum: PROMOTION_STATUSES })
+  status!: PromotionStatus;
+  @ApiProperty({ example: EXAMPLE_DIGEST })
+  digest!: string;
+  @ApiProperty({ type: PromotionSourceDto })
+  source!: PromotionSourceDto;
+  @ApiProperty({ type: PromotionTargetStageDto })
+  target!: PromotionTargetStageDto;
+  @ApiProperty({ type: [String], example: ['1.4.2'] })
+  tags!: string[];
+  @ApiProperty({ type: PrincipalDto })
+  requestedBy!: PrincipalDto;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The gate results and approvals that satisfied the policy at request time.',
+  })
+  evidence!: unknown[];
+  @ApiProperty({ type: [TargetPlanDto], description: 'The plan computed at request time.' })
+  plan!: unknown[];
+  @ApiProperty({ type: ProgressDto, description: 'Summed over the targets.' })
+  progress!: ProgressDto;
+  @ApiProperty({ type: [PromotionTargetDto], description: 'One per registry of the target stage.' })
+  targets!: PromotionTargetDto[];
+  @ApiProperty({ type: ErrorDto, nullable: true })
+  error!: ErrorDto | null;
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: Date;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  startedAt!: Date | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  finishedAt!: Date | null;
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: Date;
+}
+
+export class PromotionPageDto {
+  @ApiProperty({ type: [PromotionDto], description: 'Newest first.' })
+  items!: PromotionDto[];
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class DryRunDto {
+  @ApiProperty({ enum: [true] })
+  dryRun!: true;
+  @ApiProperty({ example: EXAMPLE_DIGEST })
+  digest!: string;
+  @ApiProperty({ description: 'The same request without dryRun would be accepted now.' })
+  ready!: boolean;
+  @ApiProperty({ type: ReadinessView })
+  evaluation!: ReadinessView;
+  @ApiProperty({ type: [TargetPlanDto] })
+  targets!: TargetPlanDto[];
+}

@@ -1,0 +1,145 @@
+import type { AuditActor } from '@airlock/audit';
+import { PromotionsService, type DryRunView, type PromotionView } from '@airlock/promotions';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { ApiProblemResponse } from '../http/api-problem-response.decorator';
+import { PromotionIdParams, PromotionListQuery, RequestPromotionBody } from './promotion.dto';
+import { DryRunDto, PromotionDto, PromotionPageDto } from './promotion.views';
+
+@ApiTags('promotions')
+@Controller('api/v1/promotions')
+export class PromotionsController {
+  constructor(private readonly promotions: PromotionsService) {}
+
+  @Post()
+  @Roles('ci')
+  @ApiExtraModels(DryRunDto)
+  @ApiOperation({
+    summary: 'Request a promotion',
+    description:
+      'Binds the promotion to a digest (a `tag` is resolved in the source registry now, once), plans the copy into every ' +
+      "registry of the target stage (reads only) and checks the target stage's policy: required gates, approvals " +
+      '(four-eyes: never by who registered the image or requests this promotion), allowed source stages, tag rules, ' +
+      'required referrers. Met → 202 with the promotion, its plan and the evidence, and one queued copy job per target ' +
+      'registry. `dryRun: true` → 200 with the plan and the verdict, nothing written. An image not registered yet is ' +
+      'registered for the caller. With `Idempotency-Key`, the same key and body answer the first 202 again ' +
+      '(`Idempotency-Replayed: true`); the same key with another body is refused (422). Refusals are not stored, so a ' +
+      'request refused before its approval can be repeated with the same key. Audited as `promotion.requested`.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-255 printable ASCII characters, unique per request (e.g. the CI build id).',
+  })
+  @ApiAcceptedResponse({ type: PromotionDto, description: 'Accepted and queued.' })
+  @ApiOkResponse({
+    description: 'dryRun: the plan and the verdict.',
+    schema: { $ref: getSchemaPath(DryRunDto) },
+  })
+  @ApiProblemResponse(
+    400,
+    'INVALID_INPUT: a bad field, not exactly one of digest/tag, an unknown stage, or a sourceRegistry not in the source stage.',
+  )
+  @ApiProblemResponse(
+    404,
+    'NOT_FOUND: the tag does not exist. REGISTRY_NOT_FOUND: the digest is not in the source registry.',
+  )
+  @ApiProblemResponse(
+    409,
+    'POLICY_UNMET: the policy does not hold; `missing`, `failed` and `violations` say exactly why. ' +
+      'TAG_CONFLICT: another active promotion is putting a requested tag on a different digest. ' +
+      'CONFLICT: the target stage has no registries.',
+  )
+  @ApiProblemResponse(422, 'IDEMPOTENCY_KEY_REUSED: the key was used with another body.')
+  @ApiProblemResponse(502, 'REGISTRY_*: a registry failed while planning.')
+  async request(
+    @Body() body: RequestPromotionBody,
+    @CurrentActor() actor: AuditActor,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PromotionView | DryRunView> {
+    const answer = await this.promotions.request(body, actor, idempotencyKey);
+    response.status(answer.status);
+    if (answer.status === 202) {
+      response.setHeader('Location', `/api/v1/promotions/${(answer.body as PromotionView).id}`);
+    }
+    if (answer.replayed) response.setHeader('Idempotency-Replayed', 'true');
+    return answer.body;
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List promotions',
+    description: 'Newest first, keyset pages (`cursor` = the previous `nextCursor`).',
+  })
+  @ApiOkResponse({ type: PromotionPageDto })
+  @ApiProblemResponse(400, 'INVALID_INPUT: a bad filter, cursor or limit (the field is named).')
+  list(@Query() query: PromotionListQuery): Promise<PromotionPageDto> {
+    return this.promotions.list(query) as Promise<PromotionPageDto>;
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'Show a promotion',
+    description:
+      'Status (`queued → running → succeeded | failed | cancelled`), progress per target registry (bytes and blobs, ' +
+      'written about once a second while copying), attempts, timestamps, the error code and message, the plan and the evidence.',
+  })
+  @ApiOkResponse({ type: PromotionDto })
+  @ApiProblemResponse(404, 'NOT_FOUND: no such promotion.')
+  show(@Param() params: PromotionIdParams): Promise<PromotionView> {
+    return this.promotions.show(params.id);
+  }
+
+  @Post(':id/cancel')
+  @Roles('ci', 'approver')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel a queued or running promotion',
+    description:
+      'Every unfinished target stops (a running copy at its next progress write, within about a second) and the tags ' +
+      'are released. Tags are written last, so a cancelled copy never leaves a tag. Audited as `promotion.cancelled`.',
+  })
+  @ApiOkResponse({ type: PromotionDto })
+  @ApiProblemResponse(404, 'NOT_FOUND: no such promotion.')
+  @ApiProblemResponse(409, 'CONFLICT: the promotion already finished.')
+  cancel(
+    @Param() params: PromotionIdParams,
+    @CurrentActor() actor: AuditActor,
+  ): Promise<PromotionView> {
+    return this.promotions.cancel(params.id, actor);
+  }
+
+  @Post(':id/retry')
+  @Roles('ci')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Retry a failed or cancelled promotion',
+    description:
+      'The policy is checked again (a gate may have failed since) and the tags claimed again; every target that did not ' +
+      'succeed is queued under a new run number. Targets that landed stay landed. Audited as `promotion.retried`.',
+  })
+  @ApiAcceptedResponse({ type: PromotionDto })
+  @ApiProblemResponse(404, 'NOT_FOUND: no such promotion.')
+  @ApiProblemResponse(
+    409,
+    'CONFLICT: the promotion is not failed or cancelled. POLICY_UNMET / TAG_CONFLICT as for a request.',
+  )
+  retry(
+    @Param() params: PromotionIdParams,
+    @CurrentActor() actor: AuditActor,
+  ): Promise<PromotionView> {
+    return this.promotions.retry(params.id, actor);
+  }
+}

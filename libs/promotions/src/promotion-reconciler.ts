@@ -1,0 +1,86 @@
+import { AppConfig } from '@airlock/config';
+import { PromotionRepository } from '@airlock/persistence';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { PromotionJobs } from './promotion-jobs';
+import { PromotionRunner } from './promotion-runner';
+
+const BATCH = 200;
+
+export interface ReconcileReport {
+  checked: number;
+  reEnqueued: number;
+  failed: number;
+}
+
+/**
+ * Postgres is the truth, the queue only its to-do list. Every AIRLOCK_RECONCILE_INTERVAL_MS each
+ * worker looks at the active promotion targets nobody touched for a while and asks the queue
+ * about their job: gone (Redis restarted empty, flushed, or the API could not enqueue) → enqueued
+ * again; given up by the queue while Postgres still shows it active → failed with the reason.
+ * Waiting and running jobs are left alone (a dead worker's job comes back through BullMQ's
+ * stalled-job check). A timer, not a scheduled job: it must work when Redis lost everything.
+ * Several workers may run it at once; job ids are deterministic, so that adds nothing twice.
+ */
+@Injectable()
+export class PromotionReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PromotionReconciler.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly promotions: PromotionRepository,
+    private readonly jobs: PromotionJobs,
+    private readonly runner: PromotionRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.tick(), this.config.reconcileIntervalMs);
+    this.timer.unref();
+    this.tick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; exposed for tests and the CLI. */
+  async reconcile(): Promise<ReconcileReport> {
+    const idle = await this.promotions.idleActiveTargets(this.config.reconcileIntervalMs, BATCH);
+    const report: ReconcileReport = { checked: idle.length, reEnqueued: 0, failed: 0 };
+    for (const target of idle) {
+      const job = await this.jobs.find(target);
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'missing' || state === 'unknown' || state === 'completed') {
+        // A finished job keeps its id for a while: a new run number gets a new job.
+        const run = state === 'completed' ? await this.promotions.nextRun(target.id) : target.run;
+        if (run === null) continue;
+        await this.jobs.enqueue({ id: target.id, run });
+        report.reEnqueued++;
+        this.logger.warn(
+          `promotion target ${target.id} (${target.registry}) had no live job (${state}); enqueued it again`,
+        );
+      } else if (state === 'failed') {
+        await this.runner.failLost(target.id, job?.failedReason || 'the job failed');
+        report.failed++;
+      }
+      await this.promotions.touchTarget(target.id);
+    }
+    return report;
+  }
+
+  private tick(): void {
+    if (this.running) return;
+    this.running = this.reconcile()
+      .catch((error: unknown) =>
+        this.logger.warn(`reconcile pass failed: ${(error as Error).message}`),
+      )
+      .finally(() => (this.running = undefined));
+  }
+}

@@ -1,0 +1,268 @@
+import { AuditService, systemActor } from '@airlock/audit';
+import { CopyEngine, type CopyProgress, type CopyResult } from '@airlock/copy';
+import { AirlockError } from '@airlock/errors';
+import {
+  ImageRepository,
+  PromotionRepository,
+  TransactionRunner,
+  type PromotionRow,
+  type PromotionTargetRow,
+  type Transaction,
+} from '@airlock/persistence';
+import { isPermanentFailure } from '@airlock/queue';
+import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
+import { Injectable, Logger } from '@nestjs/common';
+import type { PromotionOptions } from './promotions.service';
+import { toPromotionView } from './promotion-view';
+
+/** How often a running copy writes its progress (and learns whether it was cancelled). */
+const PROGRESS_INTERVAL_MS = 1000;
+const ACTOR = systemActor('promotion-worker');
+
+export interface RunContext {
+  /** No attempt follows this one: a failure now is final even if trying again could help. */
+  finalAttempt: boolean;
+}
+
+export type RunOutcome = 'succeeded' | 'skipped' | 'cancelled';
+
+/**
+ * Runs the copy of one promotion target: marks it running, copies through the engine (progress
+ * to Postgres about once a second), then in one transaction records the landing — the target's
+ * result, the image's new location and tags — and settles the promotion when every target is
+ * done. A transient failure puts the target back to queued and rethrows (the queue retries with
+ * backoff); a permanent one, or the last attempt, fails it with its code.
+ */
+@Injectable()
+export class PromotionRunner {
+  private readonly logger = new Logger(PromotionRunner.name);
+
+  constructor(
+    private readonly promotions: PromotionRepository,
+    private readonly images: ImageRepository,
+    private readonly registries: RegistriesService,
+    private readonly clients: RegistryClientFactory,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly engine: CopyEngine,
+  ) {}
+
+  async run(targetId: string, context: RunContext): Promise<RunOutcome> {
+    const target = await this.transactions.run((tx) => this.promotions.startTarget(targetId, tx));
+    if (!target) return 'skipped';
+    const promotion = (await this.promotions.find(target.promotionId))!;
+    const cancel = new AbortController();
+    const progress = new ProgressWriter(this.promotions, target.id, cancel);
+    try {
+      const result = await this.copy(promotion, target, progress, cancel.signal);
+      await progress.flush();
+      await this.land(promotion, target, result);
+      this.logger.log(
+        `promotion ${promotion.id}: ${promotion.digest} landed in ${target.registry}/${target.repository} ` +
+          `(${result.blobs.copied} copied, ${result.blobs.mounted} mounted, ${result.blobs.skipped} skipped, ${result.durationMs} ms)`,
+      );
+      return 'succeeded';
+    } catch (error) {
+      if (cancel.signal.aborted) {
+        this.logger.log(
+          `promotion ${promotion.id}: copy to ${target.registry} stopped (cancelled)`,
+        );
+        return 'cancelled';
+      }
+      await this.fail(promotion, target, error, context);
+      throw error;
+    } finally {
+      progress.stop();
+    }
+  }
+
+  /** A job the queue gave up on (e.g. its worker died too often) while Postgres still shows it active. */
+  async failLost(targetId: string, reason: string): Promise<void> {
+    const target = await this.promotions.findTarget(targetId);
+    if (!target || (target.status !== 'queued' && target.status !== 'running')) return;
+    const promotion = (await this.promotions.find(target.promotionId))!;
+    const error = new AirlockError(
+      'INTERNAL',
+      `The copy job was abandoned by the queue: ${reason}`,
+    );
+    await this.fail(promotion, target, error, { finalAttempt: true });
+  }
+
+  private async copy(
+    promotion: PromotionRow,
+    target: PromotionTargetRow,
+    progress: ProgressWriter,
+    signal: AbortSignal,
+  ): Promise<CopyResult> {
+    const [source, destination] = await Promise.all([
+      this.registries.require(promotion.sourceRegistry),
+      this.registries.require(target.registry),
+    ]);
+    const options = promotion.options as unknown as PromotionOptions;
+    return this.engine.copy({
+      source: {
+        registry: this.clients.clientFor(source),
+        repository: promotion.sourceRepository,
+        digest: promotion.digest,
+      },
+      target: {
+        registry: this.clients.clientFor(destination),
+        repository: target.repository,
+        tags: promotion.tags,
+      },
+      options: {
+        referrers: options.referrerTypes?.length ? { artifactTypes: options.referrerTypes } : true,
+        allowTagOverwrite: options.allowTagOverwrite ?? false,
+        onProgress: (p) => progress.update(p),
+        signal,
+      },
+    });
+  }
+
+  private async land(
+    promotion: PromotionRow,
+    target: PromotionTargetRow,
+    result: CopyResult,
+  ): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      await this.promotions.find(promotion.id, tx, true);
+      await this.promotions.setTargetOutcome(
+        target.id,
+        { status: 'succeeded', result: summaryOf(result) },
+        tx,
+      );
+      await this.images.upsertLocation(promotion.imageId, target.registryId, target.repository, tx);
+      for (const tag of promotion.tags)
+        await this.images.upsertTag(target.registryId, target.repository, tag, result.digest, tx);
+      await this.settle(promotion.id, tx);
+    });
+  }
+
+  private async fail(
+    promotion: PromotionRow,
+    target: PromotionTargetRow,
+    error: unknown,
+    context: RunContext,
+  ): Promise<void> {
+    const code = error instanceof AirlockError ? error.code : 'INTERNAL';
+    const message = error instanceof Error ? error.message : String(error);
+    const final = context.finalAttempt || isPermanentFailure(error);
+    this.logger.warn(
+      `promotion ${promotion.id}: copy to ${target.registry} failed${final ? '' : ' (will retry)'}: ${code}: ${message}`,
+    );
+    await this.transactions.run(async (tx) => {
+      await this.promotions.find(promotion.id, tx, true);
+      const current = await this.promotions.findTarget(target.id, tx);
+      // Cancelled meanwhile: the cancellation stands.
+      if (current?.status !== 'running') return;
+      await this.promotions.setTargetOutcome(
+        target.id,
+        { status: final ? 'failed' : 'queued', errorCode: code, errorMessage: message },
+        tx,
+      );
+      if (final) await this.settle(promotion.id, tx);
+    });
+  }
+
+  /**
+   * The promotion follows its targets: succeeded when all succeeded, failed when none is active
+   * and one failed. Either way its tag claims are released. Called with the promotion row locked.
+   */
+  private async settle(promotionId: string, tx: Transaction): Promise<void> {
+    const row = (await this.promotions.find(promotionId, tx))!;
+    if (row.status !== 'queued' && row.status !== 'running') return;
+    const targets = await this.promotions.targetsOf([promotionId], tx);
+    if (targets.some((t) => t.status === 'queued' || t.status === 'running')) return;
+    const failed = targets.find((t) => t.status !== 'succeeded');
+    const before = toPromotionView(row, targets);
+    await this.promotions.setStatus(
+      promotionId,
+      failed
+        ? {
+            status: 'failed',
+            errorCode: failed.errorCode ?? 'INTERNAL',
+            errorMessage: `${failed.registry}: ${failed.errorMessage ?? 'failed'}`,
+          }
+        : { status: 'succeeded' },
+      tx,
+    );
+    await this.promotions.releaseClaims(promotionId, tx);
+    const after = toPromotionView(
+      (await this.promotions.find(promotionId, tx))!,
+      await this.promotions.targetsOf([promotionId], tx),
+    );
+    await this.audit.record(
+      {
+        actor: ACTOR,
+        action: failed ? 'promotion.failed' : 'promotion.succeeded',
+        subject: { type: 'promotion', id: promotionId },
+        before,
+        after,
+      },
+      tx,
+    );
+  }
+}
+
+/**
+ * Writes a copy's progress at most once per interval. Each write answers the target's status: a
+ * cancelled target aborts the copy (tags are written last, so none gets written).
+ */
+class ProgressWriter {
+  private latest: CopyProgress | undefined;
+  private written = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly promotions: PromotionRepository,
+    private readonly targetId: string,
+    private readonly cancel: AbortController,
+  ) {
+    this.timer = setInterval(() => void this.write(), PROGRESS_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  update(progress: CopyProgress): void {
+    this.latest = progress;
+    if (Date.now() - this.written >= PROGRESS_INTERVAL_MS) void this.write();
+  }
+
+  async flush(): Promise<void> {
+    await this.writing;
+    await this.write();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private write(): Promise<void> {
+    const progress = this.latest;
+    this.written = Date.now();
+    this.writing = this.writing.then(async () => {
+      const status = await this.promotions
+        .recordProgress(this.targetId, progress && { ...progress })
+        .catch(() => 'running' as const); // a progress write is not worth failing the copy
+      if (status !== 'running' && !this.cancel.signal.aborted) {
+        this.cancel.abort(
+          new AirlockError('CANCELLED', 'The promotion was cancelled', { retryable: false }),
+        );
+      }
+    });
+    return this.writing;
+  }
+}
+
+function summaryOf(result: CopyResult): Record<string, unknown> {
+  return {
+    digest: result.digest,
+    mode: result.mode,
+    alreadyPresent: result.alreadyPresent,
+    blobs: result.blobs,
+    manifestsWritten: result.manifestsWritten,
+    referrers: result.referrers.map((r) => ({ digest: r.digest, artifactType: r.artifactType })),
+    tags: result.tags,
+    durationMs: result.durationMs,
+  };
+}

@@ -1,0 +1,122 @@
+import type { PromotionRow, PromotionStatus, PromotionTargetRow } from '@airlock/persistence';
+
+export interface ProgressView {
+  bytesDone: number;
+  bytesTotal: number;
+  blobsDone: number;
+  blobsTotal: number;
+}
+
+export interface ErrorView {
+  code: string;
+  message: string;
+}
+
+export interface PromotionTargetView {
+  id: string;
+  registry: string;
+  repository: string;
+  status: PromotionStatus;
+  progress: ProgressView;
+  /** Attempts of the copy job so far (retries after transient failures included). */
+  attempts: number;
+  /** 1, then one more for each retry requested through the API. */
+  run: number;
+  /** The copy's summary once it landed: blobs copied / mounted / skipped, bytes, duration. */
+  result: Record<string, unknown> | null;
+  /** The last error; a queued target with an error is waiting to retry it. */
+  error: ErrorView | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface PromotionView {
+  id: string;
+  status: PromotionStatus;
+  digest: string;
+  source: { stage: string | null; registry: string; repository: string; tag: string | null };
+  target: { stage: string; repository: string };
+  tags: string[];
+  requestedBy: { id: string | null; name: string | null };
+  /** The gate results and approvals that satisfied the policy when it was requested. */
+  evidence: unknown[];
+  /** The plan computed at request time, per target registry. */
+  plan: unknown[];
+  /** Sum over the targets. */
+  progress: ProgressView;
+  targets: PromotionTargetView[];
+  error: ErrorView | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface PromotionPage {
+  items: PromotionView[];
+  nextCursor: string | null;
+}
+
+export function toPromotionView(row: PromotionRow, targets: PromotionTargetRow[]): PromotionView {
+  const mine = targets.filter((t) => t.promotionId === row.id);
+  return {
+    id: row.id,
+    status: row.status,
+    digest: row.digest,
+    source: {
+      stage: row.sourceStage,
+      registry: row.sourceRegistry,
+      repository: row.sourceRepository,
+      tag: row.sourceTag,
+    },
+    target: { stage: row.targetStage, repository: mine[0]?.repository ?? row.sourceRepository },
+    tags: row.tags,
+    requestedBy: { id: row.requestedBy, name: row.requestedByName },
+    evidence: row.evidence,
+    plan: row.plan,
+    progress: sumProgress(mine),
+    targets: mine.map(toTargetView),
+    error: errorOf(row.errorCode, row.errorMessage),
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toTargetView(row: PromotionTargetRow): PromotionTargetView {
+  return {
+    id: row.id,
+    registry: row.registry,
+    repository: row.repository,
+    status: row.status,
+    progress: {
+      bytesDone: row.bytesDone,
+      bytesTotal: row.bytesTotal,
+      blobsDone: row.blobsDone,
+      blobsTotal: row.blobsTotal,
+    },
+    attempts: row.attempts,
+    run: row.run,
+    result: row.result,
+    error: errorOf(row.errorCode, row.errorMessage),
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+function sumProgress(targets: PromotionTargetRow[]): ProgressView {
+  return targets.reduce<ProgressView>(
+    (sum, t) => ({
+      bytesDone: sum.bytesDone + t.bytesDone,
+      bytesTotal: sum.bytesTotal + t.bytesTotal,
+      blobsDone: sum.blobsDone + t.blobsDone,
+      blobsTotal: sum.blobsTotal + t.blobsTotal,
+    }),
+    { bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0 },
+  );
+}
+
+function errorOf(code: string | null, message: string | null): ErrorView | null {
+  return code === null ? null : { code, message: message ?? code };
+}

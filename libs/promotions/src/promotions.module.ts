@@ -1,0 +1,34 @@
+import { AuditModule } from '@airlock/audit';
+import { CopyEngine } from '@airlock/copy';
+import { ImagesModule } from '@airlock/images';
+import { PoliciesModule } from '@airlock/policies';
+import { RegistriesModule } from '@airlock/registries';
+import { Module } from '@nestjs/common';
+import { PromotionJobs } from './promotion-jobs';
+import { PromotionReconciler } from './promotion-reconciler';
+import { PromotionRunner } from './promotion-runner';
+import { PromotionProcessor } from './promotion.processor';
+import { PromotionsService } from './promotions.service';
+
+/** Shared by the API and worker sides: one CopyEngine per process (its per-registry limiter is shared by every copy) and the job producer. */
+@Module({
+  providers: [{ provide: CopyEngine, useFactory: () => new CopyEngine() }, PromotionJobs],
+  exports: [CopyEngine, PromotionJobs],
+})
+class PromotionCoreModule {}
+
+/** Promotion requests, status, cancel and retry (the API side). */
+@Module({
+  imports: [PromotionCoreModule, AuditModule, ImagesModule, PoliciesModule, RegistriesModule],
+  providers: [PromotionsService],
+  exports: [PromotionsService],
+})
+export class PromotionsModule {}
+
+/** The worker side: the `promotion` queue's processor and the reconciler. */
+@Module({
+  imports: [PromotionCoreModule, AuditModule, RegistriesModule],
+  providers: [PromotionRunner, PromotionProcessor, PromotionReconciler],
+  exports: [PromotionRunner, PromotionReconciler],
+})
+export class PromotionsWorkerModule {}

@@ -1,0 +1,589 @@
+import { AuditService, type AuditActor } from '@airlock/audit';
+import { CopyEngine, type CopyPlan } from '@airlock/copy';
+import { AirlockError } from '@airlock/errors';
+import { decodeCursor, encodeCursor, ImagesService } from '@airlock/images';
+import {
+  IdempotencyKeyRepository,
+  ImageRepository,
+  PromotionRepository,
+  StageRepository,
+  TransactionRunner,
+  type ClaimConflict,
+  type PromotionStatus,
+  type Registry,
+  type Transaction,
+} from '@airlock/persistence';
+import { ReadinessService, type Assessment } from '@airlock/policies';
+import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
+import type { RegistryClient } from '@airlock/registry-client';
+import { Injectable } from '@nestjs/common';
+import { PromotionJobs } from './promotion-jobs';
+import {
+  checkIdempotencyKey,
+  checkPromotionRequest,
+  invalidField,
+  PROMOTION_PAGE_LIMIT,
+  requestHash,
+  throwIfInvalid,
+  type PromotionRequest,
+} from './promotion-rules';
+import { toPromotionView, type PromotionPage, type PromotionView } from './promotion-view';
+import { toTargetPlan, type DryRunView, type TargetPlanView } from './plan-view';
+
+/** The answer to a promotion request: what to send and with which HTTP status. */
+export interface PromotionAnswer {
+  status: 200 | 202;
+  body: PromotionView | DryRunView;
+  /** The body is the stored answer to an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+export interface PromotionListFilters {
+  digest?: string;
+  stage?: string;
+  status?: PromotionStatus;
+  cursor?: string;
+  limit?: number;
+}
+
+/** Copy options fixed at request time and read by the worker. */
+export interface PromotionOptions {
+  allowTagOverwrite: boolean;
+  /** Artifact types of referrers that travel with the image; empty = every referrer. */
+  referrerTypes: string[];
+}
+
+interface ResolvedTarget {
+  registry: Registry;
+  client: RegistryClient;
+}
+
+interface Resolved {
+  digest: string;
+  sourceStage: string;
+  source: Registry;
+  sourceClient: RegistryClient;
+  sourceRepository: string;
+  targetStageId: string;
+  targets: ResolvedTarget[];
+  targetRepository: string;
+  tags: string[];
+}
+
+/** Thrown inside the request transaction when a concurrent request stored the same key first. */
+class KeyTakenMeanwhile extends Error {}
+
+/**
+ * Promotion requests: resolve, plan (reads only), judge against the target stage's policy, then
+ * in one transaction claim the tags and store the promotion with one target per registry of the
+ * stage; the queue jobs follow the commit. Status, cancel and retry.
+ */
+@Injectable()
+export class PromotionsService {
+  constructor(
+    private readonly promotions: PromotionRepository,
+    private readonly idempotency: IdempotencyKeyRepository,
+    private readonly images: ImageRepository,
+    private readonly imagesService: ImagesService,
+    private readonly stages: StageRepository,
+    private readonly registries: RegistriesService,
+    private readonly clients: RegistryClientFactory,
+    private readonly readiness: ReadinessService,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly jobs: PromotionJobs,
+    private readonly engine: CopyEngine,
+  ) {}
+
+  async request(
+    request: PromotionRequest,
+    actor: AuditActor,
+    idempotencyKey?: string,
+  ): Promise<PromotionAnswer> {
+    throwIfInvalid([...checkPromotionRequest(request), ...checkIdempotencyKey(idempotencyKey)]);
+    const key = request.dryRun || !actor.tokenId ? undefined : idempotencyKey;
+    const hash = requestHash(request);
+    if (key) {
+      const replay = await this.replay(actor.tokenId!, key, hash);
+      if (replay) return replay;
+    }
+    const resolved = await this.resolve(request);
+    const [plans, referrerTypes, recorded] = await Promise.all([
+      this.plan(resolved),
+      this.referrerTypes(resolved),
+      this.promotions.recordedTags(
+        resolved.targets.map((t) => t.registry.id),
+        resolved.targetRepository,
+        resolved.tags,
+      ),
+    ]);
+    const assessment = await this.readiness.assess(
+      resolved.digest,
+      { stage: request.target, source: resolved.sourceStage, tags: resolved.tags },
+      {
+        requester: actor.tokenId ?? undefined,
+        referrerTypes,
+        existingTargetTags: existingTags(resolved.digest, plans, recorded),
+      },
+    );
+    if (request.dryRun) return this.dryRunAnswer(resolved, assessment, plans);
+    if (!assessment.evaluation.ready)
+      throw policyUnmet(request.target, resolved.digest, assessment);
+    await this.ensureRegistered(request, resolved, actor);
+    try {
+      return await this.transactions
+        .run(async (tx) => {
+          if (key && !(await this.idempotency.store(actor.tokenId!, key, pending(hash), tx)))
+            throw new KeyTakenMeanwhile();
+          const view = await this.create(resolved, request, assessment, plans, actor, tx);
+          if (key) await this.idempotency.complete(actor.tokenId!, key, view, tx);
+          return { status: 202 as const, body: view, replayed: false };
+        })
+        .then(async (answer) => {
+          await this.jobs.enqueueAfterCommit(
+            (answer.body as PromotionView).targets.map((t) => ({ id: t.id, run: t.run })),
+          );
+          return answer;
+        });
+    } catch (error) {
+      if (!(error instanceof KeyTakenMeanwhile)) throw error;
+      return (await this.replay(actor.tokenId!, key!, hash))!;
+    }
+  }
+
+  async show(id: string): Promise<PromotionView> {
+    const row = await this.promotions.find(checkId(id));
+    if (!row) throw notFound(id);
+    return toPromotionView(row, await this.promotions.targetsOf([row.id]));
+  }
+
+  /** Newest first, keyset-paged on (created_at, id). */
+  async list(filters: PromotionListFilters = {}): Promise<PromotionPage> {
+    const limit = filters.limit ?? PROMOTION_PAGE_LIMIT.default;
+    const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
+    const rows = await this.promotions.list({
+      digest: filters.digest,
+      stage: filters.stage,
+      status: filters.status,
+      before,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const targets = await this.promotions.targetsOf(page.map((r) => r.id));
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => toPromotionView(row, targets)),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
+    };
+  }
+
+  /**
+   * Queued or running → cancelled, tags released. A copy in flight stops at its next progress
+   * write; tags are written last, so a cancelled promotion never tags anything it had not tagged.
+   */
+  async cancel(id: string, actor: AuditActor): Promise<PromotionView> {
+    const view = await this.transactions.run(async (tx) => {
+      const row = await this.promotions.find(checkId(id), tx, true);
+      if (!row) throw notFound(id);
+      if (row.status !== 'queued' && row.status !== 'running') {
+        throw new AirlockError(
+          'CONFLICT',
+          `Promotion ${id} is ${row.status}; only a queued or running promotion can be cancelled`,
+          { details: { id, status: row.status } },
+        );
+      }
+      const before = toPromotionView(row, await this.promotions.targetsOf([id], tx));
+      await this.promotions.cancelTargets(id, tx);
+      await this.promotions.setStatus(
+        id,
+        { status: 'cancelled', errorCode: 'CANCELLED', errorMessage: `Cancelled by ${actor.name}` },
+        tx,
+      );
+      await this.promotions.releaseClaims(id, tx);
+      const after = await this.viewIn(id, tx);
+      await this.audit.record(
+        { actor, action: 'promotion.cancelled', subject: { type: 'promotion', id }, before, after },
+        tx,
+      );
+      return after;
+    });
+    for (const target of view.targets) await this.jobs.discard(target);
+    return view;
+  }
+
+  /**
+   * A failed or cancelled promotion runs again: its policy is judged again (a gate may have failed
+   * since), its tags claimed again, and every target that did not succeed gets a new job.
+   */
+  async retry(id: string, actor: AuditActor): Promise<PromotionView> {
+    const current = await this.show(id);
+    if (current.status !== 'failed' && current.status !== 'cancelled') {
+      throw new AirlockError(
+        'CONFLICT',
+        `Promotion ${id} is ${current.status}; only a failed or cancelled promotion can be retried`,
+        { details: { id, status: current.status } },
+      );
+    }
+    const assessment = await this.readiness.assess(
+      current.digest,
+      {
+        stage: current.target.stage,
+        source: current.source.stage ?? undefined,
+        tags: current.tags,
+      },
+      { requester: actor.tokenId ?? undefined },
+    );
+    if (!assessment.evaluation.ready)
+      throw policyUnmet(current.target.stage, current.digest, assessment);
+    const view = await this.transactions.run(async (tx) => {
+      const row = await this.promotions.find(id, tx, true);
+      if (!row || (row.status !== 'failed' && row.status !== 'cancelled')) {
+        throw new AirlockError('CONFLICT', `Promotion ${id} changed meanwhile; try again`, {
+          details: { id, status: row?.status },
+        });
+      }
+      const targets = await this.promotions.targetsOf([id], tx);
+      await this.claim(
+        id,
+        row.digest,
+        targets.map((t) => ({ registryId: t.registryId, repository: t.repository })),
+        row.tags,
+        tx,
+      );
+      await this.promotions.requeueUnfinished(id, tx);
+      await this.promotions.setStatus(id, { status: 'queued' }, tx);
+      const after = await this.viewIn(id, tx);
+      await this.audit.record(
+        {
+          actor,
+          action: 'promotion.retried',
+          subject: { type: 'promotion', id },
+          before: current,
+          after,
+        },
+        tx,
+      );
+      return after;
+    });
+    await this.jobs.enqueueAfterCommit(view.targets.filter((t) => t.status === 'queued'));
+    return view;
+  }
+
+  private async replay(
+    principalId: string,
+    key: string,
+    hash: string,
+  ): Promise<PromotionAnswer | null> {
+    const stored = await this.idempotency.find(principalId, key);
+    if (!stored) return null;
+    if (stored.requestHash !== hash) {
+      throw new AirlockError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was already used for a different request; use a new key for a new request',
+        { details: { idempotencyKey: key } },
+      );
+    }
+    // The stored body is the promotion as it was answered; the caller polls its status for news.
+    return { status: 202, body: stored.body as PromotionView, replayed: true };
+  }
+
+  private async resolve(request: PromotionRequest): Promise<Resolved> {
+    const sourceStage = await this.stage(request.source, 'source');
+    const targetStage = await this.stage(request.target, 'target');
+    if (targetStage.members.length === 0) {
+      throw new AirlockError(
+        'CONFLICT',
+        `Stage "${request.target}" has no registries to promote into; an admin adds them with PATCH /api/v1/stages/${request.target}`,
+        { details: { stage: request.target } },
+      );
+    }
+    const sourceName = this.sourceRegistryName(request, sourceStage.members);
+    const source = await this.registries.require(sourceName);
+    const sourceClient = this.clients.clientFor(source);
+    const targets = await Promise.all(
+      targetStage.members.map(async (name) => {
+        const registry = await this.registries.require(name);
+        return { registry, client: this.clients.clientFor(registry) };
+      }),
+    );
+    const digest = request.digest ?? (await this.resolveTag(sourceClient, source, request));
+    return {
+      digest,
+      sourceStage: sourceStage.name,
+      source,
+      sourceClient,
+      sourceRepository: request.repository,
+      targetStageId: targetStage.id,
+      targets,
+      targetRepository: request.targetRepository ?? request.repository,
+      tags: request.tags ?? [],
+    };
+  }
+
+  private async stage(name: string, field: 'source' | 'target') {
+    const stage = await this.stages.findByName(name);
+    if (!stage) throw invalidField(field, 'exists', `${field}: no stage named "${name}"`);
+    const members = await this.stages.members([stage.id]);
+    return { id: stage.id, name: stage.name, members: members.map((m) => m.registryName) };
+  }
+
+  private sourceRegistryName(request: PromotionRequest, members: string[]): string {
+    if (request.sourceRegistry !== undefined) {
+      if (!members.includes(request.sourceRegistry)) {
+        throw invalidField(
+          'sourceRegistry',
+          'memberOfSource',
+          `sourceRegistry: "${request.sourceRegistry}" does not serve stage "${request.source}" (its registries: ${members.join(', ') || 'none'})`,
+        );
+      }
+      return request.sourceRegistry;
+    }
+    if (members.length === 1) return members[0]!;
+    throw invalidField(
+      'sourceRegistry',
+      'required',
+      members.length === 0
+        ? `source: stage "${request.source}" has no registries`
+        : `sourceRegistry is required: stage "${request.source}" is served by ${members.join(', ')}`,
+    );
+  }
+
+  private async resolveTag(
+    client: RegistryClient,
+    source: Registry,
+    request: PromotionRequest,
+  ): Promise<string> {
+    const found = await client.headManifest(request.repository, request.tag!);
+    if (!found) {
+      throw new AirlockError(
+        'NOT_FOUND',
+        `Tag ${request.repository}:${request.tag} does not exist in registry "${source.name}"`,
+        { details: { registry: source.name, repository: request.repository, tag: request.tag } },
+      );
+    }
+    return found.digest;
+  }
+
+  /** One plan per target registry, in parallel; reads only. */
+  private plan(resolved: Resolved): Promise<CopyPlan[]> {
+    return Promise.all(
+      resolved.targets.map((target) =>
+        this.engine.plan({
+          source: {
+            registry: resolved.sourceClient,
+            repository: resolved.sourceRepository,
+            digest: resolved.digest,
+          },
+          target: {
+            registry: target.client,
+            repository: resolved.targetRepository,
+            tags: resolved.tags,
+          },
+        }),
+      ),
+    );
+  }
+
+  private async referrerTypes(resolved: Resolved): Promise<string[]> {
+    const referrers = await resolved.sourceClient.referrers(
+      resolved.sourceRepository,
+      resolved.digest,
+    );
+    return referrers.flatMap((r) => (r.artifactType ? [r.artifactType] : []));
+  }
+
+  private dryRunAnswer(
+    resolved: Resolved,
+    assessment: Assessment,
+    plans: CopyPlan[],
+  ): PromotionAnswer {
+    const body: DryRunView = {
+      dryRun: true,
+      digest: resolved.digest,
+      ready: assessment.evaluation.ready,
+      evaluation: assessment.evaluation,
+      targets: plans.map((plan, i) => toTargetPlan(resolved.targets[i]!.registry.name, plan)),
+    };
+    return { status: 200, body, replayed: false };
+  }
+
+  /** A promotion needs its image on record; an unregistered digest is registered for the caller. */
+  private async ensureRegistered(
+    request: PromotionRequest,
+    resolved: Resolved,
+    actor: AuditActor,
+  ): Promise<void> {
+    const known = await this.images.byDigest(resolved.digest, request.repository);
+    if (known.length > 0) return;
+    await this.imagesService.register(
+      { registry: resolved.source.name, repository: request.repository, digest: resolved.digest },
+      actor,
+    );
+  }
+
+  private async create(
+    resolved: Resolved,
+    request: PromotionRequest,
+    assessment: Assessment,
+    plans: CopyPlan[],
+    actor: AuditActor,
+    tx: Transaction,
+  ): Promise<PromotionView> {
+    const [image] = await this.images.byDigest(resolved.digest, request.repository);
+    const options: PromotionOptions = {
+      allowTagOverwrite: !assessment.policy.immutableTags,
+      referrerTypes: assessment.policy.requiredReferrers,
+    };
+    const planViews: TargetPlanView[] = plans.map((plan, i) =>
+      toTargetPlan(resolved.targets[i]!.registry.name, plan),
+    );
+    const id = await this.promotions.insert(
+      {
+        imageId: image!.id,
+        digest: resolved.digest,
+        sourceRegistryId: resolved.source.id,
+        sourceRepository: request.repository,
+        sourceTag: request.tag ?? null,
+        sourceStage: resolved.sourceStage,
+        targetStageId: resolved.targetStageId,
+        tags: resolved.tags,
+        evidence: evidenceOf(assessment),
+        options: { ...options },
+        plan: planViews,
+        requestedBy: actor.tokenId,
+      },
+      tx,
+    );
+    const destinations = resolved.targets.map((t) => ({
+      registryId: t.registry.id,
+      repository: resolved.targetRepository,
+    }));
+    await this.claim(id, resolved.digest, destinations, resolved.tags, tx);
+    for (const [i, destination] of destinations.entries()) {
+      await this.promotions.insertTarget(
+        id,
+        {
+          ...destination,
+          bytesTotal: plans[i]!.bytesTotal,
+          blobsTotal: plans[i]!.blobs.length,
+        },
+        tx,
+      );
+    }
+    const view = await this.viewIn(id, tx);
+    await this.audit.record(
+      { actor, action: 'promotion.requested', subject: { type: 'promotion', id }, after: view },
+      tx,
+    );
+    return view;
+  }
+
+  /** Holds the tags in every target for this promotion; another digest holding one → TAG_CONFLICT. */
+  private async claim(
+    promotionId: string,
+    digest: string,
+    destinations: Array<{ registryId: string; repository: string }>,
+    tags: string[],
+    tx: Transaction,
+  ): Promise<void> {
+    const claims = destinations.flatMap((d) => tags.map((tag) => ({ ...d, tag })));
+    const conflicts = await this.promotions.claimTags(promotionId, digest, claims, tx);
+    if (conflicts.length > 0) throw claimConflict(conflicts);
+  }
+
+  private async viewIn(id: string, tx: Transaction): Promise<PromotionView> {
+    const row = await this.promotions.find(id, tx);
+    return toPromotionView(row!, await this.promotions.targetsOf([id], tx));
+  }
+}
+
+/** Tag → digest it points at now in some target, where that is another digest (live or recorded). */
+function existingTags(
+  digest: string,
+  plans: CopyPlan[],
+  recorded: Array<{ tag: string; digest: string }>,
+): Map<string, string> {
+  const existing = new Map<string, string>();
+  for (const row of recorded) if (row.digest !== digest) existing.set(row.tag, row.digest);
+  for (const plan of plans) {
+    for (const collision of plan.tagCollisions)
+      existing.set(collision.tag, collision.currentDigest);
+  }
+  return existing;
+}
+
+function evidenceOf(assessment: Assessment): unknown[] {
+  return [
+    ...assessment.latestGates.map((g) => ({
+      gate: g.gate,
+      status: g.status,
+      approval: g.approval,
+      resultId: g.id,
+      url: g.url,
+      recordedBy: g.recordedByName,
+      recordedAt: g.recordedAt,
+    })),
+    ...assessment.approvers.map((a) => ({
+      gate: a.gate,
+      status: a.status,
+      approval: true,
+      approver: a.approverName ?? a.approverId,
+    })),
+  ];
+}
+
+function pending(hash: string) {
+  return { requestHash: hash, status: 202, body: null };
+}
+
+function policyUnmet(stage: string, digest: string, assessment: Assessment): AirlockError {
+  const { evaluation } = assessment;
+  return new AirlockError(
+    'POLICY_UNMET',
+    `The policy of stage "${stage}" does not admit ${digest}: ${evaluation.violations.map((v) => v.message).join('; ')}`,
+    {
+      details: {
+        stage,
+        digest,
+        missing: evaluation.missing,
+        failed: evaluation.failed,
+        satisfied: evaluation.satisfied,
+        violations: evaluation.violations,
+      },
+    },
+  );
+}
+
+function claimConflict(conflicts: ClaimConflict[]): AirlockError {
+  const list = conflicts
+    .map(
+      (c) =>
+        `${c.registry}/${c.repository}:${c.tag} (held for ${c.digest} by promotion ${c.promotionId})`,
+    )
+    .join(', ');
+  return new AirlockError(
+    'TAG_CONFLICT',
+    `Another promotion is putting these tags on a different digest: ${list}`,
+    {
+      details: {
+        conflicts: conflicts.map((c) => ({
+          registry: c.registry,
+          repository: c.repository,
+          tag: c.tag,
+          digest: c.digest,
+          promotionId: c.promotionId,
+        })),
+      },
+    },
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+function checkId(id: string): string {
+  if (!UUID.test(id)) throw invalidField('id', 'uuid', 'id must be a promotion id (a UUID)');
+  return id;
+}
+
+function notFound(id: string): AirlockError {
+  return new AirlockError('NOT_FOUND', `No promotion ${id}`, { details: { id } });
+}
