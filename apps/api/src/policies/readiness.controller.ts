@@ -17,9 +17,10 @@ export class ReadinessController {
     description:
       "Evaluates the target stage's stored policy against the newest gate results of the digest. Rules: " +
       '`sourceStage`, `requiredGate`, `approvals`, `tagPattern`, `latestForbidden`, `immutableTag`, `requiredReferrer`. ' +
-      "**For now** (until images, promotions and tags are tracked): the target's existing tags are taken as empty (so " +
-      '`immutableTag` never fires), no referrers are known (so every `requiredReferrer` is reported missing), and ' +
-      'four-eyes excludes only the principals the stored images and promotions of the digest name (none yet).',
+      "This answers from the ledger alone: it knows no registry state, so the target's existing tags are not checked " +
+      '(`immutableTag` never fires here) and no referrers are known (every `requiredReferrer` is reported missing). ' +
+      'Four-eyes excludes who registered the image and who requested its promotions. `POST /api/v1/promotions` with ' +
+      '`dryRun: true` gives the full verdict, registries included.',
   })
   @ApiOkResponse({ type: ReadinessView })
   @ApiProblemResponse(400, 'INVALID_INPUT: bad digest, stage, source or tags (the field is named).')

@@ -324,11 +324,13 @@ export class PromotionRepository {
     return rows[0]?.status ?? null;
   }
 
-  /** Sets a target's status (and error/result), finishing it when the status is final. */
+  /** Sets a target's status (and error/result), finishing it when the status is final; a landed target's progress is complete. */
   async setTargetOutcome(id: string, outcome: TargetOutcome, tx: Transaction): Promise<void> {
     await this.query(tx)(
       `UPDATE promotion_targets SET status = $2, error_code = $3, error_message = $4,
               result = COALESCE($5::jsonb, result), updated_at = now(),
+              bytes_done = CASE WHEN $2 = 'succeeded' THEN bytes_total ELSE bytes_done END,
+              blobs_done = CASE WHEN $2 = 'succeeded' THEN blobs_total ELSE blobs_done END,
               finished_at = CASE WHEN $2 IN ('queued', 'running') THEN NULL ELSE now() END
         WHERE id = $1`,
       [
