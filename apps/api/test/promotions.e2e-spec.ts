@@ -70,6 +70,8 @@ describe('promotions over HTTP', () => {
   let prodEu: RegistryFixture;
   let prodUs: RegistryFixture;
   let slowProxy: FaultProxy;
+  let flakyProxy: FaultProxy;
+  let locked: RegistryFixture;
   let pusher: ImagePusher;
   let euPusher: ImagePusher;
   let usPusher: ImagePusher;
@@ -81,16 +83,22 @@ describe('promotions over HTTP', () => {
   const workers: AirlockProcess[] = [];
 
   beforeAll(async () => {
-    [ciRegistry, prodEu, prodUs] = await Promise.all([
+    [ciRegistry, prodEu, prodUs, locked] = await Promise.all([
       RegistryFixture.start({ auth: 'none', name: 'promo-ci' }),
       RegistryFixture.start({ auth: 'none', name: 'promo-prod-eu' }),
       RegistryFixture.start({ auth: 'none', name: 'promo-prod-us' }),
+      RegistryFixture.start({ auth: 'htpasswd', name: 'promo-locked' }),
     ]);
     slowProxy = await FaultProxy.start({ target: ciRegistry.url });
+    flakyProxy = await FaultProxy.start({ target: prodUs.url });
     pusher = new ImagePusher(ciRegistry);
     euPusher = new ImagePusher(prodEu);
     usPusher = new ImagePusher(prodUs);
-    const env = { AIRLOCK_JOB_LOCK_MS: '2000', AIRLOCK_RECONCILE_INTERVAL_MS: '1000' };
+    const env = {
+      AIRLOCK_JOB_LOCK_MS: '2000',
+      AIRLOCK_RECONCILE_INTERVAL_MS: '1000',
+      AIRLOCK_SECRET_KEY: 'c'.repeat(64),
+    };
     ({ db, redis, api } = await startTestApi('promotions', adminToken, env));
     workerEnv = {
       AIRLOCK_DATABASE_URL: db.url,
@@ -108,8 +116,28 @@ describe('promotions over HTTP', () => {
       ['ci-slow', `http://127.0.0.1:${slowProxy.port}`, 'ci'],
       ['prod-eu', prodEu.url, 'prod'],
       ['prod-us', prodUs.url, 'prod'],
+      ['flaky', `http://127.0.0.1:${flakyProxy.port}`, 'sandbox'],
     ]) {
       expect((await admin('POST', '/api/v1/registries', { name, url, role })).status).toBe(201);
+    }
+    expect(
+      (
+        await admin('POST', '/api/v1/registries', {
+          name: 'locked',
+          url: locked.url,
+          role: 'sandbox',
+          credentials: locked.credentials,
+        })
+      ).status,
+    ).toBe(201);
+    for (const [stage, registry] of [
+      ['flaky', 'flaky'],
+      ['locked', 'locked'],
+    ]) {
+      expect(
+        (await admin('POST', '/api/v1/stages', { name: stage, registries: [registry] })).status,
+      ).toBe(201);
+      expect((await admin('PUT', `/api/v1/stages/${stage}/policy`, {})).status).toBe(200);
     }
     expect(
       (await admin('POST', '/api/v1/stages', { name: 'ci', registries: ['ci-pool', 'ci-slow'] }))
@@ -147,8 +175,9 @@ describe('promotions over HTTP', () => {
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await pg?.end();
-    await slowProxy?.stop();
-    await Promise.all([ciRegistry?.stop(), prodEu?.stop(), prodUs?.stop()]);
+    for (const each of [pusher, euPusher, usPusher]) each?.close();
+    await Promise.all([slowProxy?.stop(), flakyProxy?.stop()]);
+    await Promise.all([ciRegistry, prodEu, prodUs, locked].map((r) => r?.stop()));
     await stopTestApi({ api, redis, db });
   });
 
@@ -531,6 +560,49 @@ describe('promotions over HTTP', () => {
     expect(done.status).toBe('succeeded');
     expect(worker.logs).toMatch(/had no live job \(missing\); enqueued it again/);
     expect(await digestAt(euPusher, 'team/lost', '6.0.0')).toBe(digest);
+  });
+
+  it('a transient registry failure is retried by the queue and the promotion lands', async () => {
+    await stopWorkers();
+    await startWorker();
+    const digest = await builtAndTested('team/flaky');
+    // More 503s than the client's own five attempts: the job fails once, then the queue retries.
+    const rule = flakyProxy.addRule({
+      method: 'PUT',
+      path: /\/manifests\//,
+      status: 503,
+      times: 5,
+    });
+    const accepted = await promote({ repository: 'team/flaky', digest, target: 'flaky' });
+    expect(accepted.status).toBe(202);
+    const done = await settled(accepted.body.id);
+    expect(rule.applied).toBe(5);
+    expect(done.status).toBe('succeeded');
+    expect(done.targets[0]!.attempts).toBe(2);
+    expect(await digestAt(usPusher, 'team/flaky', digest)).toBe(digest);
+  });
+
+  it('a permanent failure fails the promotion at once, with its code', async () => {
+    await stopWorkers();
+    const digest = await builtAndTested('team/locked');
+    const accepted = await promote({ repository: 'team/locked', digest, target: 'locked' });
+    expect(accepted.status).toBe(202);
+    // The password changes while the promotion waits: the copy meets a 401 it cannot get past.
+    const changed = await api.call('PATCH', '/api/v1/registries/locked', {
+      token: adminToken,
+      body: { credentials: { username: locked.credentials.username, password: 'wrong' } },
+    });
+    expect(changed.status).toBe(200);
+    await startWorker();
+    const done = await settled(accepted.body.id);
+    expect(done.status).toBe('failed');
+    expect(done.error!.code).toBe('REGISTRY_AUTH_FAILED');
+    expect(done.targets[0]!.attempts).toBe(1);
+    expect(await claimsOf(accepted.body.id)).toBe(0);
+    // Planning reads the target as well: a new request fails up front, naming the registry's problem.
+    const refused = await promote<Problem>({ repository: 'team/locked', digest, target: 'locked' });
+    expect(refused.status).toBe(502);
+    expect(refused.body.code).toBe('REGISTRY_AUTH_FAILED');
   });
 
   it('a worker killed in the middle of a copy: another picks the job up and nothing is lost', async () => {
