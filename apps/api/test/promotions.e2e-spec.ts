@@ -437,6 +437,43 @@ describe('promotions over HTTP', () => {
       }>;
     }>('GET', `/api/v1/images/${digest}`, { token: reader });
     const [shown] = image.body.items;
+    const lookup = image.body as unknown as {
+      gates: { latest: Array<{ gate: string }>; history: { items: unknown[] } };
+      promotions: Array<{ id: string; status: string; targetStage: string }>;
+    };
+    expect(lookup.gates.latest.map((g) => g.gate).sort()).toEqual([
+      'approval',
+      'scan',
+      'unit-tests',
+    ]);
+    expect(lookup.gates.history.items.length).toBeGreaterThanOrEqual(3);
+    expect(lookup.promotions).toEqual([
+      expect.objectContaining({ id: accepted.body.id, status: 'succeeded', targetStage: 'prod' }),
+    ]);
+    const list = async (query: string) =>
+      api.call<{ items: Array<{ repository: string; digest: string }> }>(
+        'GET',
+        `/api/v1/images?${query}`,
+        { token: reader },
+      );
+    expect((await list('stage=prod')).body.items.map((i) => i.digest)).toEqual([digest]);
+    expect((await list('stage=ci&repository=team/app')).body.items.map((i) => i.digest)).toEqual([
+      digest,
+    ]);
+    expect(
+      (await list('repository=team/app&gate=scan&gateStatus=passed')).body.items.map(
+        (i) => i.digest,
+      ),
+    ).toEqual([digest]);
+    expect((await list('repository=team/app&gate=scan&gateStatus=failed')).body.items).toEqual([]);
+    expect(
+      (await list('repository=team/app&gate=e2e&gateStatus=missing')).body.items.map(
+        (i) => i.digest,
+      ),
+    ).toEqual([digest]);
+    const unpaired = await list('gateStatus=failed');
+    expect(unpaired.status).toBe(400);
+    expect(JSON.stringify(unpaired.body)).toMatch(/gateStatus/);
     expect(shown!.locations.map((l) => l.registry)).toEqual(['ci-pool', 'prod-eu', 'prod-us']);
     expect(shown!.tags.filter((t) => t.tag === '1.4.2').map((t) => t.registry)).toEqual([
       'prod-eu',

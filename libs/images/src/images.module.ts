@@ -1,11 +1,12 @@
 import { AuditModule } from '@airlock/audit';
+import { GatesModule } from '@airlock/gates';
 import { RegistriesModule } from '@airlock/registries';
 import { Module } from '@nestjs/common';
 import { ImagesService } from './images.service';
 
 /** Image registration and lookup; repositories come from the global PersistenceModule. */
 @Module({
-  imports: [AuditModule, RegistriesModule],
+  imports: [AuditModule, GatesModule, RegistriesModule],
   providers: [ImagesService],
   exports: [ImagesService],
 })

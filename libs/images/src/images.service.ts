@@ -1,6 +1,12 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { ImageRepository, TransactionRunner } from '@airlock/persistence';
+import { GatesService, type GateHistoryPage, type GateRecord } from '@airlock/gates';
+import {
+  ImageRepository,
+  PromotionRepository,
+  TransactionRunner,
+  type PromotionRow,
+} from '@airlock/persistence';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import { Injectable } from '@nestjs/common';
 import { ImageReader } from './image-reader';
@@ -30,9 +36,17 @@ export interface RegisterImageRequest {
   build?: BuildInfo;
 }
 
+export const GATE_FILTER_STATUSES = ['passed', 'failed', 'missing'] as const;
+export type GateFilterStatus = (typeof GATE_FILTER_STATUSES)[number];
+
 export interface ImageListFilters {
   repository?: string;
   digest?: string;
+  /** Images present in a registry of this stage. */
+  stage?: string;
+  /** With `gateStatus`: images whose newest result of this gate has that status. */
+  gate?: string;
+  gateStatus?: GateFilterStatus;
   cursor?: string;
   limit?: number;
 }
@@ -46,6 +60,8 @@ export class ImagesService {
     private readonly clients: RegistryClientFactory,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly gates: GatesService,
+    private readonly promotions: PromotionRepository,
   ) {}
 
   /** Idempotent per (repository, digest): `created` is false when the image was already known. */
@@ -100,12 +116,18 @@ export class ImagesService {
       ...(filters.digest === undefined || DIGEST_PATTERN.test(filters.digest)
         ? []
         : [digestProblem()]),
+      ...gateFilterProblems(filters),
     ]);
     const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
     // One row more than asked tells whether another page exists without a count.
     const rows = await this.images.list({
       repository: filters.repository,
       digest: filters.digest,
+      stage: filters.stage,
+      gate:
+        filters.gate === undefined
+          ? undefined
+          : { name: filters.gate, status: filters.gateStatus ?? 'passed' },
       before,
       limit: limit + 1,
     });
@@ -136,6 +158,79 @@ export class ImagesService {
     ]);
     return rows.map((row) => toImageDetail(row, locations, tags));
   }
+
+  /**
+   * Everything known about a digest: the image in each repository (locations, tags), its gate
+   * ledger (the newest result per gate and the recent history) and its promotions, newest first.
+   */
+  async lookup(digest: string, repository?: string): Promise<ImageLookup> {
+    const items = await this.show(digest, repository);
+    const [latest, history, promotions] = await Promise.all([
+      this.gates.latest(digest),
+      this.gates.history(digest, { limit: LOOKUP_HISTORY }),
+      this.promotions.ofImages(
+        items.map((i) => i.id),
+        LOOKUP_PROMOTIONS,
+      ),
+    ]);
+    return {
+      digest,
+      items,
+      gates: { latest, history },
+      promotions: promotions.map(toPromotionSummary),
+    };
+  }
+}
+
+const LOOKUP_HISTORY = 20;
+const LOOKUP_PROMOTIONS = 20;
+
+export interface PromotionSummary {
+  id: string;
+  status: string;
+  source: { stage: string | null; registry: string; repository: string };
+  targetStage: string;
+  tags: string[];
+  error: { code: string; message: string } | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface ImageLookup {
+  digest: string;
+  items: ImageDetailView[];
+  gates: { latest: GateRecord[]; history: GateHistoryPage };
+  promotions: PromotionSummary[];
+}
+
+function toPromotionSummary(row: PromotionRow): PromotionSummary {
+  return {
+    id: row.id,
+    status: row.status,
+    source: {
+      stage: row.sourceStage,
+      registry: row.sourceRegistry,
+      repository: row.sourceRepository,
+    },
+    targetStage: row.targetStage,
+    tags: row.tags,
+    error: row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+function gateFilterProblems(filters: ImageListFilters) {
+  if (filters.gateStatus !== undefined && filters.gate === undefined) {
+    return [
+      {
+        field: 'gateStatus',
+        rule: 'requires',
+        message: 'gateStatus needs gate: the gate whose newest result to filter on',
+      },
+    ];
+  }
+  return [];
 }
 
 function digestProblem() {

@@ -25,4 +25,12 @@ export type {
   ImageView,
 } from './image-view';
 export { ImagesModule } from './images.module';
-export { ImagesService, type ImageListFilters, type RegisterImageRequest } from './images.service';
+export {
+  GATE_FILTER_STATUSES,
+  ImagesService,
+  type GateFilterStatus,
+  type ImageListFilters,
+  type ImageLookup,
+  type PromotionSummary,
+  type RegisterImageRequest,
+} from './images.service';

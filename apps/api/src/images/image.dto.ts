@@ -5,10 +5,14 @@ import {
   REPOSITORY_PATTERN,
   TAG_PATTERN,
 } from '@airlock/images';
+import { GATE_NAME_PATTERN } from '@airlock/gates';
+import { GATE_FILTER_STATUSES, type GateFilterStatus } from '@airlock/images';
 import { REGISTRY_NAME_PATTERN, REGISTRY_NAME_RULE } from '@airlock/registries';
+import { STAGE_NAME_PATTERN } from '@airlock/stages';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -107,6 +111,32 @@ export class ImageListQuery {
   @IsOptional()
   @Matches(DIGEST_PATTERN, { message: DIGEST_MESSAGE })
   digest?: string;
+
+  @ApiPropertyOptional({
+    example: 'prod',
+    description: 'Only images present in a registry of this stage.',
+  })
+  @IsOptional()
+  @Matches(STAGE_NAME_PATTERN, { message: 'stage must be a stage name (a-z, 0-9, "-")' })
+  stage?: string;
+
+  @ApiPropertyOptional({
+    example: 'unit-tests',
+    description: 'Only images whose newest result of this gate has `gateStatus` (default passed).',
+  })
+  @IsOptional()
+  @Matches(GATE_NAME_PATTERN, { message: 'gate must be a gate name' })
+  gate?: string;
+
+  @ApiPropertyOptional({
+    enum: GATE_FILTER_STATUSES,
+    description: '`missing`: the gate has no result yet. Needs `gate`.',
+  })
+  @IsOptional()
+  @IsIn(GATE_FILTER_STATUSES, {
+    message: `gateStatus must be one of ${GATE_FILTER_STATUSES.join(', ')}`,
+  })
+  gateStatus?: GateFilterStatus;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque).' })
   @IsOptional()

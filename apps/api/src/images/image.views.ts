@@ -1,3 +1,5 @@
+import { PROMOTION_STATUSES } from '@airlock/persistence';
+import { GateHistoryPageView, GateResultView } from '../gates/gate.views';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class PlatformView {
@@ -135,10 +137,68 @@ export class ImagePageView {
   nextCursor!: string | null;
 }
 
+export class ImageGatesView {
+  @ApiProperty({ type: [GateResultView], description: 'The newest result of every gate.' })
+  latest!: GateResultView[];
+
+  @ApiProperty({
+    type: GateHistoryPageView,
+    description: 'The 20 newest results; more at `GET /api/v1/gates/{digest}?cursor=`.',
+  })
+  history!: GateHistoryPageView;
+}
+
+export class ImagePromotionView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: PROMOTION_STATUSES })
+  status!: string;
+
+  @ApiProperty({
+    type: 'object',
+    properties: {
+      stage: { type: 'string', nullable: true },
+      registry: { type: 'string' },
+      repository: { type: 'string' },
+    },
+  })
+  source!: { stage: string | null; registry: string; repository: string };
+
+  @ApiProperty({ example: 'prod' })
+  targetStage!: string;
+
+  @ApiProperty({ type: [String] })
+  tags!: string[];
+
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { code: { type: 'string' }, message: { type: 'string' } },
+  })
+  error!: { code: string; message: string } | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  finishedAt!: Date | null;
+}
+
 export class ImageLookupView {
   @ApiProperty({ example: `sha256:${'a'.repeat(64)}` })
   digest!: string;
 
   @ApiProperty({ type: [ImageDetailView], description: 'One per repository holding the digest.' })
   items!: ImageDetailView[];
+
+  @ApiProperty({ type: ImageGatesView, description: "The digest's gate ledger." })
+  gates!: ImageGatesView;
+
+  @ApiProperty({
+    type: [ImagePromotionView],
+    description:
+      'The 20 newest promotions of these images; details at `GET /api/v1/promotions/{id}`.',
+  })
+  promotions!: ImagePromotionView[];
 }

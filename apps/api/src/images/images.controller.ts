@@ -54,7 +54,9 @@ export class ImagesController {
   @Get()
   @ApiOperation({
     summary: 'List images',
-    description: 'Newest first, keyset pages (`cursor` = the previous `nextCursor`).',
+    description:
+      'Newest first, keyset pages (`cursor` = the previous `nextCursor`). Filters: `repository`, `digest`, `stage` ' +
+      '(present in a registry of the stage), `gate` + `gateStatus` (`passed`, `failed` or `missing`: the newest result of that gate).',
   })
   @ApiOkResponse({ type: ImagePageView })
   @ApiProblemResponse(
@@ -65,6 +67,9 @@ export class ImagesController {
     return this.images.list({
       repository: query.repository,
       digest: query.digest,
+      stage: query.stage,
+      gate: query.gate,
+      gateStatus: query.gateStatus,
       cursor: query.cursor,
       limit: query.limit,
     });
@@ -74,7 +79,8 @@ export class ImagesController {
   @ApiOperation({
     summary: 'Show the images with a digest',
     description:
-      'One entry per repository, with locations and tags. Gate results of the digest: `GET /api/v1/gates/{digest}`.',
+      'One entry per repository, with locations and tags; the gate ledger of the digest (newest result per gate and ' +
+      'the recent history; all of it at `GET /api/v1/gates/{digest}`) and the newest promotions.',
   })
   @ApiOkResponse({ type: ImageLookupView })
   @ApiProblemResponse(
@@ -85,9 +91,6 @@ export class ImagesController {
     @Param() params: ImageDigestParams,
     @Query() query: ImageShowQuery,
   ): Promise<ImageLookupView> {
-    return {
-      digest: params.digest,
-      items: await this.images.show(params.digest, query.repository),
-    };
+    return this.images.lookup(params.digest, query.repository);
   }
 }

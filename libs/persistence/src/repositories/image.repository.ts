@@ -26,6 +26,10 @@ export type NewImage = Omit<ImageRow, 'id' | 'createdAt' | 'createdAtKey'>;
 export interface ImageListQuery {
   repository?: string;
   digest?: string;
+  /** Only images with a location in a registry of this stage. */
+  stage?: string;
+  /** Only images whose newest result of `gate` is `status` (`missing`: no result yet). */
+  gate?: { name: string; status: 'passed' | 'failed' | 'missing' };
   /** Keyset: only rows older than this (created_at, id). */
   before?: { createdAtKey: string; id: string };
   limit: number;
@@ -129,6 +133,22 @@ export class ImageRepository {
     };
     if (query.repository !== undefined) where.push(`repository = ${param(query.repository)}`);
     if (query.digest !== undefined) where.push(`digest = ${param(query.digest)}`);
+    if (query.stage !== undefined) {
+      where.push(`EXISTS (SELECT 1 FROM image_locations l
+          JOIN stage_registries sr ON sr.registry_id = l.registry_id
+          JOIN stages st ON st.id = sr.stage_id
+         WHERE l.image_id = images.id AND st.name = ${param(query.stage)})`);
+    }
+    if (query.gate !== undefined) {
+      // The newest result per (digest, gate) is one step down ix_gate_results_digest_gate.
+      const newest = `(SELECT g.status FROM gate_results g WHERE g.digest = images.digest
+          AND g.gate = ${param(query.gate.name)} ORDER BY g.id DESC LIMIT 1)`;
+      where.push(
+        query.gate.status === 'missing'
+          ? `${newest} IS NULL`
+          : `${newest} = ${param(query.gate.status)}`,
+      );
+    }
     if (query.before) {
       where.push(
         `(created_at, id) < (${param(query.before.createdAtKey)}::timestamptz, ${param(query.before.id)}::uuid)`,
