@@ -471,7 +471,7 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     );
     expect(op('/api/v1/stages/{name}/policy', 'put').description).toContain('**Roles**: admin.');
     expect(op('/api/v1/gates/{digest}/readiness', 'get').description).toMatch(
-      /existing tags are taken as empty/,
+      /existing tags are not checked/,
     );
     for (const [path, method] of [
       ['/api/v1/gates/{digest}/results', 'post'],
