@@ -9,6 +9,7 @@ import {
   type PromotionTargetRow,
   type Transaction,
 } from '@airlock/persistence';
+import { withLogContext } from '@airlock/observability';
 import { isPermanentFailure } from '@airlock/queue';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import { Injectable, Logger } from '@nestjs/common';
@@ -50,6 +51,13 @@ export class PromotionRunner {
   async run(targetId: string, context: RunContext): Promise<RunOutcome> {
     const target = await this.transactions.run((tx) => this.promotions.startTarget(targetId, tx));
     if (!target) return 'skipped';
+    return withLogContext(
+      { promotionId: target.promotionId, targetRegistry: target.registry },
+      () => this.runStarted(target, context),
+    );
+  }
+
+  private async runStarted(target: PromotionTargetRow, context: RunContext): Promise<RunOutcome> {
     const promotion = (await this.promotions.find(target.promotionId))!;
     const cancel = new AbortController();
     const progress = new ProgressWriter(this.promotions, target.id, cancel);

@@ -1,4 +1,5 @@
 import { AppConfig } from '@airlock/config';
+import { withLogContext } from '@airlock/observability';
 import {
   Injectable,
   Logger,
@@ -72,7 +73,10 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async run(processor: ProcessesJobs<QueueName>, job: Job): Promise<unknown> {
     try {
-      return await processor.process(job);
+      // Every line logged while the job runs carries its queue and id.
+      return await withLogContext({ queue: job.queueName, jobId: job.id }, () =>
+        processor.process(job),
+      );
     } catch (error) {
       if (isPermanentFailure(error)) throw new UnrecoverableError((error as Error).message);
       throw error;

@@ -1,3 +1,3 @@
 export { boundShutdown, loadConfigOrExit, prepareDatabase, runMain } from './boot';
 export { InfrastructureModule } from './infrastructure.module';
-export { createLogger } from './logger';
+export { createLogger, JsonLogger } from './logger';

@@ -1,3 +1,5 @@
+import { withLogContext } from '@airlock/observability';
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -5,9 +7,13 @@ const HEADER = 'x-request-id';
 const SAFE = /^[A-Za-z0-9._:-]{1,128}$/;
 const KEY = Symbol('airlock:request-id');
 
+const access = new Logger('HTTP');
+
 /**
  * Gives every request an id (the caller's X-Request-Id when it is sane) and echoes it back.
- * Installed as the first Express middleware, so even a body that fails to parse has one.
+ * Installed as the first Express middleware, so even a body that fails to parse has one. The rest
+ * of the request runs in a log context carrying the id, so every line logged for it has
+ * `requestId`; one access line is logged when the response is sent.
  */
 export function requestIdMiddleware(
   request: Request,
@@ -18,7 +24,16 @@ export function requestIdMiddleware(
   const id = given && SAFE.test(given) ? given : randomUUID();
   (request as Request & { [KEY]?: string })[KEY] = id;
   response.setHeader('X-Request-Id', id);
-  next();
+  const started = process.hrtime.bigint();
+  response.once('finish', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    // The path without its query string: queries are filters, but nothing is gained by logging them.
+    const path = request.originalUrl.split('?')[0];
+    withLogContext({ requestId: id }, () =>
+      access.log(`${request.method} ${path} ${response.statusCode} ${ms.toFixed(1)} ms`),
+    );
+  });
+  withLogContext({ requestId: id }, next);
 }
 
 export function requestIdOf(request: Request): string | undefined {

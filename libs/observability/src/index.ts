@@ -1,0 +1,2 @@
+export { currentLogContext, withLogContext, type LogFields } from './log-context';
+export { scrubSecrets } from './secret-scrubber';
