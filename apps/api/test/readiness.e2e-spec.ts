@@ -11,7 +11,7 @@ import {
  * The real server process against a private redis-server, so Redis can be stopped and
  * restarted without touching the Redis other test files share.
  */
-describe('readiness follows Postgres and Redis', () => {
+describe('readiness follows Postgres, Redis and the workers', () => {
   let db: TestDatabase;
   let redis: RedisServerFixture;
   let airlock: AirlockProcess;
@@ -45,12 +45,16 @@ describe('readiness follows Postgres and Redis', () => {
     };
   };
 
-  it('reports both dependencies up', async () => {
+  it('reports both dependencies up, and its own worker polling', async () => {
     const { status, body } = await readyz();
     expect(status).toBe(200);
     expect(body).toEqual({
       status: 'ok',
-      checks: { postgres: { status: 'up' }, redis: { status: 'up' } },
+      checks: {
+        postgres: { status: 'up' },
+        redis: { status: 'up' },
+        worker: { status: 'up', live: 1, hostedHere: true },
+      },
     });
   });
 
@@ -63,9 +67,10 @@ describe('readiness follows Postgres and Redis', () => {
     expect(down.type).toMatch(/^application\/problem\+json/);
     expect(down.body).toMatchObject({
       code: 'DEPENDENCY_UNAVAILABLE',
-      detail: 'not ready: redis is down',
-      down: ['redis'],
-      checks: { postgres: { status: 'up' }, redis: { status: 'down' } },
+      // The workers cannot poll without Redis either.
+      detail: 'not ready: redis and worker are down',
+      down: ['redis', 'worker'],
+      checks: { postgres: { status: 'up' }, redis: { status: 'down' }, worker: { status: 'down' } },
     });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(airlock.running).toBe(true);
@@ -77,11 +82,15 @@ describe('readiness follows Postgres and Redis', () => {
       'readiness to recover',
       async () => {
         const result = await readyz();
-        return result.status === 200 ? result : undefined;
+        const checks = result.body.checks as { worker?: { live?: number } } | undefined;
+        // The worker's next heartbeat (every 5 s) lands in the restarted, empty Redis.
+        return result.status === 200 && checks?.worker?.live === 1 ? result : undefined;
       },
       20000,
     );
-    expect(up.body).toMatchObject({ checks: { redis: { status: 'up' } } });
+    expect(up.body).toMatchObject({
+      checks: { redis: { status: 'up' }, worker: { status: 'up', live: 1 } },
+    });
     expect(airlock.running).toBe(true);
   });
 });

@@ -61,10 +61,7 @@ describe('process startup and shutdown', () => {
     const port = await freePort();
     const api = AirlockProcess.start('api', { ...shared, AIRLOCK_HTTP_PORT: String(port) });
     const worker = AirlockProcess.start('worker', shared);
-    await Promise.all([
-      api.waitForLog(/API listening on/),
-      worker.waitForLog(/worker started \(no HTTP listener\)/),
-    ]);
+    await Promise.all([api.waitForLog(/API listening on/), worker.waitForLog(/worker started/)]);
     const migrated = [api, worker].filter((p) => /applied migrations/.test(p.logs));
     expect(migrated).toHaveLength(1);
     expect(worker.logs).not.toMatch(/listening on http/);

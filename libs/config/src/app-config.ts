@@ -113,6 +113,18 @@ export class AppConfig {
   @Max(3600000)
   reconcileIntervalMs = 30000;
 
+  /**
+   * Port of a worker-only process's Prometheus endpoint (`/metrics`), on AIRLOCK_HTTP_HOST. Unset:
+   * none. The API (and `npm start`) serve /metrics on the API port anyway.
+   */
+  @Env('AIRLOCK_METRICS_PORT')
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  metricsPort?: number;
+
   /** Log level. */
   @Env('AIRLOCK_LOG_LEVEL')
   @IsIn(LOG_LEVELS)

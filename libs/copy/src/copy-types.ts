@@ -73,6 +73,10 @@ export interface CopyResult {
     skipped: number;
     bytesTotal: number;
     bytesCopied: number;
+    /** Bytes of blobs mounted from another repository of the target registry (none streamed). */
+    bytesMounted: number;
+    /** Bytes of blobs the target already had. */
+    bytesSkipped: number;
   };
   /** Manifests written (children, the root, referrers). */
   manifestsWritten: number;

@@ -5,6 +5,8 @@ export class ProgressTracker {
   private readonly state: CopyProgress;
   private lastReport = 0;
   bytesCopied = 0;
+  bytesMounted = 0;
+  bytesSkipped = 0;
 
   constructor(
     bytesTotal: number,
@@ -33,6 +35,8 @@ export class ProgressTracker {
   /** A blob is done; mounted and skipped blobs account for their whole size now. */
   blobDone(action: BlobAction, size: number): void {
     if (action !== 'copy') this.state.bytesDone += size;
+    if (action === 'mount') this.bytesMounted += size;
+    if (action === 'skip') this.bytesSkipped += size;
     this.state.blobsDone++;
     if (action === 'copy') this.state.copied++;
     else if (action === 'mount') this.state.mounted++;

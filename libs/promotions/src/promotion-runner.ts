@@ -9,7 +9,7 @@ import {
   type PromotionTargetRow,
   type Transaction,
 } from '@airlock/persistence';
-import { withLogContext } from '@airlock/observability';
+import { METRICS, withLogContext } from '@airlock/observability';
 import { isPermanentFailure } from '@airlock/queue';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import { Injectable, Logger } from '@nestjs/common';
@@ -61,10 +61,12 @@ export class PromotionRunner {
     const promotion = (await this.promotions.find(target.promotionId))!;
     const cancel = new AbortController();
     const progress = new ProgressWriter(this.promotions, target.id, cancel);
+    const started = Date.now();
     try {
       const result = await this.copy(promotion, target, progress, cancel.signal);
       await progress.flush();
       await this.land(promotion, target, result);
+      recordCopy(target.registry, result);
       this.logger.log(
         `promotion ${promotion.id}: ${promotion.digest} landed in ${target.registry}/${target.repository} ` +
           `(${result.blobs.copied} copied, ${result.blobs.mounted} mounted, ${result.blobs.skipped} skipped, ${result.durationMs} ms)`,
@@ -77,6 +79,10 @@ export class PromotionRunner {
         );
         return 'cancelled';
       }
+      METRICS.copyDuration.observe(
+        { registry: target.registry, outcome: 'failed' },
+        (Date.now() - started) / 1000,
+      );
       await this.fail(promotion, target, error, context);
       throw error;
     } finally {
@@ -195,6 +201,7 @@ export class PromotionRunner {
       tx,
     );
     await this.promotions.releaseClaims(promotionId, tx);
+    METRICS.promotions.inc({ stage: row.targetStage, outcome: failed ? 'failed' : 'succeeded' });
     const after = toPromotionView(
       (await this.promotions.find(promotionId, tx))!,
       await this.promotions.targetsOf([promotionId], tx),
@@ -260,6 +267,17 @@ class ProgressWriter {
     });
     return this.writing;
   }
+}
+
+function recordCopy(registry: string, result: CopyResult): void {
+  const { blobs } = result;
+  METRICS.copyDuration.observe({ registry, outcome: 'succeeded' }, result.durationMs / 1000);
+  METRICS.copyBytes.inc({ registry, action: 'copied' }, blobs.bytesCopied);
+  METRICS.copyBytes.inc({ registry, action: 'mounted' }, blobs.bytesMounted);
+  METRICS.copyBytes.inc({ registry, action: 'skipped' }, blobs.bytesSkipped);
+  METRICS.copyBlobs.inc({ registry, action: 'copied' }, blobs.copied);
+  METRICS.copyBlobs.inc({ registry, action: 'mounted' }, blobs.mounted);
+  METRICS.copyBlobs.inc({ registry, action: 'skipped' }, blobs.skipped);
 }
 
 function summaryOf(result: CopyResult): Record<string, unknown> {

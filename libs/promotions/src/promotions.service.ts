@@ -13,6 +13,7 @@ import {
   type Registry,
   type Transaction,
 } from '@airlock/persistence';
+import { METRICS } from '@airlock/observability';
 import { ReadinessService, type Assessment } from '@airlock/policies';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import type { RegistryClient } from '@airlock/registry-client';
@@ -126,9 +127,14 @@ export class PromotionsService {
         existingTargetTags: existingTags(resolved.digest, plans, recorded),
       },
     );
-    if (request.dryRun) return this.dryRunAnswer(resolved, assessment, plans);
-    if (!assessment.evaluation.ready)
+    if (request.dryRun) {
+      METRICS.promotionRequests.inc({ stage: request.target, result: 'dry_run' });
+      return this.dryRunAnswer(resolved, assessment, plans);
+    }
+    if (!assessment.evaluation.ready) {
+      METRICS.promotionRequests.inc({ stage: request.target, result: 'refused' });
       throw policyUnmet(request.target, resolved.digest, assessment);
+    }
     await this.ensureRegistered(request, resolved, actor);
     try {
       return await this.transactions
@@ -140,6 +146,7 @@ export class PromotionsService {
           return { status: 202 as const, body: view, replayed: false };
         })
         .then(async (answer) => {
+          METRICS.promotionRequests.inc({ stage: request.target, result: 'accepted' });
           await this.jobs.enqueueAfterCommit(
             (answer.body as PromotionView).targets.map((t) => ({ id: t.id, run: t.run })),
           );
@@ -207,6 +214,7 @@ export class PromotionsService {
       );
       return after;
     });
+    METRICS.promotions.inc({ stage: view.target.stage, outcome: 'cancelled' });
     for (const target of view.targets) await this.jobs.discard(target);
     return view;
   }

@@ -9,3 +9,5 @@ export { createRedisConnection, redisOptions, type ConnectionPurpose } from './r
 export { RedisHealth } from './redis-health';
 export { WorkerHost } from './worker-host';
 export { WorkerHostModule } from './worker-host.module';
+export { QueueMetrics } from './queue-metrics';
+export { WORKER_TTL_SECONDS, WorkerLiveness, type WorkerFleet } from './worker-liveness';

@@ -3,7 +3,9 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import type IORedis from 'ioredis';
 import { JobQueues } from './job-queues';
 import { createRedisConnection } from './redis-connection';
+import { QueueMetrics } from './queue-metrics';
 import { RedisHealth } from './redis-health';
+import { WorkerLiveness } from './worker-liveness';
 import { REDIS_PRODUCER } from './queue.tokens';
 
 /** Producer side of the queues: what the API (and the worker, to fan out) uses to enqueue. */
@@ -17,8 +19,10 @@ import { REDIS_PRODUCER } from './queue.tokens';
     },
     JobQueues,
     RedisHealth,
+    QueueMetrics,
+    WorkerLiveness,
   ],
-  exports: [JobQueues, RedisHealth, REDIS_PRODUCER],
+  exports: [JobQueues, RedisHealth, QueueMetrics, WorkerLiveness, REDIS_PRODUCER],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_PRODUCER) private readonly connection: IORedis) {}

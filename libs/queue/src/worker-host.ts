@@ -12,6 +12,7 @@ import { JOB_PROCESSOR, type ProcessesJobs } from './job-processor.decorator';
 import { isPermanentFailure } from './permanent-failure';
 import type { QueueName } from './queue-names';
 import { redisOptions } from './redis-connection';
+import { WorkerLiveness } from './worker-liveness';
 
 /**
  * Runs one BullMQ Worker per discovered @JobProcessor. On shutdown it lets running jobs finish
@@ -22,11 +23,14 @@ import { redisOptions } from './redis-connection';
 export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerHost.name);
   private readonly workers: Worker[] = [];
+  /** Queues whose connection reported an error and has not been ready since (log once). */
+  private readonly down = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
+    private readonly liveness: WorkerLiveness,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,10 +41,21 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       if (!queue || !wrapper.instance) continue;
       this.start(queue, wrapper.instance as ProcessesJobs<QueueName>);
     }
+    if (this.workers.length > 0) {
+      this.liveness.startBeating(() => this.polling());
+    }
     const queues = this.workers.map((w) => w.name).join(', ') || 'none';
     this.logger.log(
       `worker consuming queues: ${queues} (concurrency ${this.config.workerConcurrency})`,
     );
+  }
+
+  /**
+   * Every worker's loop runs and is not paused: it is polling its queue (whether Redis answers is
+   * what the heartbeat itself finds out — a beat that cannot be written is no beat).
+   */
+  private polling(): Promise<boolean> {
+    return Promise.resolve(this.workers.every((w) => w.isRunning() && !w.isPaused()));
   }
 
   /** Names of the queues this process consumes. */
@@ -57,12 +72,13 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       lockDuration: this.config.jobLockMs,
       stalledInterval: this.config.jobLockMs,
     });
-    let down = false;
     worker.on('error', (error) => {
-      if (!down) this.logger.warn(`queue ${queue}: ${error.message}`);
-      down = true;
+      if (!this.down.has(queue)) this.logger.warn(`queue ${queue}: ${error.message}`);
+      this.down.add(queue);
     });
-    worker.on('ready', () => (down = false));
+    worker.on('ready', () => this.down.delete(queue));
+    for (const event of ['drained', 'completed', 'failed'] as const)
+      worker.on(event, () => this.liveness.active());
     worker.on('failed', (job, error) => {
       this.logger.warn(
         `job ${job?.id ?? '?'} on ${queue} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`,

@@ -1,4 +1,5 @@
 import { SecretBox } from '@airlock/crypto';
+import { METRICS } from '@airlock/observability';
 import type { Registry } from '@airlock/persistence';
 import {
   RegistryClient,
@@ -30,7 +31,17 @@ export class RegistryClientFactory {
 
   /** A client of its own, not cached (e.g. a connectivity check with short timeouts). */
   create(registry: Registry, options: RegistryClientOptions = {}): RegistryClient {
-    return new RegistryClient(this.endpointOf(registry), options);
+    return new RegistryClient(this.endpointOf(registry), {
+      ...options,
+      onRequest: (event) => {
+        METRICS.registryRequests.inc({
+          registry: registry.name,
+          method: event.method,
+          status: event.status === undefined ? 'error' : String(event.status),
+        });
+        options.onRequest?.(event);
+      },
+    });
   }
 
   endpointOf(registry: Registry): RegistryEndpoint {

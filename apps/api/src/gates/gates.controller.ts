@@ -1,5 +1,6 @@
 import type { AuditActor } from '@airlock/audit';
 import { GatesService } from '@airlock/gates';
+import { METRICS } from '@airlock/observability';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -33,16 +34,18 @@ export class GatesController {
     'INVALID_INPUT: bad digest, gate name, status, url or details (the field is named), or an unknown field.',
   )
   @ApiProblemResponse(409, 'CONFLICT: the gate is an approval gate.')
-  record(
+  async record(
     @Param() params: DigestParams,
     @Body() body: RecordGateResultBody,
     @CurrentActor() actor: AuditActor,
   ): Promise<GateResultView> {
-    return this.gates.record(
+    const recorded = await this.gates.record(
       params.digest,
       { gate: body.gate, status: body.status, url: body.url, details: body.details },
       actor,
     );
+    METRICS.gateResults.inc({ kind: 'result', status: recorded.status });
+    return recorded;
   }
 
   @Post('approvals')
@@ -64,12 +67,15 @@ export class GatesController {
     'FORBIDDEN: the role is not allowed, or (four-eyes, `rule: fourEyes`) the approver registered the image or requested its promotion.',
   )
   @ApiProblemResponse(409, 'CONFLICT: the gate holds CI results for this digest.')
-  approve(
+  async approve(
     @Param() params: DigestParams,
     @Body() body: RecordApprovalBody,
     @CurrentActor() actor: AuditActor,
   ): Promise<GateResultView> {
-    return this.gates.approve(params.digest, { gate: body.gate, comment: body.comment }, actor);
+    const approval = { gate: body.gate, comment: body.comment };
+    const recorded = await this.gates.approve(params.digest, approval, actor);
+    METRICS.gateResults.inc({ kind: 'approval', status: recorded.status });
+    return recorded;
   }
 
   @Get()

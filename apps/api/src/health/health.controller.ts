@@ -1,5 +1,5 @@
 import { DatabaseHealth } from '@airlock/persistence';
-import { RedisHealth } from '@airlock/queue';
+import { RedisHealth, WorkerLiveness } from '@airlock/queue';
 import { AirlockError } from '@airlock/errors';
 import { Controller, Get } from '@nestjs/common';
 import {
@@ -27,6 +27,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly database: DatabaseHealth,
     private readonly redis: RedisHealth,
+    private readonly workers: WorkerLiveness,
   ) {}
 
   @Get('healthz')
@@ -38,10 +39,24 @@ export class HealthController {
 
   @Get('readyz')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: Postgres and Redis answer. 503 names what is down.' })
+  @ApiOperation({
+    summary: 'Readiness: Postgres and Redis answer, and the workers poll. 503 names what is down.',
+    description:
+      '`checks.worker.live` counts the worker processes that polled their queues in the last 30 s (from their ' +
+      'Redis heartbeats). The worker check fails readiness only in a process that runs workers itself (standalone, ' +
+      'worker) and whose workers stopped; an API-only process reports the count and stays ready — requests are ' +
+      'accepted and wait in the queue until a worker is back.',
+  })
   @ApiOkResponse({
     schema: {
-      example: { status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } },
+      example: {
+        status: 'ok',
+        checks: {
+          postgres: { status: 'up' },
+          redis: { status: 'up' },
+          worker: { status: 'up', live: 2, hostedHere: false },
+        },
+      },
     },
   })
   @ApiServiceUnavailableResponse({
@@ -53,6 +68,7 @@ export class HealthController {
       .check([
         () => this.probe('postgres', () => this.database.ping()),
         () => this.probe('redis', () => this.redis.ping()),
+        () => this.workerCheck(),
       ])
       .catch((error: unknown) => this.notReady(error));
     return { status: 'ok', checks: result.details };
@@ -65,6 +81,21 @@ export class HealthController {
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  private async workerCheck(): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check('worker');
+    try {
+      const fleet = await this.workers.fleet();
+      const facts = { live: fleet.live, hostedHere: fleet.hostedHere };
+      if (fleet.hostedHere && !fleet.localAlive)
+        return indicator.down({ ...facts, message: "this process's workers are not polling" });
+      return indicator.up(facts);
+    } catch (error) {
+      return indicator.down({
+        message: `cannot read worker heartbeats: ${(error as Error).message}`,
+      });
     }
   }
 

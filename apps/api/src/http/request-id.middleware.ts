@@ -1,4 +1,4 @@
-import { withLogContext } from '@airlock/observability';
+import { METRICS, withLogContext } from '@airlock/observability';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
@@ -29,6 +29,10 @@ export function requestIdMiddleware(
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     // The path without its query string: queries are filters, but nothing is gained by logging them.
     const path = request.originalUrl.split('?')[0];
+    // The route pattern, not the path: digests and ids would make every path its own series.
+    const route = routeOf(request);
+    METRICS.httpRequests.inc({ method: request.method, route, status: response.statusCode });
+    METRICS.httpDuration.observe({ method: request.method, route }, ms / 1000);
     withLogContext({ requestId: id }, () =>
       access.log(`${request.method} ${path} ${response.statusCode} ${ms.toFixed(1)} ms`),
     );
@@ -38,4 +42,9 @@ export function requestIdMiddleware(
 
 export function requestIdOf(request: Request): string | undefined {
   return (request as Request & { [KEY]?: string })[KEY];
+}
+
+function routeOf(request: Request): string {
+  const pattern = (request.route as { path?: unknown } | undefined)?.path;
+  return typeof pattern === 'string' ? `${request.baseUrl}${pattern}` : 'unmatched';
 }

@@ -1,0 +1,29 @@
+import { metricsRegistry } from '@airlock/observability';
+import { QueueMetrics } from '@airlock/queue';
+import { Controller, Get, Header, Logger } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../auth/public.decorator';
+
+/**
+ * Prometheus' scrape target (text exposition format, so not part of the JSON API's OpenAPI
+ * document; docs/operations.md lists the metrics). Public like /healthz: keep it on the internal
+ * network. Queue gauges are read from Redis at scrape time.
+ */
+@Public()
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  private readonly logger = new Logger(MetricsController.name);
+
+  constructor(private readonly queues: QueueMetrics) {}
+
+  @Get()
+  @Header('Content-Type', metricsRegistry.contentType)
+  async scrape(): Promise<string> {
+    // Redis down: serve the rest; the stale queue gauges are better than no metrics at all.
+    await this.queues.refresh().catch((error: unknown) => {
+      this.logger.warn(`queue metrics not refreshed: ${(error as Error).message}`);
+    });
+    return metricsRegistry.metrics();
+  }
+}
