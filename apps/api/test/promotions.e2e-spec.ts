@@ -181,8 +181,8 @@ describe('promotions over HTTP', () => {
     await stopTestApi({ api, redis, db });
   });
 
-  const startWorker = async (): Promise<AirlockProcess> => {
-    const worker = AirlockProcess.start('worker', workerEnv);
+  const startWorker = async (extra: Record<string, string> = {}): Promise<AirlockProcess> => {
+    const worker = AirlockProcess.start('worker', { ...workerEnv, ...extra });
     workers.push(worker);
     await worker.waitForLog(/worker consuming queues: .*promotion/);
     return worker;
@@ -679,5 +679,38 @@ describe('promotions over HTTP', () => {
     }
     for (const registry of [euPusher, usPusher])
       expect(await digestAt(registry, 'team/killed', '7.0.0')).toBe(digest);
+  });
+
+  it('SIGTERM during a copy: the worker exits 0 within its bound, hands the job back, no tag is half-written', async () => {
+    await stopWorkers();
+    const image = buildImage({ layers: Array.from({ length: 12 }, () => ({ size: 128 * 1024 })) });
+    const digest = await builtAndTested('team/sigterm', { image });
+    // The slow rule of the previous test still holds: blob reads through ci-slow take 1.5 s.
+    const first = await startWorker({ AIRLOCK_SHUTDOWN_TIMEOUT_MS: '1000' });
+    const accepted = await promote({
+      repository: 'team/sigterm',
+      sourceRegistry: 'ci-slow',
+      digest,
+      tags: ['8.0.0'],
+    });
+    expect(accepted.status).toBe(202);
+    await waitFor('the copy to start', async () => {
+      const p = await show(accepted.body.id);
+      return p.status === 'running' ? p : undefined;
+    });
+    const started = Date.now();
+    expect(await first.stop()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(first.logs).toMatch(/handing them back to the queue/);
+    const between = await show(accepted.body.id);
+    expect(between.status).toBe('running');
+    for (const registry of [euPusher, usPusher])
+      expect(await digestAt(registry, 'team/sigterm', '8.0.0')).toBeUndefined();
+
+    await startWorker();
+    const done = await settled(accepted.body.id, 60000);
+    expect(done.status).toBe('succeeded');
+    for (const registry of [euPusher, usPusher])
+      expect(await digestAt(registry, 'team/sigterm', '8.0.0')).toBe(digest);
   });
 });
