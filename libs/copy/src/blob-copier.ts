@@ -91,8 +91,15 @@ function permanentIfMismatch(error: unknown): unknown {
   return error;
 }
 
+/**
+ * More than one network-sized (64 KiB) chunk: with Node's default 16 KiB, every chunk would pause
+ * the blob source and split its bursts (see ResumingBlobSource) into one socket write per chunk.
+ */
+const COUNTER_BUFFER = 128 * 1024;
+
 function counted(source: Readable, onBytes: (n: number) => void): Readable {
   const counter = new Transform({
+    writableHighWaterMark: COUNTER_BUFFER,
     transform(chunk: Buffer, _encoding, callback) {
       onBytes(chunk.length);
       callback(null, chunk);

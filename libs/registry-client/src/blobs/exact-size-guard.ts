@@ -1,6 +1,12 @@
 import { Transform, type TransformCallback } from 'node:stream';
 
 /**
+ * More than one network-sized (64 KiB) chunk: with Node's default 16 KiB, every chunk would pause
+ * the blob source and split its bursts (see ResumingBlobSource) into one socket write per chunk.
+ */
+const PASS_THROUGH_BUFFER = 128 * 1024;
+
+/**
  * Fails a request body that is not exactly `size` bytes: with Content-Length sent, a short body
  * would leave the registry waiting and a long one would be cut by Node mid-stream.
  */
@@ -11,7 +17,7 @@ export class ExactSizeGuard extends Transform {
     private readonly size: number,
     private readonly wrongSize: (received: string) => Error,
   ) {
-    super();
+    super({ writableHighWaterMark: PASS_THROUGH_BUFFER });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

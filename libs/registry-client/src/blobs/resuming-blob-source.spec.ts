@@ -1,5 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
+import { digestOf, parseDigest } from '../digest';
 import { RegistryError } from '../registry-error';
+import { BlobCheck } from './blob-check';
 import { ResumingBlobSource, type BlobSegment } from './resuming-blob-source';
 
 const blob = Buffer.from('abcdefghijklmnopqrstuvwxyz');
@@ -113,4 +115,76 @@ describe('ResumingBlobSource', () => {
     expect(stream.readableLength).toBeLessThanOrEqual(96);
     stream.destroy();
   });
+
+  it('with a check, resumes and verifies across segments in one stream', async () => {
+    const stream = new ResumingBlobSource(
+      { body: breaking(blob.subarray(0, 10), 'error'), skip: 0 },
+      {
+        size: blob.length,
+        maxResumes: 1,
+        open: async (offset) => ({ body: Readable.from([blob.subarray(offset)]), skip: 0 }),
+        broken: () => new Error('not expected'),
+        check: check(blob),
+      },
+    );
+    expect((await drain(stream)).equals(blob)).toBe(true);
+  });
+
+  it('with a check, fails a corrupt blob before its last chunk comes out', async () => {
+    const corrupt = Buffer.from(blob);
+    corrupt[20] ^= 0xff;
+    const stream = new ResumingBlobSource(
+      { body: Readable.from([corrupt.subarray(0, 8), corrupt.subarray(8)]), skip: 0 },
+      {
+        size: blob.length,
+        maxResumes: 0,
+        open: async () => Promise.reject(new Error('not expected')),
+        broken: () => new Error('not expected'),
+        check: check(blob),
+      },
+    );
+    const seen: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => seen.push(chunk));
+    const error = await new Promise<Error>((resolve) => stream.once('error', resolve));
+    expect(error.message).toMatch(/^mismatch: content hashes to sha256:/);
+    expect(Buffer.concat(seen).equals(corrupt.subarray(0, 8))).toBe(true);
+  });
+
+  it('hands chunks on in bursts of burstBytes, and what is gathered at the end', async () => {
+    const body = new PassThrough();
+    const stream = new ResumingBlobSource(
+      { body, skip: 0 },
+      {
+        size: blob.length,
+        maxResumes: 0,
+        open: async () => Promise.reject(new Error('not expected')),
+        broken: () => new Error('not expected'),
+        check: check(blob),
+        burstBytes: 10,
+      },
+    );
+    const seen: number[] = [];
+    stream.on('data', (chunk: Buffer) => seen.push(chunk.length));
+    const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    body.write(blob.subarray(0, 5));
+    await settle();
+    expect(seen).toEqual([]);
+    body.write(blob.subarray(5, 10));
+    await settle();
+    expect(seen).toEqual([5, 5]);
+    body.write(blob.subarray(10, 15));
+    await settle();
+    expect(seen).toEqual([5, 5]);
+    body.end(blob.subarray(15));
+    await new Promise((resolve) => stream.once('end', resolve));
+    expect(seen).toEqual([5, 5, 5, 11]);
+  });
 });
+
+function check(expected: Buffer): BlobCheck {
+  return new BlobCheck({
+    digest: parseDigest(digestOf(expected))!,
+    size: expected.length,
+    mismatch: (reason) => new Error(`mismatch: ${reason}`),
+  });
+}

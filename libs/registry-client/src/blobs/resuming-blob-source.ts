@@ -1,5 +1,6 @@
 import { finished, Readable } from 'node:stream';
 import { RegistryError } from '../registry-error';
+import type { BlobCheck } from './blob-check';
 
 /** A response body of the blob, and how many leading bytes of it we already have. */
 export interface BlobSegment {
@@ -16,17 +17,29 @@ export interface ResumingSourceOptions {
   /** The error for a broken read that is not resumed. */
   broken: (cause: unknown, received: number) => Error;
   highWaterMark?: number;
+  /** Proves size and digest in flight; it holds back the last chunk until they are proven. */
+  check?: BlobCheck;
+  /**
+   * Bytes gathered before they are handed on together (default: each chunk at once). A consumer
+   * writing to a socket then writes them in one tick, so the kernel gets one writev for several
+   * network-sized chunks: fewer syscalls and wake-ups of the receiving registry, no copying.
+   */
+  burstBytes?: number;
 }
 
 /**
- * The raw bytes of a blob across reconnects: when a response body breaks (reset, premature
- * close, idle timeout) before `size` bytes, it asks for the rest with Range and carries on.
- * Backpressure is the response's own: a full buffer pauses the socket, nothing piles up.
+ * The bytes of a blob across reconnects: when a response body breaks (reset, premature close,
+ * idle timeout) before `size` bytes, it asks for the rest with Range and carries on. With a
+ * `check`, it is also the verifier, so a blob costs one stream hop between the response and its
+ * consumer. Backpressure is the response's own: a full buffer pauses the socket, nothing piles up.
  */
 export class ResumingBlobSource extends Readable {
   private received = 0;
   private resumes = 0;
   private current?: BlobSegment;
+  /** Verified chunks gathered for the next burst. */
+  private burst: Buffer[] = [];
+  private burstSize = 0;
 
   constructor(
     first: BlobSegment,
@@ -54,23 +67,50 @@ export class ResumingBlobSource extends Readable {
 
   private onData(segment: BlobSegment, chunk: Buffer): void {
     if (segment !== this.current) return;
-    let data = chunk;
-    if (segment.skip > 0) {
-      // A server that ignored our Range sends the whole blob again: drop what we have.
-      const dropped = Math.min(segment.skip, data.length);
-      segment.skip -= dropped;
-      data = data.subarray(dropped);
-      if (data.length === 0) return;
-    }
+    const data = dropResent(segment, chunk);
+    if (data.length === 0) return;
     this.received += data.length;
-    if (!this.push(data)) segment.body.pause();
+    let passed: Buffer | undefined;
+    try {
+      passed = this.options.check ? this.options.check.take(data) : data;
+    } catch (mismatch) {
+      this.destroy(mismatch as Error);
+      return;
+    }
+    if (!passed) return;
+    this.burst.push(passed);
+    this.burstSize += passed.length;
+    if (this.burstSize >= (this.options.burstBytes ?? 0)) this.flush();
+  }
+
+  /** Hands the gathered chunks on in one go; a full buffer pauses the response. */
+  private flush(): void {
+    let more = true;
+    for (const chunk of this.burst) more = this.push(chunk);
+    this.burst = [];
+    this.burstSize = 0;
+    if (!more) this.current?.body.pause();
+  }
+
+  /** All bytes are in: the held-back last chunk goes out only once the check has passed. */
+  private complete(): void {
+    this.flush();
+    let last: Buffer | undefined;
+    try {
+      last = this.options.check?.finish();
+    } catch (mismatch) {
+      this.destroy(mismatch as Error);
+      return;
+    }
+    if (last) this.push(last);
+    this.push(null);
   }
 
   private onEnd(segment: BlobSegment, error: Error | undefined): void {
     if (segment !== this.current || this.destroyed) return;
     this.current = undefined;
     if (!error && this.received >= this.options.size) {
-      this.push(null);
+      this.complete();
       return;
     }
     if (error instanceof RegistryError || this.resumes >= this.options.maxResumes) {
@@ -89,4 +129,12 @@ export class ResumingBlobSource extends Readable {
         this.destroy(openError instanceof Error ? openError : new Error(String(openError))),
     );
   }
+}
+
+/** A server that ignored our Range sends the whole blob again: drop what we have. */
+function dropResent(segment: BlobSegment, chunk: Buffer): Buffer {
+  if (segment.skip === 0) return chunk;
+  const dropped = Math.min(segment.skip, chunk.length);
+  segment.skip -= dropped;
+  return chunk.subarray(dropped);
 }

@@ -5,6 +5,12 @@ import { rootCertificates } from 'node:tls';
 import type { TlsSettings } from './http-types';
 
 const MAX_SOCKETS = 16;
+/**
+ * How much a socket buffers before `write` asks its writer to wait. Node's 16 KiB is less than
+ * one 64 KiB network read, so a blob upload paused and resumed its source for every chunk, and a
+ * burst of chunks (see ResumingBlobSource) could not go out as one writev.
+ */
+const SOCKET_WRITE_BUFFER = 512 * 1024;
 
 /**
  * Keep-alive agents by origin and TLS settings, shared by every client in the process: a copy job
@@ -28,9 +34,22 @@ export function destroyAgents(): void {
   agents.clear();
 }
 
-function poolOptions(): { keepAlive: true; maxSockets: number; scheduling: 'lifo' } {
+interface PoolOptions {
+  keepAlive: true;
+  maxSockets: number;
+  scheduling: 'lifo';
+  /** Passed on to each socket (net.Socket takes Duplex options); missing from @types/node. */
+  writableHighWaterMark: number;
+}
+
+function poolOptions(): PoolOptions {
   // lifo: reuse the warmest socket, let surplus ones time out.
-  return { keepAlive: true, maxSockets: MAX_SOCKETS, scheduling: 'lifo' };
+  return {
+    keepAlive: true,
+    maxSockets: MAX_SOCKETS,
+    scheduling: 'lifo',
+    writableHighWaterMark: SOCKET_WRITE_BUFFER,
+  };
 }
 
 function createHttpsAgent(tls: TlsSettings): HttpsAgent {
