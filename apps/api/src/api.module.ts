@@ -8,8 +8,10 @@ import { ImagesApiModule } from './images/images-api.module';
 import { HealthModule } from './health/health.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
+import { WriteRateLimitGuard } from './http/write-rate-limit.guard';
 import { PoliciesApiModule } from './policies/policies-api.module';
 import { PromotionsApiModule } from './promotions/promotions-api.module';
+import { QueueDashboardModule } from './queues/queue-dashboard.module';
 import { RegistriesApiModule } from './registries/registries-api.module';
 import { StagesApiModule } from './stages/stages-api.module';
 import { TokensApiModule } from './tokens/tokens-api.module';
@@ -26,6 +28,7 @@ import { TokensApiModule } from './tokens/tokens-api.module';
     ImagesApiModule,
     PoliciesApiModule,
     PromotionsApiModule,
+    QueueDashboardModule,
     RegistriesApiModule,
     StagesApiModule,
   ],
@@ -34,6 +37,8 @@ import { TokensApiModule } from './tokens/tokens-api.module';
     { provide: APP_PIPE, useFactory: (): ValidationPipe => createValidationPipe() },
     // Every route needs a token unless it is @Public(); roles per @Roles().
     { provide: APP_GUARD, useClass: AuthGuard },
+    // After authentication (guards run in this order): writes are counted per token.
+    { provide: APP_GUARD, useClass: WriteRateLimitGuard },
   ],
 })
 export class ApiModule {}

@@ -125,6 +125,25 @@ export class AppConfig {
   @Max(65535)
   metricsPort?: number;
 
+  /**
+   * Changes (POST, PUT, PATCH, DELETE) one API token may make per second, per API process;
+   * 0 turns the limit off. Over it: 429 RATE_LIMITED with Retry-After.
+   */
+  @Env('AIRLOCK_RATE_LIMIT_PER_SECOND')
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  rateLimitPerSecond = 50;
+
+  /** How many changes a token may make at once before the per-second rate applies. */
+  @Env('AIRLOCK_RATE_LIMIT_BURST')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  rateLimitBurst = 200;
+
   /** Log level. */
   @Env('AIRLOCK_LOG_LEVEL')
   @IsIn(LOG_LEVELS)

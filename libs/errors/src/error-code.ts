@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'POLICY_UNMET',
   // An Idempotency-Key was sent again with a different request body.
   'IDEMPOTENCY_KEY_REUSED',
+  // Too many requests from one token: wait Retry-After seconds.
+  'RATE_LIMITED',
   // A promotion was cancelled while its copy ran.
   'CANCELLED',
 ] as const;

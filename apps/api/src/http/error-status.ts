@@ -19,6 +19,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'RATE_LIMITED':
+      return 429;
     case 'DEPENDENCY_UNAVAILABLE':
       return 503;
     case 'INTERNAL':
@@ -53,6 +55,7 @@ export function codeOfStatus(status: number): ErrorCode {
   if (status === 404) return 'NOT_FOUND';
   if (status === 409) return 'CONFLICT';
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 429) return 'RATE_LIMITED';
   if (status === 503) return 'DEPENDENCY_UNAVAILABLE';
   if (status >= 400 && status < 500) return 'INVALID_INPUT';
   return 'INTERNAL';

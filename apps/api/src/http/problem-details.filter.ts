@@ -39,6 +39,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // RFC 9110 §15.5.2: a 401 always says how to authenticate (the guard may have been more precise).
     if (problem.status === 401 && !response.hasHeader('WWW-Authenticate'))
       response.setHeader('WWW-Authenticate', 'Bearer realm="airlock"');
+    const retryAfter = (problem as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (problem.status === 429 && typeof retryAfter === 'number')
+      response.setHeader('Retry-After', String(retryAfter));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
