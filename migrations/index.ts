@@ -3,6 +3,7 @@ import { AuthAndAuditIndexes1795410000000 } from './1795410000000-auth-and-audit
 import { GateLedger1795500000000 } from './1795500000000-gate-ledger';
 import { RegistryCredentialsUsername1795510000000 } from './1795510000000-registry-credentials-username';
 import { PromotionRuns1795600000000 } from './1795600000000-promotion-runs';
+import { ImageListByRepository1795700000000 } from './1795700000000-image-list-by-repository';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   GateLedger1795500000000,
   RegistryCredentialsUsername1795510000000,
   PromotionRuns1795600000000,
+  ImageListByRepository1795700000000,
 ];

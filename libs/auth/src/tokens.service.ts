@@ -9,6 +9,7 @@ import {
 import { Injectable } from '@nestjs/common';
 import { unauthenticated } from './auth-errors';
 import type { Principal } from './principal';
+import { PrincipalCache } from './principal-cache';
 import { isRole, type Role } from './roles';
 import { displayPrefix, generateToken, hashToken, looksLikeToken } from './token-format';
 import { toSummary, type CreatedToken, type TokenSummary } from './token-summary';
@@ -25,6 +26,9 @@ export interface NewTokenRequest {
 /** API tokens: creation (shown once), listing, revocation, and authentication of a bearer token. */
 @Injectable()
 export class TokensService {
+  /** Every request authenticates: see PrincipalCache for what reusing a lookup for seconds means. */
+  private readonly principals = new PrincipalCache();
+
   constructor(
     private readonly tokens: ApiTokenRepository,
     private readonly transactions: TransactionRunner,
@@ -82,8 +86,11 @@ export class TokensService {
    * Revokes a token; revoking an already revoked one changes nothing. Revoking yourself is fine;
    * revoking the last active admin is refused, or nobody could manage tokens any more.
    */
-  revoke(id: string, actor: AuditActor): Promise<TokenSummary> {
-    return this.transactions.run((tx) => this.revokeIn(id, actor, tx));
+  async revoke(id: string, actor: AuditActor): Promise<TokenSummary> {
+    const summary = await this.transactions.run((tx) => this.revokeIn(id, actor, tx));
+    // Again after the commit: a request may have cached the token while the revocation ran.
+    this.principals.forgetToken(id);
+    return summary;
   }
 
   async revokeIn(id: string, actor: AuditActor, tx: Transaction): Promise<TokenSummary> {
@@ -93,6 +100,7 @@ export class TokensService {
     if (token.revokedAt) return toSummary(token);
     if (token.role === 'admin') await this.refuseLastAdmin(token, tx);
     const revoked = await this.tokens.markRevoked(id, tx);
+    this.principals.forgetToken(id);
     if (!revoked) return toSummary(token);
     await this.audit.record(
       {
@@ -107,7 +115,11 @@ export class TokensService {
     return toSummary(revoked);
   }
 
-  /** The principal a bearer token stands for, or UNAUTHENTICATED saying why not. */
+  /**
+   * The principal a bearer token stands for, or UNAUTHENTICATED saying why not. A token seen
+   * valid in the last PRINCIPAL_CACHE_TTL_MS is not looked up again (revocation in this process
+   * takes effect at once, in other processes within that TTL).
+   */
   async authenticate(token: string): Promise<Principal> {
     if (!looksLikeToken(token)) {
       throw unauthenticated(
@@ -115,7 +127,18 @@ export class TokensService {
         'The bearer token is not an Airlock API token (alk_…)',
       );
     }
-    const row = await this.tokens.findByHash(hashToken(token));
+    const tokenHash = hashToken(token);
+    const key = tokenHash.toString('base64');
+    const cached = this.principals.get(key);
+    if (cached) return cached;
+    const generation = this.principals.generation;
+    const principal = await this.lookUp(tokenHash);
+    this.principals.set(key, principal, generation);
+    return principal;
+  }
+
+  private async lookUp(tokenHash: Buffer): Promise<Principal> {
+    const row = await this.tokens.findByHash(tokenHash);
     if (!row)
       throw unauthenticated('unknownToken', 'The bearer token is not known to this Airlock');
     if (row.revokedAt) {

@@ -4,6 +4,8 @@ import {
   DigestPrincipalsLookup,
   GateResultRepository,
   TransactionRunner,
+  type GateResult,
+  type NewGateResult,
   type Transaction,
 } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
@@ -47,9 +49,12 @@ export class GatesService {
     if (input.gate === DEFAULT_APPROVAL_GATE) throw approvalGate(input.gate);
     // Serialised per (digest, gate), so a first CI result and a first approval cannot both claim a gate.
     return this.transactions.runExclusive(`gate:${digest}:${input.gate}`, async (tx) => {
-      const newest = await this.results.latestOf(digest, input.gate, tx);
-      if (newest?.isApproval) throw approvalGate(input.gate);
-      return this.append(digest, { ...input, approval: false }, actor, tx);
+      const row = await this.results.appendUnlessApprovalGate(
+        newResult(digest, { ...input, approval: false }, actor),
+        tx,
+      );
+      if (!row) throw approvalGate(input.gate);
+      return this.audited(row, actor, tx);
     });
   }
 
@@ -77,7 +82,11 @@ export class GatesService {
         );
       }
       const details = input.comment === undefined ? {} : { comment: input.comment };
-      return this.append(digest, { gate, status: 'passed', details, approval: true }, actor, tx);
+      const row = await this.results.append(
+        newResult(digest, { gate, status: 'passed', details, approval: true }, actor),
+        tx,
+      );
+      return this.audited(row, actor, tx);
     });
   }
 
@@ -115,27 +124,10 @@ export class GatesService {
     );
   }
 
-  private async append(
-    digest: string,
-    input: GateResultInput & { approval: boolean },
-    actor: AuditActor,
-    tx: Transaction,
-  ): Promise<GateRecord> {
-    const row = await this.results.append(
-      {
-        digest,
-        gate: input.gate,
-        status: input.status,
-        isApproval: input.approval,
-        url: input.url ?? null,
-        details: input.details ?? {},
-        recordedBy: actor.tokenId,
-        recordedByName: actor.name,
-      },
-      tx,
-    );
+  /** Audits an appended result in its transaction: `gate.recorded` or `approval.recorded`. */
+  private async audited(row: GateResult, actor: AuditActor, tx: Transaction): Promise<GateRecord> {
     const record = toGateRecord(row);
-    const action = input.approval ? 'approval.recorded' : 'gate.recorded';
+    const action = record.approval ? 'approval.recorded' : 'gate.recorded';
     await this.audit.record(
       { actor, action, subject: { type: 'gate_result', id: record.id }, after: record },
       tx,
@@ -160,6 +152,23 @@ export class GatesService {
       },
     );
   }
+}
+
+function newResult(
+  digest: string,
+  input: GateResultInput & { approval: boolean },
+  actor: AuditActor,
+): NewGateResult {
+  return {
+    digest,
+    gate: input.gate,
+    status: input.status,
+    isApproval: input.approval,
+    url: input.url ?? null,
+    details: input.details ?? {},
+    recordedBy: actor.tokenId,
+    recordedByName: actor.name,
+  };
 }
 
 function approvalGate(gate: string): AirlockError {

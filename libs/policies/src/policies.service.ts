@@ -36,15 +36,15 @@ export class PoliciesService {
 
   /** The stage's policy; NOT_FOUND when the stage is unknown or has none. */
   async get(stage: string, tx?: Transaction): Promise<StagePolicy> {
-    const stageId = await this.stageId(stage, tx);
-    const row = await this.policies.findByStageId(stageId, tx);
-    if (!row)
-      throw new AirlockError(
-        'NOT_FOUND',
-        `Stage "${stage}" has no policy yet; an admin sets it with PUT /api/v1/stages/${stage}/policy`,
-        { details: { stage } },
-      );
-    return toStagePolicy(stage, row);
+    const found = await this.policies.findByStageName(stage, tx);
+    if (found) return toStagePolicy(stage, found);
+    // Which is it: no such stage (404 naming the stage) or a stage without a policy (404 saying so)?
+    await this.stageId(stage, tx);
+    throw new AirlockError(
+      'NOT_FOUND',
+      `Stage "${stage}" has no policy yet; an admin sets it with PUT /api/v1/stages/${stage}/policy`,
+      { details: { stage } },
+    );
   }
 
   /** Replaces (or creates) the stage's policy. Audited as `policy.created` / `policy.updated`. */

@@ -22,6 +22,29 @@ export interface ApproverRow {
   status: string;
 }
 
+/** The GateResult entity's properties, from plain SQL (pg returns the bigint id as a string, as the entity has it). */
+const GATE_RESULT_COLUMNS = `id, digest, gate, status, is_approval AS "isApproval", url, details,
+  recorded_by AS "recordedBy", recorded_by_name AS "recordedByName", created_at AS "createdAt"`;
+
+const INSERT_COLUMNS =
+  'digest, gate, status, is_approval, url, details, recorded_by, recorded_by_name';
+/** Typed: in INSERT … SELECT, Postgres cannot take the parameter types from the columns. */
+const INSERT_VALUES =
+  '$1::text, $2::text, $3::text, $4::boolean, $5::text, $6::jsonb, $7::uuid, $8::text';
+
+function insertParams(result: NewGateResult): unknown[] {
+  return [
+    result.digest,
+    result.gate,
+    result.status,
+    result.isApproval,
+    result.url,
+    JSON.stringify(result.details ?? {}),
+    result.recordedBy,
+    result.recordedByName,
+  ];
+}
+
 /**
  * Appends to and reads `gate_results`, newest first by id. Every read is one walk of an index
  * that starts with the digest: ix_gate_results_digest_gate (per gate, newest per gate),
@@ -31,9 +54,34 @@ export interface ApproverRow {
 export class GateResultRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  append(result: NewGateResult, tx?: Transaction): Promise<GateResult> {
-    const repository = this.repository(tx);
-    return repository.save(repository.create(result));
+  /** Plain SQL rather than save(): recording is the hot write path, and save() costs more CPU than the insert. */
+  async append(result: NewGateResult, tx?: Transaction): Promise<GateResult> {
+    const rows: GateResult[] = await this.query(tx)(
+      `INSERT INTO gate_results (${INSERT_COLUMNS}) VALUES (${INSERT_VALUES}) RETURNING ${GATE_RESULT_COLUMNS}`,
+      insertParams(result),
+    );
+    return rows[0]!;
+  }
+
+  /**
+   * Appends a CI result unless the newest result of its (digest, gate) is an approval; null when
+   * it is. The check and the insert are one statement (one round trip on the hot path); run it
+   * under the (digest, gate) lock, so its snapshot, taken after the lock, sees every earlier result.
+   */
+  async appendUnlessApprovalGate(
+    result: NewGateResult,
+    tx?: Transaction,
+  ): Promise<GateResult | null> {
+    const rows: GateResult[] = await this.query(tx)(
+      `INSERT INTO gate_results (${INSERT_COLUMNS})
+       SELECT ${INSERT_VALUES}
+        WHERE NOT coalesce(
+          (SELECT is_approval FROM gate_results WHERE digest = $1::text AND gate = $2::text
+            ORDER BY id DESC LIMIT 1), false)
+       RETURNING ${GATE_RESULT_COLUMNS}`,
+      insertParams(result),
+    );
+    return rows[0] ?? null;
   }
 
   history(query: GateHistoryQuery): Promise<GateResult[]> {
@@ -45,20 +93,26 @@ export class GateResultRepository {
     return select.orderBy('r.id', 'DESC').limit(query.limit).getMany();
   }
 
-  /** The newest result of every gate of `digest`: `DISTINCT ON (gate) … ORDER BY gate, id DESC`. */
+  /**
+   * The newest result of every gate of `digest`: one walk of ix_gate_results_digest_gate. Plain
+   * SQL: readiness asks this on every call, and the query builder's mapping costs more than the query.
+   */
   latestPerGate(digest: string, tx?: Transaction): Promise<GateResult[]> {
-    return this.repository(tx)
-      .createQueryBuilder('r')
-      .distinctOn(['r.gate'])
-      .where('r.digest = :digest', { digest })
-      .orderBy('r.gate', 'ASC')
-      .addOrderBy('r.id', 'DESC')
-      .getMany();
+    return this.query(tx)(
+      `SELECT DISTINCT ON (gate) ${GATE_RESULT_COLUMNS} FROM gate_results
+        WHERE digest = $1 ORDER BY gate, id DESC`,
+      [digest],
+    );
   }
 
-  /** The newest result of one gate of `digest`, or null. */
-  latestOf(digest: string, gate: string, tx?: Transaction): Promise<GateResult | null> {
-    return this.repository(tx).findOne({ where: { digest, gate }, order: { id: 'DESC' } });
+  /** The newest result of one gate of `digest`, or null (asked before every recording). */
+  async latestOf(digest: string, gate: string, tx?: Transaction): Promise<GateResult | null> {
+    const rows: GateResult[] = await this.query(tx)(
+      `SELECT ${GATE_RESULT_COLUMNS} FROM gate_results
+        WHERE digest = $1 AND gate = $2 ORDER BY id DESC LIMIT 1`,
+      [digest, gate],
+    );
+    return rows[0] ?? null;
   }
 
   /** Each approver of each approval gate of `digest` once, with their newest approval's status. */
@@ -85,5 +139,10 @@ export class GateResultRepository {
 
   private repository(tx?: Transaction): Repository<GateResult> {
     return managerOf(tx, this.dataSource.manager).getRepository(GateResult);
+  }
+
+  private query(tx?: Transaction): (sql: string, params: unknown[]) => Promise<never> {
+    const manager = managerOf(tx, this.dataSource.manager);
+    return (sql, params) => manager.query(sql, params) as Promise<never>;
   }
 }

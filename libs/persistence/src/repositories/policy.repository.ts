@@ -15,6 +15,15 @@ export class PolicyRepository {
     return this.repository(tx).findOneBy({ targetStageId });
   }
 
+  /** The policy of the stage named `stage`, in one query (readiness and promotions read it per request). */
+  findByStageName(stage: string, tx?: Transaction): Promise<Policy | null> {
+    return this.repository(tx)
+      .createQueryBuilder('policy')
+      .innerJoin('stages', 'stage', 'stage.id = policy.target_stage_id')
+      .where('stage.name = :stage', { stage })
+      .getOne();
+  }
+
   /** Locks the stage's policy row (if any) until `tx` ends, so two puts take turns. */
   lockByStageId(targetStageId: string, tx: Transaction): Promise<Policy | null> {
     return this.repository(tx).findOne({
