@@ -4,6 +4,7 @@ import { GateLedger1795500000000 } from './1795500000000-gate-ledger';
 import { RegistryCredentialsUsername1795510000000 } from './1795510000000-registry-credentials-username';
 import { PromotionRuns1795600000000 } from './1795600000000-promotion-runs';
 import { ImageListByRepository1795700000000 } from './1795700000000-image-list-by-repository';
+import { WebhookDeliveries1795800000000 } from './1795800000000-webhook-deliveries';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RegistryCredentialsUsername1795510000000,
   PromotionRuns1795600000000,
   ImageListByRepository1795700000000,
+  WebhookDeliveries1795800000000,
 ];

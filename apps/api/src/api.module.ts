@@ -15,6 +15,7 @@ import { QueueDashboardModule } from './queues/queue-dashboard.module';
 import { RegistriesApiModule } from './registries/registries-api.module';
 import { StagesApiModule } from './stages/stages-api.module';
 import { TokensApiModule } from './tokens/tokens-api.module';
+import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 
 /** The HTTP API: controllers and their edge concerns. Infrastructure comes from the entry point. */
 @Module({
@@ -31,6 +32,7 @@ import { TokensApiModule } from './tokens/tokens-api.module';
     QueueDashboardModule,
     RegistriesApiModule,
     StagesApiModule,
+    WebhooksApiModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

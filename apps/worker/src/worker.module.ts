@@ -1,3 +1,4 @@
+import { EventsWorkerModule } from '@airlock/events';
 import { PromotionsWorkerModule } from '@airlock/promotions';
 import { WorkerHostModule } from '@airlock/queue';
 import { Module } from '@nestjs/common';
@@ -6,5 +7,5 @@ import { Module } from '@nestjs/common';
  * The queue consumers. Feature modules that own a @JobProcessor are imported here; the
  * WorkerHost discovers them at boot and starts one BullMQ Worker per queue.
  */
-@Module({ imports: [WorkerHostModule, PromotionsWorkerModule] })
+@Module({ imports: [WorkerHostModule, PromotionsWorkerModule, EventsWorkerModule] })
 export class WorkerModule {}

@@ -114,6 +114,17 @@ export class AppConfig {
   reconcileIntervalMs = 30000;
 
   /**
+   * First retry delay of a webhook delivery; each further retry waits twice as long (with
+   * jitter), over 8 attempts. Tests shorten it.
+   */
+  @Env('AIRLOCK_WEBHOOK_BACKOFF_MS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  webhookBackoffMs = 5000;
+
+  /**
    * Port of a worker-only process's Prometheus endpoint (`/metrics`), on AIRLOCK_HTTP_HOST. Unset:
    * none. The API (and `npm start`) serve /metrics on the API port anyway.
    */
@@ -143,6 +154,17 @@ export class AppConfig {
   @Min(1)
   @Max(1000000)
   rateLimitBurst = 200;
+
+  /**
+   * Blob transfers (uploads, downloads, mounts) at once per registry, across every copy a process
+   * runs: ten promotions into one registry share these slots instead of opening sixty uploads.
+   */
+  @Env('AIRLOCK_REGISTRY_CONCURRENCY')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  registryConcurrency = 8;
 
   /** Log level. */
   @Env('AIRLOCK_LOG_LEVEL')

@@ -1,5 +1,6 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
+import { EventsService } from '@airlock/events';
 import {
   DigestPrincipalsLookup,
   GateResultRepository,
@@ -42,6 +43,7 @@ export class GatesService {
     private readonly principals: DigestPrincipalsLookup,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly events: EventsService,
   ) {}
 
   async record(digest: string, input: GateResultInput, actor: AuditActor): Promise<GateRecord> {
@@ -132,6 +134,7 @@ export class GatesService {
       { actor, action, subject: { type: 'gate_result', id: record.id }, after: record },
       tx,
     );
+    await this.events.publish('gate.recorded', record, tx);
     return record;
   }
 

@@ -1,4 +1,5 @@
 import { AuditModule } from '@airlock/audit';
+import { EventsModule } from '@airlock/events';
 import { GatesModule } from '@airlock/gates';
 import { RegistriesModule } from '@airlock/registries';
 import { Module } from '@nestjs/common';
@@ -6,7 +7,7 @@ import { ImagesService } from './images.service';
 
 /** Image registration and lookup; repositories come from the global PersistenceModule. */
 @Module({
-  imports: [AuditModule, GatesModule, RegistriesModule],
+  imports: [AuditModule, EventsModule, GatesModule, RegistriesModule],
   providers: [ImagesService],
   exports: [ImagesService],
 })

@@ -1,5 +1,6 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
+import { EventsService } from '@airlock/events';
 import { GatesService, type GateHistoryPage, type GateRecord } from '@airlock/gates';
 import {
   ImageRepository,
@@ -62,6 +63,7 @@ export class ImagesService {
     private readonly audit: AuditService,
     private readonly gates: GatesService,
     private readonly promotions: PromotionRepository,
+    private readonly events: EventsService,
   ) {}
 
   /** Idempotent per (repository, digest): `created` is false when the image was already known. */
@@ -103,6 +105,7 @@ export class ImagesService {
           { actor, action: 'image.registered', subject: { type: 'image', id: row.id }, after },
           tx,
         );
+        await this.events.publish('image.registered', after, tx);
       }
       return { image, created };
     });

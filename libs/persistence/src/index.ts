@@ -61,3 +61,20 @@ export {
   IdempotencyKeyRepository,
   type StoredResponse,
 } from './repositories/idempotency-key.repository';
+export { WebhookAfterCommit } from './repositories/webhook-after-commit';
+export {
+  WEBHOOK_DELIVERY_STATUSES,
+  WebhookDeliveryRepository,
+  type NewWebhookDelivery,
+  type WebhookAttempt,
+  type WebhookDeliveryQuery,
+  type WebhookDeliveryRow,
+  type WebhookDeliveryStatus,
+  type WebhookDeliveryTarget,
+} from './repositories/webhook-delivery.repository';
+export {
+  WebhookSubscriptionRepository,
+  type NewWebhookSubscription,
+  type WebhookSubscriptionChanges,
+  type WebhookSubscriptionRow,
+} from './repositories/webhook-subscription.repository';

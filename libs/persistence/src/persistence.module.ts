@@ -13,6 +13,9 @@ import { PromotionRepository } from './repositories/promotion.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 import { RegistryRepository } from './repositories/registry.repository';
 import { StageRepository } from './repositories/stage.repository';
+import { WebhookAfterCommit } from './repositories/webhook-after-commit';
+import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
+import { WebhookSubscriptionRepository } from './repositories/webhook-subscription.repository';
 import { TransactionRunner } from './transaction-runner';
 
 const REPOSITORIES = [
@@ -26,6 +29,9 @@ const REPOSITORIES = [
   ImageRepository,
   RegistryRepository,
   StageRepository,
+  WebhookAfterCommit,
+  WebhookDeliveryRepository,
+  WebhookSubscriptionRepository,
 ];
 
 /**

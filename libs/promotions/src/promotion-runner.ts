@@ -1,6 +1,7 @@
 import { AuditService, systemActor } from '@airlock/audit';
 import { CopyEngine, type CopyProgress, type CopyResult } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
+import { EventsService } from '@airlock/events';
 import {
   ImageRepository,
   PromotionRepository,
@@ -46,6 +47,7 @@ export class PromotionRunner {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly engine: CopyEngine,
+    private readonly events: EventsService,
   ) {}
 
   async run(targetId: string, context: RunContext): Promise<RunOutcome> {
@@ -216,6 +218,7 @@ export class PromotionRunner {
       },
       tx,
     );
+    await this.events.publish(failed ? 'promotion.failed' : 'promotion.succeeded', after, tx);
   }
 }
 

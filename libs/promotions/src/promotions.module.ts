@@ -1,5 +1,7 @@
 import { AuditModule } from '@airlock/audit';
-import { CopyEngine } from '@airlock/copy';
+import { AppConfig } from '@airlock/config';
+import { CopyEngine, RegistryLimiter } from '@airlock/copy';
+import { EventsModule } from '@airlock/events';
 import { ImagesModule } from '@airlock/images';
 import { PoliciesModule } from '@airlock/policies';
 import { RegistriesModule } from '@airlock/registries';
@@ -12,14 +14,29 @@ import { PromotionsService } from './promotions.service';
 
 /** Shared by the API and worker sides: one CopyEngine per process (its per-registry limiter is shared by every copy) and the job producer. */
 @Module({
-  providers: [{ provide: CopyEngine, useFactory: () => new CopyEngine() }, PromotionJobs],
+  providers: [
+    {
+      provide: CopyEngine,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new CopyEngine(new RegistryLimiter(config.registryConcurrency)),
+    },
+    PromotionJobs,
+  ],
   exports: [CopyEngine, PromotionJobs],
 })
 class PromotionCoreModule {}
 
 /** Promotion requests, status, cancel and retry (the API side). */
 @Module({
-  imports: [PromotionCoreModule, AuditModule, ImagesModule, PoliciesModule, RegistriesModule],
+  imports: [
+    PromotionCoreModule,
+    AuditModule,
+    EventsModule,
+    ImagesModule,
+    PoliciesModule,
+    RegistriesModule,
+  ],
   providers: [PromotionsService],
   exports: [PromotionsService],
 })
@@ -27,7 +44,7 @@ export class PromotionsModule {}
 
 /** The worker side: the `promotion` queue's processor and the reconciler. */
 @Module({
-  imports: [PromotionCoreModule, AuditModule, RegistriesModule],
+  imports: [PromotionCoreModule, AuditModule, EventsModule, RegistriesModule],
   providers: [PromotionRunner, PromotionProcessor, PromotionReconciler],
   exports: [PromotionRunner, PromotionReconciler],
 })

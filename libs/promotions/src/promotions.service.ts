@@ -1,6 +1,7 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { CopyEngine, type CopyPlan } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
+import { EventsService } from '@airlock/events';
 import { decodeCursor, encodeCursor, ImagesService } from '@airlock/images';
 import {
   IdempotencyKeyRepository,
@@ -94,6 +95,7 @@ export class PromotionsService {
     private readonly audit: AuditService,
     private readonly jobs: PromotionJobs,
     private readonly engine: CopyEngine,
+    private readonly events: EventsService,
   ) {}
 
   async request(
@@ -483,6 +485,7 @@ export class PromotionsService {
       { actor, action: 'promotion.requested', subject: { type: 'promotion', id }, after: view },
       tx,
     );
+    await this.events.publish('promotion.queued', view, tx);
     return view;
   }
 

@@ -1,0 +1,85 @@
+import type {
+  Transaction,
+  WebhookAfterCommit,
+  WebhookDeliveryRepository,
+  WebhookSubscriptionRepository,
+} from '@airlock/persistence';
+import type { JobQueues } from '@airlock/queue';
+import { Logger } from '@nestjs/common';
+import { EventsService } from './events.service';
+import { WebhookJobs } from './webhook-jobs';
+
+const tx = {} as Transaction;
+const SUBSCRIPTIONS = [
+  { id: 'all', events: ['*'] },
+  { id: 'images', events: ['image.registered'] },
+  { id: 'promotions', events: ['promotion.succeeded', 'promotion.failed'] },
+];
+
+/** EventsService over in-memory stand-ins: what it writes in the transaction, what it enqueues after. */
+function setup(enqueue: jest.Mock, subscribed = SUBSCRIPTIONS) {
+  const inserted: Array<Record<string, unknown>> = [];
+  const callbacks: Array<() => void> = [];
+  const subscriptions = {
+    enabled: jest.fn().mockResolvedValue(subscribed),
+  } as unknown as WebhookSubscriptionRepository;
+  const deliveries = {
+    insertMany: jest.fn(async (rows: Array<Record<string, unknown>>) => {
+      inserted.push(...rows);
+      return rows.map((row) => `delivery-${String(row.subscriptionId)}`);
+    }),
+  } as unknown as WebhookDeliveryRepository;
+  const afterCommit = {
+    register: jest.fn((_tx: Transaction, callback: () => void) => callbacks.push(callback)),
+  } as unknown as WebhookAfterCommit;
+  const jobs = new WebhookJobs(
+    { enqueue } as unknown as JobQueues,
+    {
+      webhookBackoffMs: 5000,
+    } as never,
+  );
+  const events = new EventsService(subscriptions, deliveries, afterCommit, jobs);
+  return { events, inserted, callbacks };
+}
+
+describe('EventsService.publish', () => {
+  it('writes one delivery per subscription that wants the type and enqueues them only after commit', async () => {
+    const enqueue = jest.fn().mockResolvedValue('job');
+    const { events, inserted, callbacks } = setup(enqueue);
+    const envelope = await events.publish('image.registered', { digest: 'sha256:x' }, tx);
+
+    expect(inserted.map((row) => row.subscriptionId)).toEqual(['all', 'images']);
+    expect(inserted[0]).toMatchObject({
+      eventId: envelope.id,
+      eventType: 'image.registered',
+      payload: { id: envelope.id, type: 'image.registered', data: { digest: 'sha256:x' } },
+    });
+    expect(enqueue).not.toHaveBeenCalled(); // nothing before the commit
+    callbacks.forEach((callback) => callback());
+    await new Promise((r) => setImmediate(r));
+    expect(enqueue.mock.calls.map((call) => call[2].jobId)).toEqual([
+      'webhook-delivery-all',
+      'webhook-delivery-images',
+    ]);
+    expect(enqueue.mock.calls[0][1]).toEqual({ deliveryId: 'delivery-all' }); // ids only
+  });
+
+  it('writes nothing and registers nothing when no subscription wants the type', async () => {
+    const { events, inserted, callbacks } = setup(jest.fn(), SUBSCRIPTIONS.slice(1));
+    await events.publish('gate.recorded', {}, tx);
+    expect(inserted).toEqual([]);
+    expect(callbacks).toEqual([]);
+  });
+
+  it('survives a Redis outage after commit: logs, and leaves the deliveries to the sweep', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const enqueue = jest.fn().mockRejectedValue(new Error('Connection is closed.'));
+    const { events, callbacks } = setup(enqueue);
+    await events.publish('promotion.failed', {}, tx);
+    expect(() => callbacks.forEach((callback) => callback())).not.toThrow();
+    await new Promise((r) => setImmediate(r));
+    expect(enqueue).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('the sweep will'));
+    warn.mockRestore();
+  });
+});

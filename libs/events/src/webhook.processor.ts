@@ -1,0 +1,18 @@
+import { JobProcessor, type JobPayloads, type ProcessesJobs } from '@airlock/queue';
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { WebhookDeliverer } from './webhook-deliverer';
+
+/** The `webhook` queue: one job sends one delivery (one event to one subscription). */
+@Injectable()
+@JobProcessor('webhook')
+export class WebhookProcessor implements ProcessesJobs<'webhook'> {
+  constructor(private readonly deliverer: WebhookDeliverer) {}
+
+  process(job: Job<JobPayloads['webhook']>): Promise<unknown> {
+    const attempts = job.opts.attempts ?? 1;
+    return this.deliverer.deliver(job.data.deliveryId, {
+      finalAttempt: job.attemptsMade + 1 >= attempts,
+    });
+  }
+}
