@@ -1,5 +1,11 @@
 import { AirlockError } from '@airlock/errors';
-import { checkReference, checkRepository, decodeCursor, encodeCursor } from './image-rules';
+import {
+  checkObservedTags,
+  checkReference,
+  checkRepository,
+  decodeCursor,
+  encodeCursor,
+} from './image-rules';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -13,6 +19,15 @@ describe('image input rules', () => {
     [undefined, 'sha256:short', ['digest:digest']],
   ])('tag %p digest %p → %p', (tag, digest, expected) => {
     expect(checkReference(tag, digest).map((p) => `${p.field}:${p.rule}`)).toEqual(expected);
+  });
+
+  it.each([
+    [[], '1.0', []],
+    [['1.0', 'latest'], undefined, []],
+    [['1.0'], '1.0', ['tag:exactlyOneOf']],
+    [['-bad'], undefined, ['tag:tag']],
+  ])('observed tags %p with tag %p → %p', (tags, tag, expected) => {
+    expect(checkObservedTags(tags, tag).map((p) => `${p.field}:${p.rule}`)).toEqual(expected);
   });
 
   it.each([

@@ -48,6 +48,29 @@ export function checkReference(tag: unknown, digest: unknown): FieldProblem[] {
   return [];
 }
 
+/** Tags a registry reported for a digest: only alongside a digest, each a valid tag. */
+export function checkObservedTags(tags: readonly unknown[], tag: unknown): FieldProblem[] {
+  if (tags.length === 0) return [];
+  if (tag !== undefined && tag !== null)
+    return [
+      {
+        field: 'tag',
+        rule: 'exactlyOneOf',
+        message: 'observed tags are recorded for a digest registration, not a tag',
+      },
+    ];
+  return tags.some((t) => typeof t !== 'string' || !TAG_PATTERN.test(t))
+    ? [
+        {
+          field: 'tag',
+          rule: 'tag',
+          message:
+            'tag must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"',
+        },
+      ]
+    : [];
+}
+
 export function checkRepository(repository: unknown): FieldProblem[] {
   return typeof repository === 'string' &&
     repository.length <= MAX_REPOSITORY_LENGTH &&

@@ -12,6 +12,7 @@ import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import { Injectable } from '@nestjs/common';
 import { ImageReader } from './image-reader';
 import {
+  checkObservedTags,
   checkReference,
   checkRepository,
   decodeCursor,
@@ -35,6 +36,17 @@ export interface RegisterImageRequest {
   tag?: string;
   digest?: string;
   build?: BuildInfo;
+}
+
+/** How a registration came about, for callers other than `POST /api/v1/images`. */
+export interface RegisterOptions {
+  /**
+   * Tags the registry itself reported pointing at the digest (a push notification names the tag
+   * it was pushed under): recorded as they are, without resolving. For digest registrations.
+   */
+  observedTags?: string[];
+  /** Recorded in the `image.registered` audit entry, e.g. `notification`. */
+  source?: string;
 }
 
 export const GATE_FILTER_STATUSES = ['passed', 'failed', 'missing'] as const;
@@ -70,10 +82,13 @@ export class ImagesService {
   async register(
     request: RegisterImageRequest,
     actor: AuditActor,
+    options: RegisterOptions = {},
   ): Promise<{ image: ImageView; created: boolean }> {
+    const observedTags = options.observedTags ?? [];
     throwIfInvalid([
       ...checkRepository(request.repository),
       ...checkReference(request.tag, request.digest),
+      ...checkObservedTags(observedTags, request.tag),
     ]);
     const registry = await this.registries.require(request.registry);
     const reader = new ImageReader(this.clients.clientFor(registry), registry.name);
@@ -98,9 +113,16 @@ export class ImagesService {
       await this.images.upsertLocation(row.id, registry.id, request.repository, tx);
       if (request.tag !== undefined)
         await this.images.upsertTag(registry.id, request.repository, request.tag, digest, tx);
+      for (const tag of observedTags)
+        await this.images.upsertTag(registry.id, request.repository, tag, digest, tx);
       const image = toImageView(row);
       if (created) {
-        const after = { ...image, registry: registry.name, tag: request.tag ?? null };
+        const after = {
+          ...image,
+          registry: registry.name,
+          tag: request.tag ?? observedTags[0] ?? null,
+          ...(options.source === undefined ? {} : { source: options.source }),
+        };
         await this.audit.record(
           { actor, action: 'image.registered', subject: { type: 'image', id: row.id }, after },
           tx,

@@ -33,4 +33,5 @@ export {
   type ImageLookup,
   type PromotionSummary,
   type RegisterImageRequest,
+  type RegisterOptions,
 } from './images.service';

@@ -7,11 +7,20 @@ interface BodyParserError {
 }
 
 /**
+ * The media types parsed as JSON: plain JSON, and the envelopes a registry's push notifications
+ * arrive in (CNCF distribution sends them as `application/vnd.docker.distribution.events.v1+json`).
+ */
+export const JSON_BODY_TYPES = [
+  'application/json',
+  'application/vnd.docker.distribution.events.v1+json',
+];
+
+/**
  * Express's JSON parser with its failures turned into domain errors, so a malformed or
  * oversized body gets the same problem+json as every other bad input, naming `body`.
  */
 export function jsonBody(limit: string): RequestHandler {
-  const parse = json({ limit });
+  const parse = json({ limit, type: JSON_BODY_TYPES });
   return (request: Request, response: Response, next: NextFunction) =>
     parse(request, response, (error?: unknown) =>
       next(error ? toAirlockError(error as BodyParserError, limit) : undefined),

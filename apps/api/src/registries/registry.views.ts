@@ -73,3 +73,26 @@ export class RegistryCheckView {
   })
   problem?: string;
 }
+
+export class NotificationSummaryView {
+  @ApiProperty({ description: 'Events in the envelope.', example: 5 })
+  received!: number;
+
+  @ApiProperty({
+    description: 'Manifest or index push events whose image is registered (now or already before).',
+    example: 2,
+  })
+  registered!: number;
+
+  @ApiProperty({
+    description: 'Events that register nothing: blob pushes, pulls, mounts, deletes.',
+    example: 3,
+  })
+  ignored!: number;
+
+  @ApiProperty({
+    description: 'Push events whose image could not be read from the registry (logged).',
+    example: 0,
+  })
+  failed!: number;
+}

@@ -87,9 +87,18 @@ export class ImageRepository {
       ],
     );
     if (inserted[0]) return { row: inserted[0], created: true };
+    // Already there: keep its facts, but fill in build metadata the first registration lacked
+    // (a registry's push notification registers before CI gets to send its build).
     const existing: ImageRow[] = await query(
-      `SELECT ${COLUMNS} FROM images WHERE repository = $1 AND digest = $2`,
-      [image.repository, image.digest],
+      `WITH filled AS (
+         UPDATE images SET build = $3::jsonb
+          WHERE repository = $1 AND digest = $2 AND build = '{}'::jsonb AND $3::jsonb <> '{}'::jsonb
+         RETURNING ${COLUMNS})
+       SELECT * FROM filled
+       UNION ALL
+       SELECT ${COLUMNS} FROM images
+        WHERE repository = $1 AND digest = $2 AND NOT EXISTS (SELECT 1 FROM filled)`,
+      [image.repository, image.digest, JSON.stringify(image.build)],
     );
     return { row: existing[0]!, created: false };
   }

@@ -26,8 +26,8 @@ export class WebhookAfterCommit implements EntitySubscriberInterface {
   private readonly logger = new Logger(WebhookAfterCommit.name);
   private readonly pending = new WeakMap<QueryRunner, Callback[]>();
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    dataSource.subscribers.push(this);
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.attach();
   }
 
   /** Calls `callback` after `tx` commits; never if it rolls back. */
@@ -35,6 +35,7 @@ export class WebhookAfterCommit implements EntitySubscriberInterface {
     // The manager from TransactionRunner is bound to its transaction's query runner.
     const runner = managerOf(tx, undefined as never).queryRunner;
     if (!runner) throw new Error('afterCommit needs a Transaction from TransactionRunner');
+    this.attach();
     const callbacks = this.pending.get(runner) ?? [];
     callbacks.push(callback);
     this.pending.set(runner, callbacks);
@@ -56,5 +57,10 @@ export class WebhookAfterCommit implements EntitySubscriberInterface {
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
     if (!event.queryRunner.isTransactionActive) this.pending.delete(event.queryRunner);
+  }
+
+  /** DataSource.initialize() replaces its subscriber list, so make sure this one is (still) in it. */
+  private attach(): void {
+    if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
   }
 }
