@@ -5,6 +5,7 @@ import { RegistryCredentialsUsername1795510000000 } from './1795510000000-regist
 import { PromotionRuns1795600000000 } from './1795600000000-promotion-runs';
 import { ImageListByRepository1795700000000 } from './1795700000000-image-list-by-repository';
 import { WebhookDeliveries1795800000000 } from './1795800000000-webhook-deliveries';
+import { MirrorAndDrift1795900000000 } from './1795900000000-mirror-and-drift';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PromotionRuns1795600000000,
   ImageListByRepository1795700000000,
   WebhookDeliveries1795800000000,
+  MirrorAndDrift1795900000000,
 ];

@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { WriteRateLimitGuard } from './http/write-rate-limit.guard';
+import { MirrorApiModule } from './mirror/mirror-api.module';
 import { PoliciesApiModule } from './policies/policies-api.module';
 import { PromotionsApiModule } from './promotions/promotions-api.module';
 import { QueueDashboardModule } from './queues/queue-dashboard.module';
@@ -27,6 +28,7 @@ import { WebhooksApiModule } from './webhooks/webhooks-api.module';
     AuditApiModule,
     GatesApiModule,
     ImagesApiModule,
+    MirrorApiModule,
     PoliciesApiModule,
     PromotionsApiModule,
     QueueDashboardModule,

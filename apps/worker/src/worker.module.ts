@@ -1,4 +1,5 @@
 import { EventsWorkerModule } from '@airlock/events';
+import { MirrorWorkerModule } from '@airlock/mirror';
 import { PromotionsWorkerModule } from '@airlock/promotions';
 import { WorkerHostModule } from '@airlock/queue';
 import { Module } from '@nestjs/common';
@@ -7,5 +8,7 @@ import { Module } from '@nestjs/common';
  * The queue consumers. Feature modules that own a @JobProcessor are imported here; the
  * WorkerHost discovers them at boot and starts one BullMQ Worker per queue.
  */
-@Module({ imports: [WorkerHostModule, PromotionsWorkerModule, EventsWorkerModule] })
+@Module({
+  imports: [WorkerHostModule, PromotionsWorkerModule, EventsWorkerModule, MirrorWorkerModule],
+})
 export class WorkerModule {}

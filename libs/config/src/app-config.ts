@@ -166,6 +166,18 @@ export class AppConfig {
   @Max(256)
   registryConcurrency = 8;
 
+  /**
+   * The longest a mirror sync waits when an upstream registry asked it to back off (429 with
+   * Retry-After, shared by every mirror job through Redis). A longer wait fails the tag instead,
+   * recorded in the run; the next tick tries again.
+   */
+  @Env('AIRLOCK_UPSTREAM_MAX_WAIT_MS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  upstreamMaxWaitMs = 300000;
+
   /** Log level. */
   @Env('AIRLOCK_LOG_LEVEL')
   @IsIn(LOG_LEVELS)

@@ -1,3 +1,4 @@
+export { CopyModule } from './copy.module';
 export { CopyEngine } from './copy-engine';
 export type {
   BlobAction,

@@ -1,5 +1,12 @@
 import type { ParsedManifest } from '@airlock/registry-client';
-import { baseOf, imageManifestSize, indexSize, platformOfConfig, platformsOf } from './image-facts';
+import {
+  baseOf,
+  imageManifestSize,
+  indexSize,
+  labelsOfConfig,
+  platformOfConfig,
+  platformsOf,
+} from './image-facts';
 
 const d = (
   n: number,
@@ -59,6 +66,27 @@ describe('image facts', () => {
       baseDigest: 'sha256:x',
     });
     expect(baseOf(undefined)).toEqual({ baseName: null, baseDigest: null });
+  });
+
+  it('falls back to the same keys as labels of the image config', () => {
+    const config = {
+      config: {
+        Labels: {
+          'org.opencontainers.image.base.name': 'debian:12',
+          'org.opencontainers.image.base.digest': 'sha256:y',
+          other: 1,
+        },
+      },
+    };
+    expect(baseOf({}, labelsOfConfig(config))).toEqual({
+      baseName: 'debian:12',
+      baseDigest: 'sha256:y',
+    });
+    // Annotations win over labels.
+    expect(
+      baseOf({ 'org.opencontainers.image.base.name': 'alpine:3' }, labelsOfConfig(config)),
+    ).toEqual({ baseName: 'alpine:3', baseDigest: null });
+    expect(labelsOfConfig({ config: { Labels: null } })).toEqual({});
   });
 
   it('reads the platform of an image config', () => {

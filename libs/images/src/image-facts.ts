@@ -44,15 +44,31 @@ export function platformsOf(parsed: ParsedManifest): Platform[] {
   return platforms;
 }
 
-/** The base image an image declares through the OCI annotations, or nulls. */
-export function baseOf(annotations: Record<string, string> | undefined): {
-  baseName: string | null;
-  baseDigest: string | null;
-} {
+/**
+ * The base image an image declares: the OCI annotations of its manifest, else the same keys as
+ * labels of its image config (what `LABEL` or `docker build --label` leave), else nulls.
+ */
+export function baseOf(
+  annotations: Record<string, string> | undefined,
+  labels: Record<string, string> = {},
+): { baseName: string | null; baseDigest: string | null } {
+  const fromAnnotations = annotations?.[BASE_NAME_ANNOTATION] !== undefined;
+  const source = fromAnnotations ? annotations! : labels;
   return {
-    baseName: annotations?.[BASE_NAME_ANNOTATION] ?? null,
-    baseDigest: annotations?.[BASE_DIGEST_ANNOTATION] ?? null,
+    baseName: source[BASE_NAME_ANNOTATION] ?? null,
+    baseDigest: source[BASE_DIGEST_ANNOTATION] ?? null,
   };
+}
+
+/** `config.Labels` of an image config, string values only. */
+export function labelsOfConfig(config: unknown): Record<string, string> {
+  const labels = (config as { config?: { Labels?: unknown } } | null)?.config?.Labels;
+  if (typeof labels !== 'object' || labels === null) return {};
+  return Object.fromEntries(
+    Object.entries(labels).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
 }
 
 /** The platform an image config declares (`os`, `architecture`, `variant`, `os.version`), if any. */

@@ -7,7 +7,14 @@ import {
   type RawManifest,
   type RegistryClient,
 } from '@airlock/registry-client';
-import { baseOf, imageManifestSize, indexSize, platformOfConfig, platformsOf } from './image-facts';
+import {
+  baseOf,
+  imageManifestSize,
+  indexSize,
+  labelsOfConfig,
+  platformOfConfig,
+  platformsOf,
+} from './image-facts';
 
 /** What registration learns from the registry about one digest. */
 export interface ImageFacts {
@@ -60,31 +67,30 @@ export class ImageReader {
     const raw = await this.client.getManifest(repository, digest);
     const parsed = parseManifest(raw, this.registry);
     const annotations = parsed.annotations ?? {};
+    const config =
+      parsed.kind === 'index' ? undefined : await this.readConfig(repository, parsed.config);
+    const platform = config === undefined ? undefined : platformOfConfig(config);
     return {
       digest,
       mediaType: parsed.mediaType,
       size: await this.totalSize(repository, raw, parsed, 0),
-      platforms:
-        parsed.kind === 'index'
-          ? platformsOf(parsed)
-          : await this.configPlatform(repository, parsed.config),
+      platforms: parsed.kind === 'index' ? platformsOf(parsed) : platform ? [platform] : [],
       annotations,
-      ...baseOf(annotations),
+      ...baseOf(annotations, labelsOfConfig(config)),
     };
   }
 
-  /** [platform] from the image config, or [] when it is too large, not JSON or names none. */
-  private async configPlatform(repository: string, config: Descriptor): Promise<Platform[]> {
-    if (config.size > MAX_CONFIG_BYTES) return [];
+  /** The image config as JSON, or undefined when it is too large or not JSON. */
+  private async readConfig(repository: string, config: Descriptor): Promise<unknown> {
+    if (config.size > MAX_CONFIG_BYTES) return undefined;
     // openBlob verifies size and digest while streaming: a registry cannot feed us other bytes.
     const stream = await this.client.openBlob(repository, config);
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     try {
-      const platform = platformOfConfig(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      return platform ? [platform] : [];
+      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
     } catch {
-      return [];
+      return undefined;
     }
   }
 

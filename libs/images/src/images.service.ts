@@ -9,7 +9,9 @@ import {
   type PromotionRow,
 } from '@airlock/persistence';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
+import { canonicalImageName } from '@airlock/registry-client';
 import { Injectable } from '@nestjs/common';
+import { BaseDriftService } from './base-drift.service';
 import { ImageReader } from './image-reader';
 import {
   checkObservedTags,
@@ -76,6 +78,7 @@ export class ImagesService {
     private readonly gates: GatesService,
     private readonly promotions: PromotionRepository,
     private readonly events: EventsService,
+    private readonly drift: BaseDriftService,
   ) {}
 
   /** Idempotent per (repository, digest): `created` is false when the image was already known. */
@@ -105,16 +108,26 @@ export class ImagesService {
           annotations: facts.annotations,
           baseName: facts.baseName,
           baseDigest: facts.baseDigest,
+          baseRef: facts.baseName === null ? null : (canonicalImageName(facts.baseName) ?? null),
           build: { ...request.build },
           registeredBy: actor.tokenId,
         },
         tx,
       );
       await this.images.upsertLocation(row.id, registry.id, request.repository, tx);
-      if (request.tag !== undefined)
-        await this.images.upsertTag(registry.id, request.repository, request.tag, digest, tx);
-      for (const tag of observedTags)
-        await this.images.upsertTag(registry.id, request.repository, tag, digest, tx);
+      for (const tag of request.tag === undefined ? observedTags : [request.tag]) {
+        const move = await this.images.upsertTag(registry.id, request.repository, tag, digest, tx);
+        // A registered image can be a base too (a company base image built by CI).
+        await this.drift.tagMoved(
+          {
+            base: BaseDriftService.locationOf(registry, request.repository, tag),
+            archive: [],
+            digest,
+            previousDigest: move.previousDigest,
+          },
+          tx,
+        );
+      }
       const image = toImageView(row);
       if (created) {
         const after = {

@@ -8,8 +8,11 @@ export {
 } from './image-facts';
 export { ImageReader, type ImageFacts } from './image-reader';
 export {
+  checkRepository,
   decodeCursor,
   encodeCursor,
+  throwIfInvalid,
+  type FieldProblem,
   DIGEST_PATTERN,
   IMAGE_PAGE_LIMIT,
   MAX_REPOSITORY_LENGTH,
@@ -35,3 +38,13 @@ export {
   type RegisterImageRequest,
   type RegisterOptions,
 } from './images.service';
+export {
+  BaseDriftService,
+  type BaseLocation,
+  type BaseMove,
+  type BaseUpdatedEvent,
+  type DependentView,
+  type DriftFilters,
+  type DriftItem,
+  type DriftReport,
+} from './base-drift.service';

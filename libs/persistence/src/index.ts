@@ -42,6 +42,7 @@ export {
   type ImageRow,
   type NewImage,
   type RegistryTagRow,
+  type TagMove,
 } from './repositories/image.repository';
 export {
   ACTIVE_STATUSES,
@@ -78,3 +79,22 @@ export {
   type WebhookSubscriptionChanges,
   type WebhookSubscriptionRow,
 } from './repositories/webhook-subscription.repository';
+export {
+  DriftRepository,
+  type BaseRefRow,
+  type CurrentTagRow,
+  type DependentRow,
+} from './repositories/drift.repository';
+export {
+  MIRROR_RUN_STATUSES,
+  MirrorRepository,
+  type ArchivedDigestRow,
+  type MirrorRuleChanges,
+  type MirrorRuleRow,
+  type MirrorRunOutcome,
+  type MirrorRunRow,
+  type MirrorRunStatus,
+  type MirrorTagResult,
+  type MirrorTrigger,
+  type NewMirrorRule,
+} from './repositories/mirror.repository';

@@ -6,11 +6,13 @@ import { DatabaseHealth } from './database-health';
 import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditEventRepository } from './repositories/audit-event.repository';
 import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
+import { DriftRepository } from './repositories/drift.repository';
 import { ImageRepository } from './repositories/image.repository';
 import { GateResultRepository } from './repositories/gate-result.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { PromotionRepository } from './repositories/promotion.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
+import { MirrorRepository } from './repositories/mirror.repository';
 import { RegistryRepository } from './repositories/registry.repository';
 import { StageRepository } from './repositories/stage.repository';
 import { WebhookAfterCommit } from './repositories/webhook-after-commit';
@@ -26,7 +28,9 @@ const REPOSITORIES = [
   PromotionRepository,
   IdempotencyKeyRepository,
   DigestPrincipalsLookup,
+  DriftRepository,
   ImageRepository,
+  MirrorRepository,
   RegistryRepository,
   StageRepository,
   WebhookAfterCommit,

@@ -1,6 +1,5 @@
 import { AuditModule } from '@airlock/audit';
-import { AppConfig } from '@airlock/config';
-import { CopyEngine, RegistryLimiter } from '@airlock/copy';
+import { CopyModule } from '@airlock/copy';
 import { EventsModule } from '@airlock/events';
 import { ImagesModule } from '@airlock/images';
 import { PoliciesModule } from '@airlock/policies';
@@ -12,18 +11,11 @@ import { PromotionRunner } from './promotion-runner';
 import { PromotionProcessor } from './promotion.processor';
 import { PromotionsService } from './promotions.service';
 
-/** Shared by the API and worker sides: one CopyEngine per process (its per-registry limiter is shared by every copy) and the job producer. */
+/** Shared by the API and worker sides: the process's CopyEngine (plans, copies) and the job producer. */
 @Module({
-  providers: [
-    {
-      provide: CopyEngine,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new CopyEngine(new RegistryLimiter(config.registryConcurrency)),
-    },
-    PromotionJobs,
-  ],
-  exports: [CopyEngine, PromotionJobs],
+  imports: [CopyModule],
+  providers: [PromotionJobs],
+  exports: [CopyModule, PromotionJobs],
 })
 class PromotionCoreModule {}
 

@@ -10,7 +10,7 @@ export interface JobPayloads {
   /** Copy one digest to one target registry of a promotion. */
   promotion: { promotionTargetId: string };
   /** Sync one mirror rule. */
-  mirror: { mirrorRuleId: string };
+  mirror: { mirrorRuleId: string; trigger?: 'manual' };
   /** Deliver one event to one webhook subscription. */
   webhook: { deliveryId: string };
   /** Periodic housekeeping. */

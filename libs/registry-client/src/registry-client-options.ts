@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_TIMEOUTS, type RegistryRequestEvent, type Timeouts } from './http/http-types';
+import type { RequestGate } from './request/registry-requester';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry/retry-policy';
 
 export interface RegistryClientOptions {
@@ -23,6 +24,8 @@ export interface RegistryClientOptions {
   clock?: Clock;
   /** [0, 1) source for backoff jitter. */
   random?: () => number;
+  /** Consulted around every request to the registry: an upstream budget shared with other clients. */
+  gate?: RequestGate;
 }
 
 export interface ResolvedOptions {
@@ -34,6 +37,7 @@ export interface ResolvedOptions {
   onRequest?: (event: RegistryRequestEvent) => void;
   clock: Clock;
   random: () => number;
+  gate?: RequestGate;
 }
 
 export function resolveOptions(options: RegistryClientOptions): ResolvedOptions {
@@ -49,5 +53,6 @@ export function resolveOptions(options: RegistryClientOptions): ResolvedOptions 
     onRequest: options.onRequest,
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
+    gate: options.gate,
   };
 }

@@ -59,6 +59,7 @@ export class RegistryClient implements OciRegistry {
       auth,
       retrier,
       clock: resolved.clock,
+      gate: resolved.gate,
     });
     this.manifests = new ManifestOperations(this.name, this.requester);
     this.blobs = new BlobReader(this.name, this.requester, resolved.blobResumes);

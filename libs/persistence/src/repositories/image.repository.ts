@@ -21,7 +21,10 @@ export interface ImageRow {
   createdAtKey: string;
 }
 
-export type NewImage = Omit<ImageRow, 'id' | 'createdAt' | 'createdAtKey'>;
+export type NewImage = Omit<ImageRow, 'id' | 'createdAt' | 'createdAtKey'> & {
+  /** `baseName` in canonical form (`docker.io/library/alpine:3.19`), what drift matches on. */
+  baseRef: string | null;
+};
 
 export interface ImageListQuery {
   repository?: string;
@@ -41,6 +44,15 @@ export interface ImageLocationRow {
   repository: string;
   firstSeenAt: Date;
   lastSeenAt: Date;
+}
+
+/** What writing a tag did: `previousDigest` null for a new tag, equal to `digest` when unchanged. */
+export interface TagMove {
+  registryId: string;
+  repository: string;
+  tag: string;
+  digest: string;
+  previousDigest: string | null;
 }
 
 export interface RegistryTagRow {
@@ -69,8 +81,8 @@ export class ImageRepository {
   ): Promise<{ row: ImageRow; created: boolean }> {
     const query = this.query(tx);
     const inserted: ImageRow[] = await query(
-      `INSERT INTO images (repository, digest, media_type, size, platforms, annotations, base_name, base_digest, build, registered_by)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10)
+      `INSERT INTO images (repository, digest, media_type, size, platforms, annotations, base_name, base_digest, build, registered_by, base_ref)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11)
        ON CONFLICT (repository, digest) DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -84,6 +96,7 @@ export class ImageRepository {
         image.baseDigest,
         JSON.stringify(image.build),
         image.registeredBy,
+        image.baseRef,
       ],
     );
     if (inserted[0]) return { row: inserted[0], created: true };
@@ -124,12 +137,20 @@ export class ImageRepository {
     tag: string,
     digest: string,
     tx?: Transaction,
-  ): Promise<void> {
-    await this.query(tx)(
-      `INSERT INTO registry_tags (registry_id, repository, tag, digest) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (registry_id, repository, tag) DO UPDATE SET digest = EXCLUDED.digest, updated_at = now()`,
+  ): Promise<TagMove> {
+    // The old row locked and read in the same statement: a concurrent move waits, then sees ours.
+    const rows: Array<{ previous: string | null }> = await this.query(tx)(
+      `WITH old AS (
+         SELECT digest FROM registry_tags
+          WHERE registry_id = $1 AND repository = $2 AND tag = $3 FOR UPDATE),
+       up AS (
+         INSERT INTO registry_tags (registry_id, repository, tag, digest) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (registry_id, repository, tag) DO UPDATE SET digest = EXCLUDED.digest, updated_at = now()
+         RETURNING 1)
+       SELECT (SELECT digest FROM old) AS previous FROM up`,
       [registryId, repository, tag, digest],
     );
+    return { registryId, repository, tag, digest, previousDigest: rows[0]?.previous ?? null };
   }
 
   /** Newest first over ix_images_created; the row comparison keeps the keyset exact on ties. */

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { errorForResponse, isTransientStatus } from '../errors/response-error';
 import type { HttpMethod, HttpResponse, RequestBody, ResponseMode } from '../http/http-types';
 import type { HttpTransport } from '../http/http-transport';
+import type { RegistryError } from '../registry-error';
 import type { Retrier } from '../retry/retrier';
 import { parseRetryAfter } from '../retry/retry-policy';
 
@@ -24,13 +25,40 @@ export interface RegistryRequest {
   signal?: AbortSignal;
 }
 
+/** One HTTP attempt to the registry, as a RequestGate sees it. */
+export interface RequestGateContext {
+  method: HttpMethod;
+  /** The URL's pathname: no query (upload state, signed-URL credentials), no host. */
+  path: string;
+  /** 1 for the first attempt of the request, 2 for its first retry, … */
+  attempt: number;
+  /** The request's own signal: a gate that waits should stop waiting when it aborts. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A hook around every HTTP attempt to the registry (token-service requests excluded), e.g. an
+ * upstream request budget shared by several clients. With a gate, a 429's Retry-After is the
+ * gate's to honour: the next attempt's `before` waits it out, or refuses.
+ */
+export interface RequestGate {
+  /** Awaited before every HTTP attempt to the registry. May wait, or throw a RegistryError to refuse the request. */
+  before(context: RequestGateContext): Promise<void>;
+  /** Called with every answer (status + lower-case headers) of such an attempt, before it is judged. Must not throw. */
+  after(
+    context: RequestGateContext,
+    response: { status: number; headers: Record<string, string> },
+  ): void;
+}
+
 export interface RequesterDeps {
   registry: string;
   origin: string;
-  transport: HttpTransport;
+  transport: Pick<HttpTransport, 'exchange'>;
   auth: Authenticator;
   retrier: Retrier;
   clock: Clock;
+  gate?: RequestGate;
 }
 
 const SMALL_BODY: ResponseMode = { kind: 'buffer', limit: 64 * 1024 };
@@ -42,7 +70,10 @@ const SMALL_BODY: ResponseMode = { kind: 'buffer', limit: 64 * 1024 };
 export class RegistryRequester {
   constructor(private readonly deps: RequesterDeps) {}
 
-  /** Throws for 401, 403 and transient failures (408, 429, 5xx, network) once retries are spent. */
+  /**
+   * Throws for 401, 403 and transient failures (408, 429, 5xx, network) once retries are spent,
+   * and whatever the gate refuses a request with.
+   */
   async send(request: RegistryRequest): Promise<HttpResponse> {
     const url =
       typeof request.target === 'string'
@@ -57,10 +88,18 @@ export class RegistryRequester {
     url: URL,
     attempt: number,
   ): Promise<HttpResponse> {
-    const { auth } = this.deps;
+    const { auth, gate } = this.deps;
     const operation = `${request.method} ${url.pathname}`;
+    const gated: RequestGateContext = {
+      method: request.method,
+      path: url.pathname,
+      attempt,
+      signal: request.signal,
+    };
+    // Before authorizing: a gate may hold the request for minutes, longer than a cached token lives.
+    await gate?.before(gated);
     let sent = await auth.authorize(request.scope, attempt);
-    let response = await this.exchange(request, url, sent, attempt);
+    let response = await this.exchange(request, url, sent, gated);
     // Anonymous, or a cached token the registry no longer takes (expired early, revoked): once more.
     if (response.status === 401 && !sent?.fresh) {
       sent = await auth.answer(
@@ -70,30 +109,38 @@ export class RegistryRequester {
         operation,
         attempt,
       );
-      response = await this.exchange(request, url, sent, attempt);
+      response = await this.exchange(request, url, sent, gated);
     }
     if (response.status === 401)
       throw auth.rejected(response.headers['www-authenticate'], request.scope, operation);
-    if (response.status === 403 || isTransientStatus(response.status)) {
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.deps.clock.now());
-      throw errorForResponse({
-        registry: this.deps.registry,
-        operation,
-        status: response.status,
-        body: response.body,
-        retryAfterMs,
-      });
-    }
+    if (response.status === 403 || isTransientStatus(response.status))
+      throw this.refusal(response, operation);
     return response;
   }
 
-  private exchange(
+  private refusal(response: HttpResponse, operation: string): RegistryError {
+    // The gate has taken note of a 429 and holds the next attempt as long as it must (or
+    // refuses it): the retrier only backs off, rather than sleep a Retry-After it may cap.
+    const retryAfterMs =
+      this.deps.gate && response.status === 429
+        ? undefined
+        : parseRetryAfter(response.headers['retry-after'], this.deps.clock.now());
+    return errorForResponse({
+      registry: this.deps.registry,
+      operation,
+      status: response.status,
+      body: response.body,
+      retryAfterMs,
+    });
+  }
+
+  private async exchange(
     request: RegistryRequest,
     url: URL,
     sent: Authorization | undefined,
-    attempt: number,
+    gated: RequestGateContext,
   ): Promise<HttpResponse> {
-    return this.deps.transport.exchange({
+    const response = await this.deps.transport.exchange({
       method: request.method,
       url,
       headers: request.headers,
@@ -101,7 +148,18 @@ export class RegistryRequester {
       body: request.body,
       response: request.response ?? SMALL_BODY,
       signal: request.signal,
-      attempt,
+      attempt: gated.attempt,
     });
+    this.tellGate(gated, response);
+    return response;
+  }
+
+  /** A gate that throws must not lose the answer: a streamed body would never be consumed. */
+  private tellGate(gated: RequestGateContext, response: HttpResponse): void {
+    try {
+      this.deps.gate?.after(gated, { status: response.status, headers: response.headers });
+    } catch {
+      // Ignored, as the contract says after() must not throw.
+    }
   }
 }

@@ -1,0 +1,208 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RepositoryRefBody, TagSelectionBody } from './mirror.dto';
+
+export class MirrorRuleView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ example: 'alpine' })
+  name!: string;
+  @ApiProperty({ type: RepositoryRefBody })
+  upstream!: RepositoryRefBody;
+  @ApiProperty({ type: TagSelectionBody })
+  tags!: TagSelectionBody;
+  @ApiProperty({ type: RepositoryRefBody })
+  archive!: RepositoryRefBody;
+  @ApiProperty({ example: '0 */6 * * *' })
+  schedule!: string;
+  @ApiProperty()
+  enabled!: boolean;
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: Date;
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: Date;
+}
+
+export class MirrorRuleListView {
+  @ApiProperty({ type: [MirrorRuleView], description: 'By name.' })
+  items!: MirrorRuleView[];
+}
+
+export class MirrorProblemView {
+  @ApiPropertyOptional({ example: '3.19' })
+  tag?: string;
+  @ApiProperty({ example: 'REGISTRY_RATE_LIMITED' })
+  code!: string;
+  @ApiProperty()
+  message!: string;
+}
+
+export class MirrorTagResultView {
+  @ApiProperty({ example: '3.19' })
+  tag!: string;
+  @ApiProperty({
+    enum: ['archived', 'moved', 'unchanged', 'failed'],
+    description:
+      '`archived`: a digest the Archive lacked was copied; `moved`: the tag moved to a digest the Archive already had; ' +
+      '`unchanged`: still the archived digest; `failed`: see `error` (the Archive is untouched for this tag).',
+  })
+  outcome!: string;
+  @ApiPropertyOptional({ example: `sha256:${'b'.repeat(64)}` })
+  digest?: string;
+  @ApiPropertyOptional({ example: `sha256:${'a'.repeat(64)}`, nullable: true })
+  previousDigest?: string | null;
+  @ApiPropertyOptional({ example: `archive-${'b'.repeat(64)}` })
+  historyTag?: string;
+  @ApiPropertyOptional()
+  bytesCopied?: number;
+  @ApiPropertyOptional({ type: MirrorProblemView })
+  error?: MirrorProblemView;
+}
+
+export class MirrorRunView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ example: 'alpine' })
+  rule!: string;
+  @ApiProperty({ enum: ['running', 'succeeded', 'partial', 'failed'] })
+  status!: string;
+  @ApiProperty({ enum: ['schedule', 'manual'] })
+  trigger!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    description: 'The scheduler tick (scheduled runs).',
+  })
+  scheduledFor!: Date | null;
+  @ApiProperty()
+  tagsChecked!: number;
+  @ApiProperty()
+  tagsFailed!: number;
+  @ApiProperty({ description: 'Digests copied into the Archive.' })
+  newDigests!: number;
+  @ApiProperty()
+  bytesCopied!: number;
+  @ApiProperty({ type: [MirrorProblemView] })
+  errors!: MirrorProblemView[];
+  @ApiProperty({ type: [MirrorTagResultView], description: 'Per selected tag.' })
+  tags!: MirrorTagResultView[];
+  @ApiProperty({ format: 'date-time' })
+  startedAt!: Date;
+  @ApiProperty({ format: 'date-time', nullable: true })
+  finishedAt!: Date | null;
+  @ApiProperty({ nullable: true })
+  durationMs!: number | null;
+}
+
+export class MirrorRunPageView {
+  @ApiProperty({ type: [MirrorRunView], description: 'Newest first.' })
+  items!: MirrorRunView[];
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class SyncRequestedView {
+  @ApiProperty({ example: 'alpine' })
+  rule!: string;
+  @ApiProperty({ description: 'The queue job; the run shows under `runs` once it starts.' })
+  jobId!: string;
+}
+
+export class ArchivedDigestView {
+  @ApiProperty({ example: '3.19' })
+  tag!: string;
+  @ApiProperty({ example: `sha256:${'a'.repeat(64)}` })
+  digest!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'A tag of the Archive that keeps this digest pullable after the upstream tag moved.',
+  })
+  historyTag!: string | null;
+  @ApiProperty({ description: 'The digest the tag pointed at upstream when last checked.' })
+  current!: boolean;
+  @ApiProperty({ format: 'date-time' })
+  firstSeenAt!: Date;
+  @ApiProperty({ format: 'date-time' })
+  lastSeenAt!: Date;
+}
+
+export class ArchivedDigestListView {
+  @ApiProperty({ type: [ArchivedDigestView], description: 'By tag, newest sighting first.' })
+  items!: ArchivedDigestView[];
+}
+
+export class BaseLocationView {
+  @ApiProperty({ example: 'docker.io/library/alpine:3.19', description: 'Canonical name.' })
+  name!: string;
+  @ApiProperty({ example: 'dockerhub' })
+  registry!: string;
+  @ApiProperty({ example: 'library/alpine' })
+  repository!: string;
+  @ApiProperty({ example: '3.19' })
+  tag!: string;
+}
+
+export class DriftBaseView extends BaseLocationView {
+  @ApiProperty({ example: `sha256:${'b'.repeat(64)}`, description: 'Where the name points now.' })
+  digest!: string;
+  @ApiProperty({ format: 'date-time', description: 'When Airlock last saw or wrote the tag.' })
+  updatedAt!: Date;
+}
+
+export class DependentLocationView {
+  @ApiProperty({ example: 'ci' })
+  registry!: string;
+  @ApiProperty({ example: 'team/app' })
+  repository!: string;
+}
+
+export class DependentView {
+  @ApiProperty({ format: 'uuid' })
+  imageId!: string;
+  @ApiProperty({ example: 'team/app' })
+  repository!: string;
+  @ApiProperty({ example: `sha256:${'c'.repeat(64)}` })
+  digest!: string;
+  @ApiProperty({
+    example: 'docker.io/library/alpine:3.19',
+    description: 'As the image declares it.',
+  })
+  baseName!: string;
+  @ApiProperty({ nullable: true, type: String, example: `sha256:${'a'.repeat(64)}` })
+  baseDigest!: string | null;
+  @ApiProperty({ type: [String], example: ['ci', 'prod'] })
+  stages!: string[];
+  @ApiProperty({ type: [DependentLocationView] })
+  locations!: DependentLocationView[];
+  @ApiProperty({
+    type: Object,
+    description: 'What CI sent when registering it (commit, url, pipelineId).',
+  })
+  build!: Record<string, unknown>;
+}
+
+export class DriftItemView {
+  @ApiProperty({ type: DriftBaseView })
+  base!: DriftBaseView;
+  @ApiProperty({ type: [DependentView], description: 'Built on another digest: rebuild these.' })
+  dependents!: DependentView[];
+}
+
+export class UntrackedBaseView {
+  @ApiProperty({ example: 'quay.io/org/base:1' })
+  name!: string;
+  @ApiProperty({ description: 'Images declaring it.' })
+  images!: number;
+}
+
+export class DriftReportView {
+  @ApiProperty({ type: [DriftItemView] })
+  items!: DriftItemView[];
+  @ApiProperty({
+    type: [UntrackedBaseView],
+    description:
+      'Bases Airlock cannot follow: no registry with that host, or the tag never seen (add a mirror rule).',
+  })
+  untracked!: UntrackedBaseView[];
+}

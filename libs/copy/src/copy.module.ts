@@ -1,0 +1,21 @@
+import { AppConfig } from '@airlock/config';
+import { Module } from '@nestjs/common';
+import { CopyEngine } from './copy-engine';
+import { RegistryLimiter } from './registry-limiter';
+
+/**
+ * One CopyEngine per process, shared by promotions and mirror syncs: its per-registry limiter
+ * (AIRLOCK_REGISTRY_CONCURRENCY) then bounds every copy into or out of a registry together.
+ */
+@Module({
+  providers: [
+    {
+      provide: CopyEngine,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new CopyEngine(new RegistryLimiter(config.registryConcurrency)),
+    },
+  ],
+  exports: [CopyEngine],
+})
+export class CopyModule {}

@@ -1,0 +1,308 @@
+import { systemActor } from '@airlock/audit';
+import { CopyEngine } from '@airlock/copy';
+import { AirlockError } from '@airlock/errors';
+import { EventsService } from '@airlock/events';
+import { BaseDriftService, ImagesService } from '@airlock/images';
+import { METRICS } from '@airlock/observability';
+import {
+  ImageRepository,
+  MirrorRepository,
+  RegistryRepository,
+  TransactionRunner,
+  type MirrorRuleRow,
+  type MirrorRunRow,
+  type MirrorRunStatus,
+  type MirrorTagResult,
+  type MirrorTrigger,
+  type Registry,
+} from '@airlock/persistence';
+import { RegistryClientFactory } from '@airlock/registries';
+import type { OciRegistry } from '@airlock/registry-client';
+import { Injectable, Logger } from '@nestjs/common';
+import { toMirrorRunView, type MirrorRunView } from './mirror-view';
+import { needsTagList, selectTags, type TagSelection } from './tag-selection';
+import { UpstreamClients } from './upstream-clients';
+
+/**
+ * The tag that keeps an archived digest alive in the Archive after its upstream tag moved on:
+ * without a tag, a registry's garbage collection may delete an untagged manifest. One per digest.
+ */
+export function historyTagOf(digest: string): string {
+  return `archive-${digest.replace(/^sha256:/, '').slice(0, 64)}`;
+}
+
+/** Thrown when a manual sync finds another sync of the rule running: the queue retries it. */
+export class MirrorBusyError extends AirlockError {
+  constructor(rule: string) {
+    super('CONFLICT', `mirror rule "${rule}" is being synced by another job`);
+  }
+}
+
+interface RunContext {
+  rule: MirrorRuleRow;
+  upstreamRegistry: Registry;
+  archiveRegistry: Registry;
+  upstream: OciRegistry;
+  archive: OciRegistry;
+}
+
+/**
+ * One sync of a mirror rule: resolve the selected upstream tags with HEAD requests, copy the
+ * digests the Archive lacks (with referrers) under the tag and a history tag, then record in one
+ * transaction what each tag points at, the run, drift events and `mirror.synced`. Upstream
+ * failing changes nothing in the Archive: a tag is written only after its content is complete.
+ */
+@Injectable()
+export class MirrorSync {
+  private readonly logger = new Logger(MirrorSync.name);
+
+  constructor(
+    private readonly mirrors: MirrorRepository,
+    private readonly registries: RegistryRepository,
+    private readonly images: ImageRepository,
+    private readonly imagesService: ImagesService,
+    private readonly drift: BaseDriftService,
+    private readonly events: EventsService,
+    private readonly transactions: TransactionRunner,
+    private readonly clients: RegistryClientFactory,
+    private readonly upstreamClients: UpstreamClients,
+    private readonly engine: CopyEngine,
+  ) {}
+
+  /**
+   * Syncs the rule; null when there was nothing to do: the rule is gone or disabled (scheduled
+   * runs), the tick already has its run, or another sync holds the rule (scheduled runs skip,
+   * manual ones throw MirrorBusyError so the queue retries).
+   */
+  async sync(
+    ruleId: string,
+    trigger: MirrorTrigger,
+    tick: number | null = null,
+  ): Promise<MirrorRunView | null> {
+    const rule = await this.mirrors.findRule({ id: ruleId });
+    if (!rule) {
+      this.logger.warn(`mirror rule ${ruleId} no longer exists; nothing to sync`);
+      return null;
+    }
+    if (trigger === 'schedule' && !rule.enabled) return null;
+    const locked = await this.mirrors.withRuleLock(rule.id, async () => {
+      const run = await this.mirrors.startRun(
+        rule.id,
+        trigger,
+        tick === null ? null : new Date(tick),
+      );
+      if (!run) {
+        this.logger.log(
+          `mirror rule "${rule.name}": tick ${new Date(tick!).toISOString()} already synced`,
+        );
+        return { run: null };
+      }
+      return { run: await this.syncLocked(rule, run) };
+    });
+    if (locked) return locked.run;
+    if (trigger === 'manual') throw new MirrorBusyError(rule.name);
+    this.logger.log(
+      `mirror rule "${rule.name}": previous sync still running; this tick is skipped`,
+    );
+    return null;
+  }
+
+  private async syncLocked(rule: MirrorRuleRow, run: MirrorRunRow): Promise<MirrorRunView> {
+    const started = Date.now();
+    const upstreamRegistry = await this.registries.findById(rule.upstreamRegistryId);
+    const archiveRegistry = await this.registries.findById(rule.archiveRegistryId);
+    const context: RunContext = {
+      rule,
+      upstreamRegistry: upstreamRegistry!,
+      archiveRegistry: archiveRegistry!,
+      upstream: this.upstreamClients.clientFor(upstreamRegistry!),
+      archive: this.clients.clientFor(archiveRegistry!),
+    };
+    const selection = rule.tagSelection as TagSelection;
+    let results: MirrorTagResult[];
+    const errors: Array<{ tag?: string; code: string; message: string }> = [];
+    try {
+      const listed = needsTagList(selection)
+        ? await context.upstream.listTags(rule.upstreamRepository)
+        : [];
+      const tags = selectTags(selection, listed);
+      const current = new Map(
+        (await this.mirrors.currentArchived(archiveRegistry!.id, rule.archiveRepository)).map(
+          (row) => [row.tag, row.digest],
+        ),
+      );
+      results = [];
+      for (const tag of tags)
+        results.push(await this.syncTag(context, tag, current.get(tag) ?? null));
+    } catch (error) {
+      // Listing failed: upstream is down or refuses us. Nothing was written anywhere.
+      results = [];
+      errors.push(problemOf(error));
+    }
+    for (const result of results)
+      if (result.error) errors.push({ tag: result.tag, ...result.error });
+    const failed = results.filter((r) => r.outcome === 'failed').length;
+    const status: MirrorRunStatus =
+      errors.length === 0 ? 'succeeded' : failed < results.length ? 'partial' : 'failed';
+    const finished = await this.land(context, run, status, results, errors);
+    METRICS.mirrorRuns.inc({ outcome: status });
+    this.logger.log(
+      `mirror rule "${rule.name}" ${status} in ${Date.now() - started} ms: ${finished.tagsChecked} tags checked, ` +
+        `${finished.newDigests} new digests, ${finished.bytesCopied} bytes copied, ${errors.length} errors`,
+    );
+    return toMirrorRunView(finished, rule.name);
+  }
+
+  /** HEAD upstream; a digest the tag did not point at before is copied, tags last. */
+  private async syncTag(
+    context: RunContext,
+    tag: string,
+    previousDigest: string | null,
+  ): Promise<MirrorTagResult> {
+    const { rule } = context;
+    try {
+      const descriptor = await context.upstream.headManifest(rule.upstreamRepository, tag);
+      if (!descriptor) {
+        return {
+          tag,
+          outcome: 'failed',
+          previousDigest,
+          error: {
+            code: 'REGISTRY_NOT_FOUND',
+            message: `tag "${tag}" not found upstream${previousDigest ? ' (the Archive keeps what it had)' : ''}`,
+          },
+        };
+      }
+      const digest = descriptor.digest;
+      if (digest === previousDigest) return { tag, outcome: 'unchanged', digest, previousDigest };
+      const historyTag = historyTagOf(digest);
+      const copied = await this.engine.copy({
+        source: { registry: context.upstream, repository: rule.upstreamRepository, digest },
+        target: {
+          registry: context.archive,
+          repository: rule.archiveRepository,
+          // The history tag first: once the moving tag is written, the old digest's own
+          // history tag (written when it was archived) is what keeps it.
+          tags: [historyTag, tag],
+        },
+        options: { referrers: true, allowTagOverwrite: true },
+      });
+      return {
+        tag,
+        outcome: copied.alreadyPresent ? 'moved' : 'archived',
+        digest,
+        previousDigest,
+        historyTag,
+        bytesCopied: copied.blobs.bytesCopied,
+      };
+    } catch (error) {
+      return { tag, outcome: 'failed', previousDigest, error: problemOf(error) };
+    }
+  }
+
+  /** Registers what was archived, then records everything in one transaction. */
+  private async land(
+    context: RunContext,
+    run: MirrorRunRow,
+    status: MirrorRunStatus,
+    results: MirrorTagResult[],
+    errors: Array<{ tag?: string; code: string; message: string }>,
+  ): Promise<MirrorRunRow> {
+    const { rule, upstreamRegistry, archiveRegistry } = context;
+    const actor = systemActor(`mirror:${rule.name}`);
+    const changed = results.filter((r) => r.outcome === 'archived' || r.outcome === 'moved');
+    for (const result of changed) {
+      // The archived digest as an image of Airlock (lookups, drift): idempotent per digest.
+      await this.imagesService
+        .register(
+          {
+            registry: archiveRegistry.name,
+            repository: rule.archiveRepository,
+            digest: result.digest,
+          },
+          actor,
+          { source: 'mirror' },
+        )
+        .catch((error: unknown) =>
+          this.logger.warn(
+            `mirror rule "${rule.name}": could not register ${result.digest}: ${(error as Error).message}`,
+          ),
+        );
+    }
+    return this.transactions.run(async (tx) => {
+      for (const result of results) {
+        if (!result.digest || result.outcome === 'failed') continue;
+        await this.mirrors.recordArchived(
+          {
+            ruleId: rule.id,
+            archiveRegistryId: archiveRegistry.id,
+            repository: rule.archiveRepository,
+            tag: result.tag,
+            digest: result.digest,
+            historyTag: result.historyTag ?? null,
+          },
+          tx,
+        );
+        // Where the names point now: upstream as observed, the Archive as written.
+        const seen = await this.images.upsertTag(
+          upstreamRegistry.id,
+          rule.upstreamRepository,
+          result.tag,
+          result.digest,
+          tx,
+        );
+        await this.images.upsertTag(
+          archiveRegistry.id,
+          rule.archiveRepository,
+          result.tag,
+          result.digest,
+          tx,
+        );
+        await this.drift.tagMoved(
+          {
+            base: BaseDriftService.locationOf(
+              upstreamRegistry,
+              rule.upstreamRepository,
+              result.tag,
+            ),
+            archive: [
+              BaseDriftService.locationOf(archiveRegistry, rule.archiveRepository, result.tag),
+            ],
+            digest: result.digest,
+            previousDigest: result.previousDigest ?? seen.previousDigest,
+          },
+          tx,
+        );
+      }
+      const finished = await this.mirrors.finishRun(
+        run.id,
+        {
+          status,
+          tagsChecked: results.length,
+          tagsFailed: results.filter((r) => r.outcome === 'failed').length,
+          newDigests: results.filter((r) => r.outcome === 'archived').length,
+          bytesCopied: results.reduce((sum, r) => sum + (r.bytesCopied ?? 0), 0),
+          errors,
+          results,
+        },
+        tx,
+      );
+      await this.events.publish(
+        'mirror.synced',
+        {
+          rule: { id: rule.id, name: rule.name },
+          upstream: { registry: upstreamRegistry.name, repository: rule.upstreamRepository },
+          archive: { registry: archiveRegistry.name, repository: rule.archiveRepository },
+          run: toMirrorRunView(finished, rule.name),
+        },
+        tx,
+      );
+      return finished;
+    });
+  }
+}
+
+function problemOf(error: unknown): { code: string; message: string } {
+  if (error instanceof AirlockError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}

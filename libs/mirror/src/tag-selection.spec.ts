@@ -1,0 +1,86 @@
+import { checkTagSelection, needsTagList, selectTags, versionOf } from './tag-selection';
+
+const UPSTREAM = [
+  'latest',
+  'edge',
+  '3.17',
+  '3.18',
+  '3.18.4',
+  '3.19',
+  '3.19.1',
+  '3.19.1-slim',
+  '3.20',
+  'v3.21.0',
+  '20240101',
+];
+
+describe('tag selection', () => {
+  it('checks only the named tags without listing', () => {
+    expect(needsTagList({ tags: ['3.19'] })).toBe(false);
+    expect(selectTags({ tags: ['3.19', 'latest'] }, [])).toEqual(['3.19', 'latest']);
+  });
+
+  it('filters by include and exclude, matched against the whole tag', () => {
+    expect(selectTags({ include: '3\\.19.*', exclude: '.*-slim' }, UPSTREAM)).toEqual([
+      '3.19.1',
+      '3.19',
+    ]);
+    // Not anchored by the user, anchored by us: "3.1" does not pick 3.17.
+    expect(selectTags({ include: '3.1' }, UPSTREAM)).toEqual([]);
+  });
+
+  it('keeps versions in a semver range, highest first', () => {
+    expect(selectTags({ semver: '>=3.19 <4' }, UPSTREAM)).toEqual([
+      'v3.21.0',
+      '3.20',
+      '3.19.1',
+      '3.19',
+    ]);
+  });
+
+  it('keeps the newest N versions, skipping tags that are not versions', () => {
+    expect(selectTags({ newest: 2 }, UPSTREAM)).toEqual(['20240101', 'v3.21.0']);
+    expect(selectTags({ newest: 2, exclude: '\\d{8}' }, UPSTREAM)).toEqual(['v3.21.0', '3.20']);
+  });
+
+  it('unions explicit tags with filtered ones, once each', () => {
+    expect(selectTags({ tags: ['latest', '3.20'], semver: '~3.20' }, UPSTREAM)).toEqual([
+      'latest',
+      '3.20',
+    ]);
+  });
+
+  it('reads tags as versions the way people write them', () => {
+    expect(versionOf('3.19')?.version).toBe('3.19.0');
+    expect(versionOf('v1')?.version).toBe('1.0.0');
+    expect(versionOf('1.2.3-rc.1')?.version).toBe('1.2.3-rc.1');
+    expect(versionOf('latest')).toBeNull();
+  });
+
+  it.each([
+    [{}, 'tags:nonEmpty'],
+    [[], 'tags:object'],
+    [{ tags: [] }, 'tags.tags:tags'],
+    [{ tags: ['-x'] }, 'tags.tags:tags'],
+    [{ include: '(' }, 'tags.include:regex'],
+    [{ exclude: '' }, 'tags.exclude:regex'],
+    [{ semver: 'not a range' }, 'tags.semver:semverRange'],
+    [{ newest: 0 }, 'tags.newest:range'],
+    [{ newest: 1.5 }, 'tags.newest:range'],
+    [{ regex: 'x' }, 'tags.regex:unknown'],
+  ])('refuses %p (%s)', (selection, expected) => {
+    expect(checkTagSelection(selection).map((p) => `${p.field}:${p.rule}`)).toEqual([expected]);
+  });
+
+  it('accepts every field together', () => {
+    expect(
+      checkTagSelection({
+        tags: ['latest'],
+        include: '3\\..*',
+        exclude: 'rc',
+        semver: '>=3',
+        newest: 5,
+      }),
+    ).toEqual([]);
+  });
+});
