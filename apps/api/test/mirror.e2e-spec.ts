@@ -3,8 +3,10 @@ import { verifySignature } from '@airlock/events';
 import {
   AirlockProcess,
   buildImage,
+  buildSignature,
   FaultProxy,
   ImagePusher,
+  referrersFallbackTag,
   RegistryFixture,
   Skopeo,
   waitFor,
@@ -88,15 +90,21 @@ describe('mirroring upstream images into the Archive', () => {
     token = adminToken,
   ) => api.call<T>(method, path, { token, body });
 
+  let workerMetrics: string;
   const startWorker = async () => {
     const worker = AirlockProcess.start('worker', {
       AIRLOCK_DATABASE_URL: db.url,
       AIRLOCK_REDIS_URL: redis.url,
       AIRLOCK_REDIS_PREFIX: redis.prefix,
+      ...(workers.length === 0 ? { AIRLOCK_METRICS_PORT: '0' } : {}),
       ...env,
     });
     workers.push(worker);
     await worker.waitForLog(/worker consuming queues: .*mirror/);
+    if (workers.length === 1) {
+      const [, url] = (await worker.waitForLog(/worker metrics on (http:\/\/[\d.:]+)\/metrics/))!;
+      workerMetrics = `${url}/metrics`;
+    }
     return worker;
   };
 
@@ -228,9 +236,11 @@ describe('mirroring upstream images into the Archive', () => {
       }),
     ]);
 
-    // Upstream moves the tag.
+    // Upstream moves the tag; the new image comes signed.
     v2 = buildImage({ layers: [{ size: 4096 }] });
     await pusher.push('library/base', v2, ['1']);
+    const signed = buildSignature(v2);
+    await pusher.pushReferrer('library/base', signed);
     const second = await syncNow('base');
     expect(second).toMatchObject({ status: 'succeeded', newDigests: 1 });
     expect(second.tags[0]).toMatchObject({
@@ -252,6 +262,16 @@ describe('mirroring upstream images into the Archive', () => {
     expect(await Skopeo.inspectDigest(`${archive.host}/mirror/library/base:1`, archiveAccess)).toBe(
       v2.digest,
     );
+    // Its signature came along (the referrers tag schema on distribution 2.8).
+    const referrers = JSON.parse(
+      (
+        await Skopeo.inspectRaw(
+          `${archive.host}/mirror/library/base:${referrersFallbackTag(v2.digest)}`,
+          archiveAccess,
+        )
+      ).toString(),
+    ) as { manifests: Array<{ digest: string }> };
+    expect(referrers.manifests.map((m) => m.digest)).toEqual([signed.digest]);
     const oldRaw = await Skopeo.inspectRaw(
       `${archive.host}/mirror/library/base@${v1.digest}`,
       archiveAccess,
@@ -436,6 +456,121 @@ describe('mirroring upstream images into the Archive', () => {
         WHERE m.name = 'tick' GROUP BY trigger`,
     );
     expect(rows).toEqual([{ trigger: 'schedule', n: expect.any(Number) }]);
+  });
+
+  it('gets its schedules back when Redis loses them', async () => {
+    const count = async () =>
+      (
+        await pg.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM mirror_runs r JOIN mirror_rules m ON m.id = r.rule_id
+            WHERE m.name = 'tick' AND r.status <> 'running'`,
+        )
+      ).rows[0]!.n;
+    await call('PATCH', '/api/v1/mirror-rules/tick', { enabled: true });
+    // As after a Redis restart without persistence: the mirror queue, its scheduler included, is gone.
+    const client = new IORedis(redis.url);
+    const keys = await client.keys(`${redis.prefix}:mirror:*`);
+    expect(keys.some((k) => k.includes('repeat'))).toBe(true);
+    await client.del(...keys);
+    client.disconnect();
+    const before = await count();
+    await waitFor(
+      'scheduled runs after the loss',
+      async () => ((await count()) >= before + 2 ? true : undefined),
+      30000,
+      250,
+    );
+    await call('PATCH', '/api/v1/mirror-rules/tick', { enabled: false });
+    const { rows } = await pg.query<{ n: number; ticks: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT scheduled_for)::int AS ticks
+         FROM mirror_runs r JOIN mirror_rules m ON m.id = r.rule_id WHERE m.name = 'tick'`,
+    );
+    expect(rows[0]!.ticks).toBe(rows[0]!.n);
+  });
+
+  it('counts mirror runs by outcome in the worker metrics', async () => {
+    const text = await (await fetch(workerMetrics)).text();
+    const value = (outcome: string) =>
+      Number(
+        new RegExp(`^airlock_mirror_runs_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(
+          text,
+        )?.[1],
+      );
+    expect(value('succeeded')).toBeGreaterThanOrEqual(3);
+    expect(value('partial')).toBeGreaterThanOrEqual(1);
+    expect(value('failed')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('tells the dependents when a registered base image moves its tag', async () => {
+    const ciPusher = new ImagePusher(ciRegistry);
+    const register = (repository: string, tag: string) =>
+      call('POST', '/api/v1/images', { registry: 'ci', repository, tag }, ci);
+    const node1 = buildImage({ layers: [{ size: 700 }] });
+    await ciPusher.push('base/node', node1, ['20']);
+    expect((await register('base/node', '20')).status).toBe(201);
+    const baseName = `${ciRegistry.host}/base/node:20`;
+    const service = buildImage({
+      layers: [{ size: 300 }],
+      annotations: { [BASE_NAME]: baseName, [BASE_DIGEST]: node1.digest },
+    });
+    await ciPusher.push('team/service', service, ['2.0.0']);
+    expect((await register('team/service', '2.0.0')).status).toBe(201);
+
+    const node2 = buildImage({ layers: [{ size: 800 }] });
+    await ciPusher.push('base/node', node2, ['20']);
+    expect((await register('base/node', '20')).status).toBe(201);
+    const [delivered] = await receiver.waitFor(
+      '/airlock',
+      1,
+      (e) => e.type === 'base-image.updated' && (e.data.base as { name: string }).name === baseName,
+    );
+    expect(
+      verifySignature(delivered!.headers['airlock-signature'] as string, delivered!.body, SECRET)
+        .valid,
+    ).toBe(true);
+    expect((JSON.parse(delivered!.body) as Envelope).data).toMatchObject({
+      base: {
+        registry: 'ci',
+        repository: 'base/node',
+        tag: '20',
+        digest: node2.digest,
+        previousDigest: node1.digest,
+      },
+      archive: [],
+      dependents: [
+        expect.objectContaining({
+          repository: 'team/service',
+          digest: service.digest,
+          baseDigest: node1.digest,
+        }),
+      ],
+    });
+    const drift = await call<DriftReport>(
+      'GET',
+      `/api/v1/drift?base=${encodeURIComponent(baseName)}`,
+      undefined,
+      ci,
+    );
+    expect(drift.body.items).toEqual([
+      expect.objectContaining({
+        base: expect.objectContaining({ name: baseName, digest: node2.digest }),
+        dependents: [expect.objectContaining({ digest: service.digest })],
+      }),
+    ]);
+    // Rebuilt on the new base: no longer drifted.
+    const rebuilt = buildImage({
+      layers: [{ size: 301 }],
+      annotations: { [BASE_NAME]: `${ciRegistry.host}/base/node:20`, [BASE_DIGEST]: node2.digest },
+    });
+    await ciPusher.push('team/service', rebuilt, ['2.0.1']);
+    expect((await register('team/service', '2.0.1')).status).toBe(201);
+    const after = await call<DriftReport>(
+      'GET',
+      `/api/v1/drift?base=${encodeURIComponent(baseName)}`,
+      undefined,
+      ci,
+    );
+    expect(after.body.items[0]!.dependents.map((d) => d.digest)).toEqual([service.digest]);
   });
 
   it('refuses bad rules with the field and the rule', async () => {

@@ -138,16 +138,17 @@ export class ImageRepository {
     digest: string,
     tx?: Transaction,
   ): Promise<TagMove> {
-    // The old row locked and read in the same statement: a concurrent move waits, then sees ours.
-    const rows: Array<{ previous: string | null }> = await this.query(tx)(
-      `WITH old AS (
-         SELECT digest FROM registry_tags
-          WHERE registry_id = $1 AND repository = $2 AND tag = $3 FOR UPDATE),
-       up AS (
-         INSERT INTO registry_tags (registry_id, repository, tag, digest) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (registry_id, repository, tag) DO UPDATE SET digest = EXCLUDED.digest, updated_at = now()
-         RETURNING 1)
-       SELECT (SELECT digest FROM old) AS previous FROM up`,
+    // Locked first, so a concurrent move waits and then reads ours. (One statement cannot do
+    // both: a FOR UPDATE read of a row the same statement updates sees nothing.)
+    const query = this.query(tx);
+    const rows: Array<{ previous: string }> = await query(
+      `SELECT digest AS previous FROM registry_tags
+        WHERE registry_id = $1 AND repository = $2 AND tag = $3 FOR UPDATE`,
+      [registryId, repository, tag],
+    );
+    await query(
+      `INSERT INTO registry_tags (registry_id, repository, tag, digest) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (registry_id, repository, tag) DO UPDATE SET digest = EXCLUDED.digest, updated_at = now()`,
       [registryId, repository, tag, digest],
     );
     return { registryId, repository, tag, digest, previousDigest: rows[0]?.previous ?? null };
