@@ -31,7 +31,10 @@ export function historyTagOf(digest: string): string {
   return `archive-${digest.replace(/^sha256:/, '').slice(0, 64)}`;
 }
 
-/** Thrown when a manual sync finds another sync of the rule running: the queue retries it. */
+/** How long a manual sync waits for a running sync of the same rule before the queue retries it. */
+export const MANUAL_SYNC_WAIT_MS = 15 * 60 * 1000;
+
+/** Thrown when a manual sync waited MANUAL_SYNC_WAIT_MS for another sync of the rule: the queue retries it. */
 export class MirrorBusyError extends AirlockError {
   constructor(rule: string) {
     super('CONFLICT', `mirror rule "${rule}" is being synced by another job`);
@@ -85,20 +88,27 @@ export class MirrorSync {
       return null;
     }
     if (trigger === 'schedule' && !rule.enabled) return null;
-    const locked = await this.mirrors.withRuleLock(rule.id, async () => {
-      const run = await this.mirrors.startRun(
-        rule.id,
-        trigger,
-        tick === null ? null : new Date(tick),
-      );
-      if (!run) {
-        this.logger.log(
-          `mirror rule "${rule.name}": tick ${new Date(tick!).toISOString()} already synced`,
+    // A tick that finds the previous sync still running is skipped (the next tick comes); a
+    // manual sync waits its turn.
+    const waitMs = trigger === 'manual' ? MANUAL_SYNC_WAIT_MS : 0;
+    const locked = await this.mirrors.withRuleLock(
+      rule.id,
+      async () => {
+        const run = await this.mirrors.startRun(
+          rule.id,
+          trigger,
+          tick === null ? null : new Date(tick),
         );
-        return { run: null };
-      }
-      return { run: await this.syncLocked(rule, run) };
-    });
+        if (!run) {
+          this.logger.log(
+            `mirror rule "${rule.name}": tick ${new Date(tick!).toISOString()} already synced`,
+          );
+          return { run: null };
+        }
+        return { run: await this.syncLocked(rule, run) };
+      },
+      waitMs,
+    );
     if (locked) return locked.run;
     if (trigger === 'manual') throw new MirrorBusyError(rule.name);
     this.logger.log(

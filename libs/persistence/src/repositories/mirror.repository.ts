@@ -100,6 +100,9 @@ const RUN_COLUMNS = `id, rule_id AS "ruleId", status, trigger, scheduled_for AS 
   bytes_copied::float8 AS "bytesCopied", errors, results, started_at AS "startedAt",
   finished_at AS "finishedAt", started_at::text AS "startedAtKey"`;
 
+/** How often a sync waiting for a rule's lock tries again. */
+const LOCK_POLL_MS = 1000;
+
 const CHANGE_COLUMNS: Record<keyof MirrorRuleChanges, string> = {
   upstreamRegistryId: 'upstream_registry_id',
   upstreamRepository: 'upstream_repository',
@@ -295,19 +298,19 @@ export class MirrorRepository {
 
   /**
    * Holds a session-level advisory lock on the rule for as long as `work` runs, on a connection
-   * of its own: a worker that dies drops its connection and with it the lock. Answers undefined
-   * without running `work` when another sync of the rule holds it.
+   * of its own: a worker that dies drops its connection and with it the lock. When another sync
+   * holds it, waits up to `waitMs` (0: not at all) and then answers undefined without running `work`.
    */
-  async withRuleLock<T>(ruleId: string, work: () => Promise<T>): Promise<T | undefined> {
+  async withRuleLock<T>(
+    ruleId: string,
+    work: () => Promise<T>,
+    waitMs = 0,
+  ): Promise<T | undefined> {
     const runner: QueryRunner = this.dataSource.createQueryRunner();
     await runner.connect();
     const key = `airlock:mirror:${ruleId}`;
     try {
-      const [row] = (await runner.query(
-        `SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`,
-        [key],
-      )) as Array<{ locked: boolean }>;
-      if (!row?.locked) return undefined;
+      if (!(await this.lockRule(runner, key, waitMs))) return undefined;
       try {
         return await work();
       } finally {
@@ -315,6 +318,21 @@ export class MirrorRepository {
       }
     } finally {
       await runner.release();
+    }
+  }
+
+  /** Tries at once, then every second until `waitMs` has passed. */
+  private async lockRule(runner: QueryRunner, key: string, waitMs: number): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const [row] = (await runner.query(
+        `SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`,
+        [key],
+      )) as Array<{ locked: boolean }>;
+      if (row?.locked === true) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, left)));
     }
   }
 

@@ -1,0 +1,72 @@
+import { dataSourceOptions, MirrorRepository } from '@airlock/persistence';
+import { createTestDatabase, type TestDatabase } from '@airlock/testing';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+/** One sync per rule at a time, against real Postgres advisory locks. */
+describe('mirror rule lock', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let mirrors: MirrorRepository;
+  const rule = randomUUID();
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mirror_rule_lock');
+    dataSource = await new DataSource({
+      ...dataSourceOptions({ databaseUrl: db.url }),
+      extra: { max: 4 },
+    }).initialize();
+    mirrors = new MirrorRepository(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  /** Holds the rule's lock until the returned release() is called. */
+  const hold = () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const done = mirrors.withRuleLock(rule, async () => {
+      entered();
+      await released;
+      return 'first';
+    });
+    return { inside, release, done };
+  };
+
+  it('refuses a second holder at once, or after waiting, and lets it in once released', async () => {
+    const first = hold();
+    await first.inside;
+    expect(await mirrors.withRuleLock(rule, () => Promise.resolve('second'))).toBeUndefined();
+
+    const started = Date.now();
+    expect(await mirrors.withRuleLock(rule, () => Promise.resolve('third'), 1500)).toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+
+    const waiting = mirrors.withRuleLock(rule, () => Promise.resolve('fourth'), 10000);
+    setTimeout(() => first.release(), 200);
+    expect(await first.done).toBe('first');
+    expect(await waiting).toBe('fourth');
+    // Other rules are never held up.
+    expect(await mirrors.withRuleLock(randomUUID(), () => Promise.resolve('other'))).toBe('other');
+  });
+
+  it('holds no lock once done', async () => {
+    const [row] = (await dataSource.query(
+      `SELECT count(*)::int AS held FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+        WHERE l.locktype = 'advisory' AND d.datname = current_database()`,
+    )) as Array<{ held: number }>;
+    expect(row!.held).toBe(0);
+  });
+
+  it('releases the lock when the work fails', async () => {
+    await expect(
+      mirrors.withRuleLock(rule, () => Promise.reject(new Error('registry down'))),
+    ).rejects.toThrow('registry down');
+    expect(await mirrors.withRuleLock(rule, () => Promise.resolve('again'))).toBe('again');
+  });
+});
