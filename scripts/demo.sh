@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Airlock's main job on this machine, end to end, with the REST calls a CI server makes:
-#   four local registries (sandbox, ci, prod, archive) and Airlock (API + worker in one process);
-#   a sample image pushed into the CI registry with skopeo; registered; gates recorded; a
-#   promotion into Prod refused before approval; approved by a second principal; promoted;
-#   and the source and target digests printed side by side.
+#   five local registries (sandbox, ci, prod, archive, and one playing Docker Hub) and Airlock
+#   (API + worker in one process); a base image mirrored into the Archive; a sample image built
+#   on it pushed into the CI registry with skopeo; registered; gates recorded; a promotion into
+#   Prod refused before approval; approved by a second principal; promoted; the source and target
+#   digests printed side by side; then upstream moves the base tag: the Archive keeps both
+#   digests and Airlock names the image to rebuild.
 # Everything it starts is stopped when it ends (or on Ctrl-C); `--keep` leaves it all running
 # until Ctrl-C. State lives in the database `airlock_demo` and the Redis prefix `airlock-demo`,
 # both reset at the start.
@@ -35,9 +37,9 @@ trap stop_all EXIT INT TERM
 say "building"
 npm run --silent build
 
-say "starting four registries (CNCF distribution): sandbox, ci, prod, archive"
+say "starting five registries (CNCF distribution): sandbox, ci, prod, archive, and upstream (Docker Hub's part)"
 declare -A url
-for name in sandbox ci prod archive; do
+for name in sandbox ci prod archive upstream; do
   port=$(free_port)
   mkdir -p "$work/$name"
   cat >"$work/$name.yml" <<EOF
@@ -51,7 +53,7 @@ EOF
   url[$name]="http://127.0.0.1:$port"
   printf '  %-8s %s\n' "$name" "${url[$name]}"
 done
-for name in sandbox ci prod archive; do
+for name in sandbox ci prod archive upstream; do
   for _ in $(seq 1 100); do curl -fsS -o /dev/null "${url[$name]}/v2/" 2>/dev/null && break; sleep 0.1; done
 done
 
@@ -94,7 +96,7 @@ call() {
 expect() { [ "$code" = "$1" ] || { echo "demo: expected HTTP $1, got $code: $body" >&2; exit 1; }; }
 
 say "admin: registries by role, stages, and the Prod policy"
-for name in sandbox ci prod archive; do
+for name in sandbox ci prod archive upstream; do
   call "$admin" POST /api/v1/registries "{\"name\":\"$name\",\"url\":\"${url[$name]}\",\"role\":\"$name\"}"; expect 201
 done
 call "$admin" POST /api/v1/stages '{"name":"ci","position":1,"registries":["ci"]}'; expect 201
@@ -107,26 +109,60 @@ call "$admin" POST /api/v1/tokens '{"name":"alice","role":"approver"}'; expect 2
 alice=$(field "$body" token)
 echo "  tokens: jenkins (ci), alice (approver) — each shown once, stored hashed"
 
-say "CI builds demo/app and pushes it into the CI registry (skopeo, from an OCI layout)"
-layout="$work/layout"
-mkdir -p "$layout/blobs/sha256" "$work/rootfs"
-echo "hello from Airlock's demo, built $(date -u +%FT%TZ)" >"$work/rootfs/hello.txt"
-tar -C "$work/rootfs" -cf - hello.txt | gzip -n >"$work/layer.tar.gz"
-layer_digest=$(sha256sum "$work/layer.tar.gz" | cut -d' ' -f1)
-diff_id=$(tar -C "$work/rootfs" -cf - hello.txt | sha256sum | cut -d' ' -f1)
-cp "$work/layer.tar.gz" "$layout/blobs/sha256/$layer_digest"
-printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["cat","/hello.txt"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$diff_id" >"$work/config.json"
-config_digest=$(sha256sum "$work/config.json" | cut -d' ' -f1)
-cp "$work/config.json" "$layout/blobs/sha256/$config_digest"
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%d}],"annotations":{"org.opencontainers.image.revision":"9f2c1e7","org.opencontainers.image.base.name":"docker.io/library/alpine:3.20"}}' \
-  "$config_digest" "$(stat -c%s "$work/config.json")" "$layer_digest" "$(stat -c%s "$work/layer.tar.gz")" >"$work/manifest.json"
-manifest_digest=$(sha256sum "$work/manifest.json" | cut -d' ' -f1)
-cp "$work/manifest.json" "$layout/blobs/sha256/$manifest_digest"
-printf '{"imageLayoutVersion":"1.0.0"}' >"$layout/oci-layout"
-printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"build-1"}}]}' \
-  "$manifest_digest" "$(stat -c%s "$work/manifest.json")" >"$layout/index.json"
+# oci_image <layout dir> <text> <ref name> [annotations json] — a one-layer image in an OCI layout;
+# prints its manifest digest
+oci_image() {
+  local layout=$1 text=$2 ref=$3 annotations=${4:-'{}'} rootfs
+  rootfs=$(mktemp -d -p "$work")
+  mkdir -p "$layout/blobs/sha256"
+  echo "$text" >"$rootfs/hello.txt"
+  tar -C "$rootfs" -cf - hello.txt | gzip -n >"$rootfs/layer.tar.gz"
+  local layer diff_id config manifest
+  layer=$(sha256sum "$rootfs/layer.tar.gz" | cut -d' ' -f1)
+  diff_id=$(tar -C "$rootfs" -cf - hello.txt | sha256sum | cut -d' ' -f1)
+  cp "$rootfs/layer.tar.gz" "$layout/blobs/sha256/$layer"
+  printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["cat","/hello.txt"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$diff_id" >"$rootfs/config.json"
+  config=$(sha256sum "$rootfs/config.json" | cut -d' ' -f1)
+  cp "$rootfs/config.json" "$layout/blobs/sha256/$config"
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%d}],"annotations":%s}' \
+    "$config" "$(stat -c%s "$rootfs/config.json")" "$layer" "$(stat -c%s "$rootfs/layer.tar.gz")" "$annotations" >"$rootfs/manifest.json"
+  manifest=$(sha256sum "$rootfs/manifest.json" | cut -d' ' -f1)
+  cp "$rootfs/manifest.json" "$layout/blobs/sha256/$manifest"
+  printf '{"imageLayoutVersion":"1.0.0"}' >"$layout/oci-layout"
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' \
+    "$manifest" "$(stat -c%s "$rootfs/manifest.json")" "$ref" >"$layout/index.json"
+  echo "sha256:$manifest"
+}
+upstream_host=${url[upstream]#http://}
+archive_host=${url[archive]#http://}
+
+say "upstream publishes library/alpine:3.20; admin mirrors it into the Archive"
+base_v1=$(oci_image "$work/alpine-1" "alpine 3.20, first build" 3.20)
+skopeo copy --quiet --dest-tls-verify=false "oci:$work/alpine-1:3.20" "docker://$upstream_host/library/alpine:3.20"
+echo "  upstream $upstream_host/library/alpine:3.20 → $base_v1"
+mirror_rule='{"name":"alpine","upstream":{"registry":"upstream","repository":"library/alpine"},"tags":{"semver":">=3.20 <4"},"archive":{"registry":"archive","repository":"mirror/library/alpine"},"schedule":"0 */6 * * *"}'
+call "$admin" POST /api/v1/mirror-rules "$mirror_rule"; expect 201
+# sync_now <rule> — "sync now", then wait for its run; prints the run's summary
+sync_now() {
+  call "$admin" GET "/api/v1/mirror-rules/$1/runs" >/dev/null
+  local before
+  before=$(field "$body" items.length)
+  call "$admin" POST "/api/v1/mirror-rules/$1/sync"; expect 202
+  for _ in $(seq 1 120); do
+    call "$admin" GET "/api/v1/mirror-rules/$1/runs" >/dev/null
+    if [ "$(field "$body" items.length)" -gt "$before" ] && [ "$(field "$body" items.0.status)" != running ]; then break; fi
+    sleep 0.25
+  done
+  echo "  run: $(field "$body" items.0.status), $(field "$body" items.0.tagsChecked) tag(s) checked, $(field "$body" items.0.newDigests) new digest(s), $(field "$body" items.0.bytesCopied) bytes copied"
+  [ "$(field "$body" items.0.status)" = succeeded ] || { echo "demo: mirror run failed: $body" >&2; exit 1; }
+}
+sync_now alpine
+
+say "CI builds demo/app FROM alpine:3.20 and pushes it into the CI registry (skopeo, from an OCI layout)"
+app_annotations="{\"org.opencontainers.image.revision\":\"9f2c1e7\",\"org.opencontainers.image.base.name\":\"$upstream_host/library/alpine:3.20\",\"org.opencontainers.image.base.digest\":\"$base_v1\"}"
+oci_image "$work/layout" "hello from Airlock's demo, built $(date -u +%FT%TZ)" build-1 "$app_annotations" >/dev/null
 ci_ref="${url[ci]#http://}/demo/app:build-1"
-skopeo copy --quiet --dest-tls-verify=false "oci:$layout:build-1" "docker://$ci_ref"
+skopeo copy --quiet --dest-tls-verify=false "oci:$work/layout:build-1" "docker://$ci_ref"
 echo "  pushed $ci_ref"
 
 say "Jenkins registers the image (the tag is resolved to its digest once)"
@@ -166,6 +202,21 @@ target_digest=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker
 printf '  %-40s %s\n' "source  $ci_ref" "$source_digest" "target  $prod_ref" "$target_digest"
 [ "$source_digest" = "$target_digest" ] && [ "$source_digest" = "$digest" ] || { echo "demo: digests differ" >&2; exit 1; }
 echo "  identical: the image tested in CI is the image in Prod"
+
+say "upstream moves alpine:3.20 to a new build; the next sync archives it"
+base_v2=$(oci_image "$work/alpine-2" "alpine 3.20, security rebuild" 3.20)
+skopeo copy --quiet --dest-tls-verify=false "oci:$work/alpine-2:3.20" "docker://$upstream_host/library/alpine:3.20"
+echo "  upstream $upstream_host/library/alpine:3.20 → $base_v2"
+sync_now alpine
+call "$admin" GET /api/v1/mirror-rules/alpine/archive >/dev/null
+node -e 'for (const a of JSON.parse(process.argv[1]).items) console.log(`  archive ${a.tag} ${a.digest} ${a.current ? "current " : "previous"} first seen ${a.firstSeenAt}`)' "$body"
+old_in_archive=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$archive_host/mirror/library/alpine@$base_v1")
+echo "  the previous build is still pullable: $archive_host/mirror/library/alpine@$old_in_archive"
+
+say "Jenkins asks which images to rebuild (base-image.updated announces the same to webhooks)"
+call "$jenkins" GET /api/v1/drift
+node -e 'for (const i of JSON.parse(process.argv[1]).items) for (const d of i.dependents) console.log(`  rebuild ${d.repository}@${d.digest.slice(0, 19)}… (stages ${d.stages.join(", ")}, commit ${d.build.commit}): built on ${d.baseDigest.slice(0, 19)}…, ${i.base.name} is now ${i.base.digest.slice(0, 19)}…`)' "$body"
+[ "$(field "$body" items.0.dependents.0.digest)" = "$digest" ] || { echo "demo: drift did not name demo/app: $body" >&2; exit 1; }
 
 if $keep; then
   say "everything keeps running; admin token: $admin — press Ctrl-C to stop it all"

@@ -4,7 +4,8 @@ import { CopyEngine } from './copy-engine';
 import { RegistryLimiter } from './registry-limiter';
 
 /**
- * One CopyEngine per process, shared by promotions and mirror syncs: its per-registry limiter
+ * Imported as `@airlock/copy/nest`, so `@airlock/copy` itself stays free of Nest and config (the
+ * benchmarks load it bare). One CopyEngine per process, shared by promotions and mirror syncs: its per-registry limiter
  * (AIRLOCK_REGISTRY_CONCURRENCY) then bounds every copy into or out of a registry together.
  */
 @Module({

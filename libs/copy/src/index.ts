@@ -1,4 +1,3 @@
-export { CopyModule } from './copy.module';
 export { CopyEngine } from './copy-engine';
 export type {
   BlobAction,

@@ -1,5 +1,5 @@
 import { AuditModule } from '@airlock/audit';
-import { CopyModule } from '@airlock/copy';
+import { CopyModule } from '@airlock/copy/nest';
 import { EventsModule } from '@airlock/events';
 import { ImagesModule } from '@airlock/images';
 import { PoliciesModule } from '@airlock/policies';
