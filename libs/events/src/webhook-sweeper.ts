@@ -1,5 +1,6 @@
 import { AppConfig } from '@airlock/config';
 import { WebhookDeliveryRepository } from '@airlock/persistence';
+import { PeriodicPass } from '@airlock/queue';
 import {
   Injectable,
   Logger,
@@ -27,24 +28,27 @@ export interface SweepReport {
 @Injectable()
 export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: PeriodicPass;
 
   constructor(
     private readonly config: AppConfig,
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly jobs: WebhookJobs,
-  ) {}
+  ) {
+    this.periodic = new PeriodicPass(
+      'webhook sweep',
+      config.reconcileIntervalMs,
+      () => this.sweep(),
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.reconcileIntervalMs);
-    this.timer.unref();
-    this.tick();
+    this.periodic.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   /** One pass; exposed for tests. */
@@ -67,14 +71,5 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
       await this.deliveries.touch(id);
     }
     return report;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.sweep()
-      .catch((error: unknown) =>
-        this.logger.warn(`webhook sweep failed: ${(error as Error).message}`),
-      )
-      .finally(() => (this.running = undefined));
   }
 }

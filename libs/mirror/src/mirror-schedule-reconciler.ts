@@ -1,4 +1,5 @@
 import { AppConfig } from '@airlock/config';
+import { PeriodicPass } from '@airlock/queue';
 import {
   Injectable,
   Logger,
@@ -16,32 +17,25 @@ import { MirrorSchedules } from './mirror-schedules';
 @Injectable()
 export class MirrorScheduleReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MirrorScheduleReconciler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: PeriodicPass;
 
   constructor(
-    private readonly config: AppConfig,
+    config: AppConfig,
     private readonly schedules: MirrorSchedules,
-  ) {}
+  ) {
+    this.periodic = new PeriodicPass(
+      'mirror schedule reconcile',
+      config.reconcileIntervalMs,
+      () => this.schedules.reconcile(),
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.reconcileIntervalMs);
-    this.timer.unref();
-    this.tick();
+    this.periodic.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.schedules
-      .reconcile()
-      .catch((error: unknown) =>
-        this.logger.warn(`mirror schedules not reconciled: ${(error as Error).message}`),
-      )
-      .finally(() => (this.running = undefined));
+    await this.periodic.stop();
   }
 }

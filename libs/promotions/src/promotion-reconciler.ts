@@ -1,5 +1,6 @@
 import { AppConfig } from '@airlock/config';
 import { PromotionRepository } from '@airlock/persistence';
+import { PeriodicPass } from '@airlock/queue';
 import {
   Injectable,
   Logger,
@@ -29,25 +30,28 @@ export interface ReconcileReport {
 @Injectable()
 export class PromotionReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PromotionReconciler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: PeriodicPass;
 
   constructor(
     private readonly config: AppConfig,
     private readonly promotions: PromotionRepository,
     private readonly jobs: PromotionJobs,
     private readonly runner: PromotionRunner,
-  ) {}
+  ) {
+    this.periodic = new PeriodicPass(
+      'reconcile pass',
+      config.reconcileIntervalMs,
+      () => this.reconcile(),
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.reconcileIntervalMs);
-    this.timer.unref();
-    this.tick();
+    this.periodic.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   /** One pass; exposed for tests and the CLI. */
@@ -73,14 +77,5 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnApplicatio
       await this.promotions.touchTarget(target.id);
     }
     return report;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.reconcile()
-      .catch((error: unknown) =>
-        this.logger.warn(`reconcile pass failed: ${(error as Error).message}`),
-      )
-      .finally(() => (this.running = undefined));
   }
 }

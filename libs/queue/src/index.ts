@@ -11,3 +11,4 @@ export { WorkerHost } from './worker-host';
 export { WorkerHostModule } from './worker-host.module';
 export { QueueMetrics } from './queue-metrics';
 export { WORKER_TTL_SECONDS, WorkerLiveness, type WorkerFleet } from './worker-liveness';
+export { PeriodicPass } from './periodic-pass';
