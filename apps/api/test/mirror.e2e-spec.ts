@@ -357,6 +357,22 @@ describe('mirroring upstream images into the Archive', () => {
     expect(run.durationMs).toBeGreaterThanOrEqual(1900);
   });
 
+  it('copies an archived digest again when it went missing from the Archive', async () => {
+    const deleted = await fetch(`${archive.url}/v2/mirror/library/base/manifests/${v2.digest}`, {
+      method: 'DELETE',
+    });
+    expect(deleted.status).toBe(202);
+    await expect(
+      Skopeo.inspectDigest(`${archive.host}/mirror/library/base:1`, archiveAccess),
+    ).rejects.toThrow();
+    const run = await syncNow('base');
+    expect(run).toMatchObject({ status: 'succeeded' });
+    expect(run.tags[0]).toMatchObject({ tag: '1', outcome: 'archived', digest: v2.digest });
+    expect(await Skopeo.inspectDigest(`${archive.host}/mirror/library/base:1`, archiveAccess)).toBe(
+      v2.digest,
+    );
+  });
+
   it('records a partial run when upstream asks for a longer wait than allowed, changing nothing for that tag', async () => {
     const pusher = new ImagePusher(upstream);
     const v3 = buildImage({ layers: [{ size: 1000 }] });

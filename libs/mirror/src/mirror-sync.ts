@@ -184,7 +184,13 @@ export class MirrorSync {
         };
       }
       const digest = descriptor.digest;
-      if (digest === previousDigest) return { tag, outcome: 'unchanged', digest, previousDigest };
+      // Unchanged upstream: one HEAD on the Archive proves the copy is still there (someone may
+      // have deleted it); if not, it is copied again like a new digest.
+      if (
+        digest === previousDigest &&
+        (await context.archive.headManifest(rule.archiveRepository, digest))
+      )
+        return { tag, outcome: 'unchanged', digest, previousDigest };
       const historyTag = historyTagOf(digest);
       const copied = await this.engine.copy({
         source: { registry: context.upstream, repository: rule.upstreamRepository, digest },
