@@ -112,15 +112,15 @@ export class GatesService {
   }
 
   /** The newest result of every gate of the digest, by gate name. */
-  async latest(digest: string): Promise<GateRecord[]> {
+  async latest(digest: string, tx?: Transaction): Promise<GateRecord[]> {
     throwIfInvalid(checkDigest(digest));
-    return (await this.results.latestPerGate(digest)).map(toGateRecord);
+    return (await this.results.latestPerGate(digest, tx)).map(toGateRecord);
   }
 
   /** Every approver of every approval gate of the digest, with their newest approval there. */
-  async approvers(digest: string): Promise<Approver[]> {
+  async approvers(digest: string, tx?: Transaction): Promise<Approver[]> {
     throwIfInvalid(checkDigest(digest));
-    const rows = await this.results.approvers(digest);
+    const rows = await this.results.approvers(digest, tx);
     return rows.flatMap((row) =>
       isGateStatus(row.status) ? [{ ...row, status: row.status }] : [],
     );
@@ -130,11 +130,15 @@ export class GatesService {
   private async audited(row: GateResult, actor: AuditActor, tx: Transaction): Promise<GateRecord> {
     const record = toGateRecord(row);
     const action = record.approval ? 'approval.recorded' : 'gate.recorded';
-    await this.audit.record(
-      { actor, action, subject: { type: 'gate_result', id: record.id }, after: record },
-      tx,
-    );
-    await this.events.publish('gate.recorded', record, tx);
+    // Issued together, so they share a round trip; both settle before the transaction may end.
+    const settled = await Promise.allSettled([
+      this.audit.record(
+        { actor, action, subject: { type: 'gate_result', id: record.id }, after: record },
+        tx,
+      ),
+      this.events.publish('gate.recorded', record, tx),
+    ]);
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
     return record;
   }
 

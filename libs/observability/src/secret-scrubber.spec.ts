@@ -15,6 +15,14 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets(input)).toBe(expected);
   });
 
+  it.each([
+    ['an api key in any spelling', 'API-KEY: abc123', 'API-KEY: [REDACTED]'],
+    ['an upper-case token name', 'ALK_TOKEN=s3cr3t', 'ALK_TOKEN=[REDACTED]'],
+    ['userinfo in an upper-case URL', 'HTTPS://BOB:HUNTER2@HOST/', 'HTTPS://BOB:[REDACTED]@HOST/'],
+  ])('scrubs %s', (_case, input, expected) => {
+    expect(scrubSecrets(input)).toBe(expected);
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'promotion 7f3c copied 12 blobs to prod-eu/team/app (sha256:abcd)';
     expect(scrubSecrets(text)).toBe(text);

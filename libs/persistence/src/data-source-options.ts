@@ -2,6 +2,7 @@ import type { AppConfig } from '@airlock/config';
 import { MIGRATIONS } from '@airlock/migrations';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { PipelinedClient } from './pipelined-client';
 
 /**
  * The one description of how Airlock talks to Postgres. `synchronize` is off everywhere, tests
@@ -17,7 +18,12 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataS
     migrationsRun: false,
     synchronize: false,
     logging: ['error'],
-    // A readiness probe must answer, not hang, while Postgres is unreachable.
-    extra: { connectionTimeoutMillis: 5000, max: 10, application_name: 'airlock' },
+    extra: {
+      // A readiness probe must answer, not hang, while Postgres is unreachable.
+      connectionTimeoutMillis: 5000,
+      max: 10,
+      application_name: 'airlock',
+      Client: PipelinedClient,
+    },
   };
 }

@@ -1,15 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { PoolClient } from 'pg';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { Transaction } from './transaction';
 
-/** Runs work in one database transaction; everything passed the Transaction commits or none of it. */
+const LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+
+/**
+ * Runs work in one database transaction; everything passed the Transaction commits or none of it.
+ *
+ * The pool's clients pipeline (PipelinedClient), and a transaction uses that: BEGIN (and the
+ * advisory lock of `runExclusive`) is not waited for but goes out in one write with the first
+ * statements of `work`. Postgres runs a connection's statements in order, so those statements
+ * still run inside the transaction and, in READ COMMITTED, take their snapshot only once the lock
+ * is held. If BEGIN or the lock fails, so does everything queued behind it, and that first error
+ * is the one thrown. COMMIT is sent only after `work` has settled, as before.
+ */
 @Injectable()
 export class TransactionRunner {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(Transaction.wrap(manager)));
+    return this.transaction(undefined, work);
   }
 
   /**
@@ -17,11 +29,85 @@ export class TransactionRunner {
    * the same check-then-insert (e.g. "no admin yet → create one") take turns, across the cluster.
    */
   runExclusive<T>(lockName: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `airlock:${lockName}`,
-      ]);
-      return work(Transaction.wrap(manager));
-    });
+    return this.transaction(lockName, work);
   }
+
+  /**
+   * Runs reads on one pooled connection, all issued at once, and answers their results in order.
+   * Without a transaction: each statement commits on its own, exactly as repository calls without
+   * a Transaction do. They go out in one write and come back in one read, instead of a connection,
+   * a write and a read each. Every read settles before the connection goes back to the pool; the
+   * first failure (in `reads` order) is thrown.
+   */
+  async readTogether<T extends readonly unknown[]>(reads: {
+    [K in keyof T]: (tx: Transaction) => Promise<T[K]>;
+  }): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const tx = Transaction.wrap(runner.manager, client);
+      const values = await settleAll(reads.map((read) => later(() => read(tx))));
+      return values as unknown as T;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async transaction<T>(
+    lockName: string | undefined,
+    work: (tx: Transaction) => Promise<T>,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      // Straight to the client, so both are queued before anything `work` sends through TypeORM.
+      const begun = client.query('START TRANSACTION');
+      markTransactionStarted(runner);
+      const locked =
+        lockName === undefined ? undefined : client.query(LOCK_SQL, [`airlock:${lockName}`]);
+      try {
+        // Everything settles before COMMIT or ROLLBACK: nothing of `work` may run after either.
+        const [, , result] = await settleAll([
+          begun,
+          locked,
+          later(() => work(Transaction.wrap(runner.manager, client))),
+        ]);
+        await runner.commitTransaction();
+        return result as T;
+      } catch (error) {
+        // The original error counts, even if the rollback fails too (as in DataSource.transaction).
+        await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/**
+ * What QueryRunner.startTransaction() leaves behind once START TRANSACTION has answered — without
+ * waiting for the answer. commitTransaction() and rollbackTransaction() then end the transaction as
+ * usual, with their subscriber events (WebhookAfterCommit). The start events are not sent: no
+ * subscriber here listens to them.
+ */
+function markTransactionStarted(runner: QueryRunner): void {
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
+}
+
+/** Starts `work` in a microtask, so a synchronous throw becomes a rejection like any other. */
+function later<T>(work: () => Promise<T>): Promise<T> {
+  return Promise.resolve().then(work);
+}
+
+/** Waits for every promise; throws the first rejection in array order, else answers the values. */
+async function settleAll(
+  promises: ReadonlyArray<Promise<unknown> | undefined>,
+): Promise<unknown[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value);
 }

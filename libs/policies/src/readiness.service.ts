@@ -1,5 +1,5 @@
 import { GatesService, type Approver, type GateRecord } from '@airlock/gates';
-import { DigestPrincipalsLookup } from '@airlock/persistence';
+import { DigestPrincipalsLookup, TransactionRunner } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { PoliciesService, type StagePolicy } from './policies.service';
 import type { PolicyEvaluation } from './policy-evaluation';
@@ -44,6 +44,7 @@ export class ReadinessService {
     private readonly policies: PoliciesService,
     private readonly gates: GatesService,
     private readonly principals: DigestPrincipalsLookup,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   async evaluate(digest: string, query: ReadinessQuery): Promise<PolicyEvaluation> {
@@ -55,11 +56,12 @@ export class ReadinessService {
     query: ReadinessQuery,
     context: ReadinessContext = {},
   ): Promise<Assessment> {
-    const [latestGates, policy, approvers, principals] = await Promise.all([
-      this.gates.latest(digest),
-      this.policies.get(query.stage),
-      this.gates.approvers(digest),
-      this.principals.of(digest),
+    // Four reads on one connection, sent together: one round trip instead of four.
+    const [latestGates, policy, approvers, principals] = await this.transactions.readTogether([
+      (tx) => this.gates.latest(digest, tx),
+      (tx) => this.policies.get(query.stage, tx),
+      (tx) => this.gates.approvers(digest, tx),
+      (tx) => this.principals.of(digest, tx),
     ]);
     const excluded = [...principals.registeredBy, ...principals.requestedBy];
     if (context.requester) excluded.push(context.requester);

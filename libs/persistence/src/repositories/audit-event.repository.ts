@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { AuditEvent } from '../entities/audit-event.entity';
-import { managerOf, type Transaction } from '../transaction';
+import { managerOf, sqlOf, type Transaction } from '../transaction';
 
 export type NewAuditEvent = Omit<AuditEvent, 'id' | 'occurredAt'>;
 
@@ -44,7 +44,7 @@ export class AuditEventRepository {
    * entity manager's save() costs more CPU than the insert itself.
    */
   async append(event: NewAuditEvent, tx?: Transaction): Promise<AuditEvent> {
-    const rows: AuditEvent[] = await managerOf(tx, this.dataSource.manager).query(
+    const rows = await sqlOf(tx, this.dataSource)<AuditEvent>(
       `INSERT INTO audit_events (actor_token_id, actor_name, action, subject_type, subject_id, before, after, request_id)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)
        RETURNING ${AUDIT_EVENT_COLUMNS}`,

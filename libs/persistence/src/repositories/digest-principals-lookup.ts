@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { managerOf, type Transaction } from '../transaction';
+import { sqlOf, type Transaction } from '../transaction';
 
 /** The principals (token ids) who registered a digest or requested its promotion. */
 export interface DigestPrincipals {
@@ -19,10 +19,10 @@ export class DigestPrincipalsLookup {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async of(digest: string, tx?: Transaction): Promise<DigestPrincipals> {
-    const rows: Array<{ kind: 'registered' | 'requested'; principal: string }> = await managerOf(
-      tx,
-      this.dataSource.manager,
-    ).query(
+    const rows = await sqlOf(tx, this.dataSource)<{
+      kind: 'registered' | 'requested';
+      principal: string;
+    }>(
       `SELECT DISTINCT 'registered' AS kind, registered_by::text AS principal FROM images
         WHERE digest = $1 AND registered_by IS NOT NULL
        UNION

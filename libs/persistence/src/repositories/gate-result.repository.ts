@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { GateResult } from '../entities/gate-result.entity';
-import { managerOf, type Transaction } from '../transaction';
+import { managerOf, sqlOf, type Transaction } from '../transaction';
 
 export type NewGateResult = Omit<GateResult, 'id' | 'createdAt'>;
 
@@ -122,7 +122,7 @@ export class GateResultRepository {
       recorded_by: string;
       recorded_by_name: string | null;
       status: string;
-    }> = await managerOf(tx, this.dataSource.manager).query(
+    }> = await sqlOf(tx, this.dataSource)(
       `SELECT DISTINCT ON (gate, recorded_by) gate, recorded_by, recorded_by_name, status
          FROM gate_results
         WHERE digest = $1 AND is_approval AND recorded_by IS NOT NULL
@@ -142,7 +142,7 @@ export class GateResultRepository {
   }
 
   private query(tx?: Transaction): (sql: string, params: unknown[]) => Promise<never> {
-    const manager = managerOf(tx, this.dataSource.manager);
-    return (sql, params) => manager.query(sql, params) as Promise<never>;
+    const sql = sqlOf(tx, this.dataSource);
+    return (text, params) => sql(text, params) as Promise<never>;
   }
 }

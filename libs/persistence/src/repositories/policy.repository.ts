@@ -2,9 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { Policy } from '../entities/policy.entity';
-import { managerOf, type Transaction } from '../transaction';
+import { managerOf, sqlOf, type Transaction } from '../transaction';
 
 export type PolicyRules = Omit<Policy, 'id' | 'targetStageId' | 'createdAt' | 'updatedAt'>;
+
+/** The Policy entity's properties, from plain SQL. */
+const POLICY_COLUMNS = `p.id, p.target_stage_id AS "targetStageId",
+  p.allowed_source_stages AS "allowedSourceStages", p.required_gates AS "requiredGates",
+  p.approvals_required AS "approvalsRequired", p.immutable_tags AS "immutableTags",
+  p.tag_pattern AS "tagPattern", p.forbid_latest AS "forbidLatest",
+  p.required_referrers AS "requiredReferrers", p.created_at AS "createdAt",
+  p.updated_at AS "updatedAt"`;
 
 /** Every query on `policies` (one row per target stage). The rules live in @airlock/policies. */
 @Injectable()
@@ -16,12 +24,14 @@ export class PolicyRepository {
   }
 
   /** The policy of the stage named `stage`, in one query (readiness and promotions read it per request). */
-  findByStageName(stage: string, tx?: Transaction): Promise<Policy | null> {
-    return this.repository(tx)
-      .createQueryBuilder('policy')
-      .innerJoin('stages', 'stage', 'stage.id = policy.target_stage_id')
-      .where('stage.name = :stage', { stage })
-      .getOne();
+  async findByStageName(stage: string, tx?: Transaction): Promise<Policy | null> {
+    // Plain SQL: readiness asks on every call, and the query builder costs more CPU than the query.
+    const rows = await sqlOf(tx, this.dataSource)<Policy>(
+      `SELECT ${POLICY_COLUMNS} FROM policies p JOIN stages s ON s.id = p.target_stage_id
+        WHERE s.name = $1`,
+      [stage],
+    );
+    return rows[0] ?? null;
   }
 
   /** Locks the stage's policy row (if any) until `tx` ends, so two puts take turns. */

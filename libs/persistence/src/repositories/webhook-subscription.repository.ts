@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { managerOf, type Transaction } from '../transaction';
+import { managerOf, sqlOf, type Transaction } from '../transaction';
 
 /** One `webhook_subscriptions` row. The secret stays sealed here; @airlock/events opens it. */
 export interface WebhookSubscriptionRow {
@@ -64,7 +64,11 @@ export class WebhookSubscriptionRepository {
 
   /** The enabled subscriptions with the event types they want (what an event fans out to). */
   enabled(tx: Transaction): Promise<Array<{ id: string; events: string[] }>> {
-    return this.query(tx)(`SELECT id, events FROM webhook_subscriptions WHERE enabled`, []);
+    // Plain pg: every event published (every gate recording among them) reads this.
+    return sqlOf(tx, this.dataSource)(
+      `SELECT id, events FROM webhook_subscriptions WHERE enabled`,
+      [],
+    );
   }
 
   async update(
