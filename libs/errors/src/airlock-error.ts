@@ -24,3 +24,11 @@ export class AirlockError extends Error {
     this.details = options.details ?? {};
   }
 }
+
+/** What a run or a log line records of a failure: its code (`INTERNAL` when it is not ours) and message. */
+export function errorSummary(error: unknown): { code: string; message: string } {
+  return {
+    code: error instanceof AirlockError ? error.code : 'INTERNAL',
+    message: error instanceof Error ? error.message : String(error),
+  };
+}

@@ -1,2 +1,2 @@
-export { AirlockError, type AirlockErrorOptions } from './airlock-error';
+export { AirlockError, errorSummary, type AirlockErrorOptions } from './airlock-error';
 export { ERROR_CODES, type ErrorCode } from './error-code';

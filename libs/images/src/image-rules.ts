@@ -7,6 +7,8 @@ export const REPOSITORY_PATTERN =
 export const MAX_REPOSITORY_LENGTH = 255;
 /** OCI distribution-spec tag grammar. */
 export const TAG_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
+const TAG_RULE =
+  'tag must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"';
 export const IMAGE_PAGE_LIMIT = { default: 50, max: 200 } as const;
 
 export interface FieldProblem {
@@ -31,8 +33,7 @@ export function checkReference(tag: unknown, digest: unknown): FieldProblem[] {
       {
         field: 'tag',
         rule: 'tag',
-        message:
-          'tag must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"',
+        message: TAG_RULE,
       },
     ];
   }
@@ -64,23 +65,23 @@ export function checkObservedTags(tags: readonly unknown[], tag: unknown): Field
         {
           field: 'tag',
           rule: 'tag',
-          message:
-            'tag must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"',
+          message: TAG_RULE,
         },
       ]
     : [];
 }
 
-export function checkRepository(repository: unknown): FieldProblem[] {
+/** `field` names where the repository sits in the request (`upstream.repository`). */
+export function checkRepository(repository: unknown, field = 'repository'): FieldProblem[] {
   return typeof repository === 'string' &&
     repository.length <= MAX_REPOSITORY_LENGTH &&
     REPOSITORY_PATTERN.test(repository)
     ? []
     : [
         {
-          field: 'repository',
+          field,
           rule: 'repository',
-          message: 'repository must be an OCI repository name (lowercase path components)',
+          message: `${field} must be an OCI repository name (lowercase path components)`,
         },
       ];
 }

@@ -1,6 +1,6 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { decodeCursor, encodeCursor, throwIfInvalid, type FieldProblem } from '@airlock/images';
+import { checkRepository, decodeCursor, encodeCursor, throwIfInvalid } from '@airlock/images';
 import {
   constraintViolationOf,
   MirrorRepository,
@@ -14,7 +14,6 @@ import {
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
-  checkRepositoryAt,
   checkRuleName,
   checkSchedule,
   checkTagSelection,
@@ -65,8 +64,8 @@ export class MirrorRulesService {
   async create(request: MirrorRuleRequest, actor: AuditActor): Promise<MirrorRuleView> {
     throwIfInvalid([
       ...checkRuleName(request.name),
-      ...checkRepositoryAt('upstream.repository', request.upstream?.repository),
-      ...checkRepositoryAt('archive.repository', request.archive?.repository),
+      ...checkRepository(request.upstream?.repository, 'upstream.repository'),
+      ...checkRepository(request.archive?.repository, 'archive.repository'),
       ...checkTagSelection(request.tags),
       ...checkSchedule(request.schedule),
     ]);
@@ -124,10 +123,10 @@ export class MirrorRulesService {
     throwIfInvalid([
       ...(request.upstream === undefined
         ? []
-        : checkRepositoryAt('upstream.repository', request.upstream.repository)),
+        : checkRepository(request.upstream.repository, 'upstream.repository')),
       ...(request.archive === undefined
         ? []
-        : checkRepositoryAt('archive.repository', request.archive.repository)),
+        : checkRepository(request.archive.repository, 'archive.repository')),
       ...(request.tags === undefined ? [] : checkTagSelection(request.tags)),
       ...(request.schedule === undefined ? [] : checkSchedule(request.schedule)),
     ]);
@@ -210,19 +209,9 @@ export class MirrorRulesService {
     return { rule: rule.name, jobId };
   }
 
+  /** Newest first; `limit` (1-100) is checked at the edge, like the delivery log's. */
   async runs(name: string, query: { cursor?: string; limit?: number }): Promise<MirrorRunPage> {
     const limit = query.limit ?? MIRROR_RUN_PAGE_LIMIT.default;
-    const problems: FieldProblem[] =
-      Number.isInteger(limit) && limit >= 1 && limit <= MIRROR_RUN_PAGE_LIMIT.max
-        ? []
-        : [
-            {
-              field: 'limit',
-              rule: 'range',
-              message: `limit must be an integer from 1 to ${MIRROR_RUN_PAGE_LIMIT.max}`,
-            },
-          ];
-    throwIfInvalid(problems);
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rule = await this.require(name);
     const rows = await this.mirrors.listRuns(

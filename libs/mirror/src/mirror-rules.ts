@@ -1,12 +1,9 @@
-import { checkRepository, type FieldProblem } from '@airlock/images';
-import { REGISTRY_NAME_PATTERN } from '@airlock/registries';
+import { type FieldProblem } from '@airlock/images';
+import { REGISTRY_NAME_PATTERN, REGISTRY_NAME_RULE } from '@airlock/registries';
 import { CronExpressionParser } from 'cron-parser';
 import { checkTagSelection } from './tag-selection';
 
 export const MIRROR_RUN_PAGE_LIMIT = { default: 20, max: 100 } as const;
-
-const NAME_RULE =
-  'name must be 1-63 lowercase letters, digits or "-", starting with a letter or digit';
 
 /** A cron expression BullMQ's scheduler reads the same way (5 fields, or 6 with seconds first), UTC. */
 export function checkSchedule(schedule: unknown): FieldProblem[] {
@@ -29,16 +26,7 @@ export function checkSchedule(schedule: unknown): FieldProblem[] {
 export function checkRuleName(name: unknown): FieldProblem[] {
   return typeof name === 'string' && REGISTRY_NAME_PATTERN.test(name)
     ? []
-    : [{ field: 'name', rule: 'name', message: NAME_RULE }];
-}
-
-/** A repository problem renamed to where it sits in the body (`upstream.repository`). */
-export function checkRepositoryAt(field: string, repository: unknown): FieldProblem[] {
-  return checkRepository(repository).map((p) => ({
-    ...p,
-    field,
-    message: p.message.replace(/^repository/, field),
-  }));
+    : [{ field: 'name', rule: 'name', message: REGISTRY_NAME_RULE }];
 }
 
 export { checkTagSelection };

@@ -1,6 +1,6 @@
 import { systemActor } from '@airlock/audit';
 import { CopyEngine } from '@airlock/copy';
-import { AirlockError } from '@airlock/errors';
+import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { BaseDriftService, ImagesService } from '@airlock/images';
 import { METRICS } from '@airlock/observability';
@@ -28,7 +28,7 @@ import { UpstreamClients } from './upstream-clients';
  * without a tag, a registry's garbage collection may delete an untagged manifest. One per digest.
  */
 export function historyTagOf(digest: string): string {
-  return `archive-${digest.replace(/^sha256:/, '').slice(0, 64)}`;
+  return `archive-${digest.replace(/^sha256:/, '')}`;
 }
 
 /** How long a manual sync waits for a running sync of the same rule before the queue retries it. */
@@ -147,7 +147,7 @@ export class MirrorSync {
     } catch (error) {
       // Listing failed: upstream is down or refuses us. Nothing was written anywhere.
       results = [];
-      errors.push(problemOf(error));
+      errors.push(errorSummary(error));
     }
     for (const result of results)
       if (result.error) errors.push({ tag: result.tag, ...result.error });
@@ -212,7 +212,7 @@ export class MirrorSync {
         bytesCopied: copied.blobs.bytesCopied,
       };
     } catch (error) {
-      return { tag, outcome: 'failed', previousDigest, error: problemOf(error) };
+      return { tag, outcome: 'failed', previousDigest, error: errorSummary(error) };
     }
   }
 
@@ -316,9 +316,4 @@ export class MirrorSync {
       return finished;
     });
   }
-}
-
-function problemOf(error: unknown): { code: string; message: string } {
-  if (error instanceof AirlockError) return { code: error.code, message: error.message };
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,3 +1,4 @@
+import { TAG_PATTERN, type FieldProblem } from '@airlock/images';
 import semver from 'semver';
 
 /**
@@ -15,17 +16,10 @@ export interface TagSelection {
   newest?: number;
 }
 
-export interface FieldProblem {
-  field: string;
-  rule: string;
-  message: string;
-}
-
 /** A sync archives at most this many tags; more would hammer upstream on every tick. */
 export const MAX_SELECTED_TAGS = 500;
 const MAX_EXPLICIT_TAGS = 100;
 const MAX_PATTERN_LENGTH = 256;
-const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 const VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?$/;
 
 /** Problems with a selection, each naming its field under `prefix` (e.g. `tags.include`). */
@@ -48,7 +42,7 @@ export function checkTagSelection(value: unknown, prefix = 'tags'): FieldProblem
       !Array.isArray(tags) ||
       tags.length === 0 ||
       tags.length > MAX_EXPLICIT_TAGS ||
-      tags.some((t) => typeof t !== 'string' || !TAG.test(t))
+      tags.some((t) => typeof t !== 'string' || !TAG_PATTERN.test(t))
     )
       problems.push({
         field: at('tags'),

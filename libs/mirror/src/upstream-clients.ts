@@ -10,12 +10,11 @@ import { UpstreamBudget } from './upstream-budget';
 /**
  * Clients for upstream registries, each behind the registry's shared request budget: a 429 or an
  * exhausted `RateLimit-Remaining` seen by one mirror job holds back every job in every worker.
- * One client per registry row version, like RegistryClientFactory's own cache.
+ * A variant of RegistryClientFactory's cached client, so it keeps its own token cache.
  */
 @Injectable()
 export class UpstreamClients {
   private readonly budget: UpstreamBudget;
-  private readonly clients = new Map<string, { version: number; client: RegistryClient }>();
 
   constructor(
     config: AppConfig,
@@ -28,15 +27,9 @@ export class UpstreamClients {
   }
 
   clientFor(registry: Registry): RegistryClient {
-    const version = registry.updatedAt.getTime();
-    const cached = this.clients.get(registry.id);
-    if (cached?.version === version) return cached.client;
-    const client = this.factory.create(registry, { gate: this.budget.gateFor(registry) });
-    this.clients.set(registry.id, { version, client });
-    return client;
-  }
-
-  state(registryId: string) {
-    return this.budget.state(registryId);
+    return this.factory.clientFor(registry, {
+      name: 'upstream-budget',
+      options: () => ({ gate: this.budget.gateFor(registry) }),
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { AuditService, systemActor } from '@airlock/audit';
 import { CopyEngine, type CopyProgress, type CopyResult } from '@airlock/copy';
-import { AirlockError } from '@airlock/errors';
+import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import {
   ImageRepository,
@@ -160,8 +160,7 @@ export class PromotionRunner {
     error: unknown,
     context: RunContext,
   ): Promise<void> {
-    const code = error instanceof AirlockError ? error.code : 'INTERNAL';
-    const message = error instanceof Error ? error.message : String(error);
+    const { code, message } = errorSummary(error);
     const final = context.finalAttempt || isPermanentFailure(error);
     this.logger.warn(
       `promotion ${promotion.id}: copy to ${target.registry} failed${final ? '' : ' (will retry)'}: ${code}: ${message}`,

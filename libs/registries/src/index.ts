@@ -1,6 +1,6 @@
 export { RegistriesModule } from './registries.module';
 export { RegistriesService } from './registries.service';
-export { RegistryClientFactory } from './registry-client-factory';
+export { RegistryClientFactory, type ClientVariant } from './registry-client-factory';
 export { credentialsContext, type RegistryCredentials } from './registry-credentials';
 export type {
   NewRegistryRequest,

@@ -9,6 +9,12 @@ import {
 import { Injectable } from '@nestjs/common';
 import { openCredentials } from './registry-credentials';
 
+/** Extra client options under a name; `options` runs only when a client is built. */
+export interface ClientVariant {
+  name: string;
+  options: () => RegistryClientOptions;
+}
+
 /**
  * Builds RegistryClients for registry rows, decrypting their credentials. `clientFor` keeps one
  * client per registry and `updated_at`: the client holds the bearer-token cache, and any change to
@@ -20,12 +26,17 @@ export class RegistryClientFactory {
 
   constructor(private readonly box: SecretBox) {}
 
-  clientFor(registry: Registry): RegistryClient {
+  /**
+   * The cached client of the registry, or of a named variant of it built with extra options (the
+   * mirror's upstream clients carry a request gate): each variant keeps its own token cache.
+   */
+  clientFor(registry: Registry, variant?: ClientVariant): RegistryClient {
+    const key = variant ? `${registry.id}/${variant.name}` : registry.id;
     const version = registry.updatedAt.getTime();
-    const cached = this.clients.get(registry.id);
+    const cached = this.clients.get(key);
     if (cached?.version === version) return cached.client;
-    const client = this.create(registry);
-    this.clients.set(registry.id, { version, client });
+    const client = this.create(registry, variant?.options());
+    this.clients.set(key, { version, client });
     return client;
   }
 

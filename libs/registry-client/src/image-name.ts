@@ -1,3 +1,5 @@
+import { REPOSITORY, TAG } from './references';
+
 /**
  * Image names as people and build tools write them (`alpine`, `docker.io/library/alpine:3.19`,
  * `registry.example.com:5000/team/base:1@sha256:…`), reduced to one canonical form
@@ -19,9 +21,6 @@ const DOCKER_HUB_HOSTS = new Set([
 ]);
 const DOCKER_HUB = 'docker.io';
 
-const REPOSITORY =
-  /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
 export interface ImageName {

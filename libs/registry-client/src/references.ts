@@ -3,9 +3,9 @@ import { RegistryError } from './registry-error';
 
 // distribution-spec name and tag grammar. Checked before a request is built, so a path can never
 // be steered elsewhere by a repository or reference containing `..`, `?` or `#`.
-const REPOSITORY =
+export const REPOSITORY =
   /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
+export const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 
 export type ReferenceKind = 'tag' | 'digest';
 

@@ -1,5 +1,5 @@
 import { MIRROR_RUN_PAGE_LIMIT, MAX_SELECTED_TAGS } from '@airlock/mirror';
-import { REGISTRY_NAME_PATTERN } from '@airlock/registries';
+import { REGISTRY_NAME_PATTERN, REGISTRY_NAME_RULE } from '@airlock/registries';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -17,9 +17,6 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-
-const NAME_MESSAGE =
-  'name must be 1-63 lowercase letters, digits or "-", starting with a letter or digit';
 
 export class RepositoryRefBody {
   @ApiProperty({ example: 'dockerhub', description: 'Name of a registry known to Airlock.' })
@@ -87,7 +84,7 @@ export class TagSelectionBody {
 
 export class CreateMirrorRuleBody {
   @ApiProperty({ example: 'alpine' })
-  @Matches(REGISTRY_NAME_PATTERN, { message: NAME_MESSAGE })
+  @Matches(REGISTRY_NAME_PATTERN, { message: REGISTRY_NAME_RULE })
   name!: string;
 
   @ApiProperty({ type: RepositoryRefBody, description: 'Where to mirror from.' })
@@ -165,7 +162,7 @@ export class UpdateMirrorRuleBody {
 
 export class MirrorRuleNameParams {
   @ApiProperty({ example: 'alpine' })
-  @Matches(REGISTRY_NAME_PATTERN, { message: NAME_MESSAGE })
+  @Matches(REGISTRY_NAME_PATTERN, { message: REGISTRY_NAME_RULE })
   name!: string;
 }
 
