@@ -82,11 +82,16 @@ describe('registry fixture: bearer-token auth over TLS with a private CA', () =>
   });
 
   it('stops accepting a token once its TTL has passed, so clients must re-authenticate', async () => {
+    // Pushed under the normal TTL: a push is several requests, and a loaded machine can take
+    // longer than one second for them. Only the token under test is short-lived.
+    const small = buildImage();
+    const pusher = new ImagePusher(registry);
+    await pusher.push('team/ttl', small);
+    pusher.close();
     registry.tokenServer!.tokenTtlSeconds = 1;
     const fresh = new ImagePusher(registry);
-    const small = buildImage();
     try {
-      await fresh.push('team/ttl', small);
+      expect(await fresh.getManifest('team/ttl', small.digest)).toBeDefined();
       const issued = registry.tokenServer!.issued;
       await new Promise((r) => setTimeout(r, 2500));
       expect(await fresh.getManifest('team/ttl', small.digest)).toBeDefined();
