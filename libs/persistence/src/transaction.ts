@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 
@@ -45,12 +46,29 @@ export function sqlOf(tx: Transaction | undefined, dataSource: DataSource): Sql 
   const target: Pick<Pool, 'query'> = tx ? handleOf(tx).client : poolOf(dataSource);
   return async <Row>(text: string, params: unknown[]) => {
     try {
-      return (await target.query(text, params)).rows as Row[];
+      return (await target.query({ name: statementName(text), text, values: params }))
+        .rows as Row[];
     } catch (error) {
       dataSource.logger.logQueryError(error as Error, text, params);
       throw new QueryFailedError(text, params, error as Error);
     }
   };
+}
+
+const NAMES = new Map<string, string>();
+
+/**
+ * Every sqlOf statement is a named prepared statement: each connection parses and plans it once,
+ * then only binds and executes it. Their texts are fixed in the code (no values are spliced in),
+ * so there are as many as there are call sites.
+ */
+function statementName(text: string): string {
+  let name = NAMES.get(text);
+  if (name === undefined) {
+    name = `airlock_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    NAMES.set(text, name);
+  }
+  return name;
 }
 
 function handleOf(tx: Transaction): Handle {
