@@ -262,8 +262,20 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     const reserved = await record(digest, { gate: 'approval', status: 'passed' });
     expect(reserved.status).toBe(409);
     expect(reserved.body.detail).toMatch(/approval gate/);
-    expect((await approve(digest, { gate: 'qa-signoff' })).status).toBe(201);
-    expect((await record(digest, { gate: 'qa-signoff', status: 'passed' })).status).toBe(409);
+    const signoff = await approve(digest, { gate: 'qa-signoff' });
+    expect(signoff.status).toBe(201);
+    const refused = await record(digest, { gate: 'qa-signoff', status: 'passed' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/approval gate/);
+    // Refused means no trace: no result, and no audit event beyond the approval's.
+    const signoffLedger = await ledger(digest, '?gate=qa-signoff');
+    expect(signoffLedger.body.history.items.map((r: { id: string }) => r.id)).toEqual([
+      signoff.body.id,
+    ]);
+    const audited = await api.call<{
+      items: Array<{ action: string; after: { digest?: string } }>;
+    }>('GET', `/api/v1/audit?action=gate.recorded&limit=500`, { token: reader.token });
+    expect(audited.body.items.filter((e) => e.after.digest === digest)).toEqual([]);
     expect((await record(digest, { gate: 'unit', status: 'passed' })).status).toBe(201);
     expect((await approve(digest, { gate: 'unit' })).status).toBe(409);
   });
@@ -500,9 +512,11 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
         action: 'gate.recorded',
         actorTokenId: ci.id,
         actorName: 'jenkins',
-        after: expect.objectContaining({ digest, gate: 'audited', status: 'passed' }),
+        // Exactly what the API answered, id and time included (the insert writes both together).
+        after: result.body,
       }),
     ]);
+    expect(result.body).toMatchObject({ digest, gate: 'audited', status: 'passed' });
     expect(await events(`subjectType=gate_result&subjectId=${approval.body.id}`)).toEqual([
       expect.objectContaining({
         action: 'approval.recorded',

@@ -196,7 +196,8 @@ describe('webhooks over HTTP', () => {
     expect(main).not.toHaveProperty('secret');
 
     digest = await newImage('team/app');
-    expect((await recordGate(digest, 'unit-tests')).status).toBe(201);
+    const recorded = await recordGate(digest, 'unit-tests');
+    expect(recorded.status).toBe(201);
 
     const [registered] = await receiver.waitFor('/main', 1, (e) => e.type === 'image.registered');
     const [gate] = await receiver.waitFor('/main', 1, (e) => e.type === 'gate.recorded');
@@ -217,6 +218,8 @@ describe('webhooks over HTTP', () => {
       type: 'gate.recorded',
       data: { digest, gate: 'unit-tests', status: 'passed' },
     });
+    // The event carries the record exactly as the API answered it, id and time included.
+    expect((JSON.parse(gate!.body) as Envelope).data).toEqual(recorded.body);
 
     await settledDelivery(main.id, (d) => d.eventType === 'image.registered');
     const log = await settledDelivery(main.id, (d) => d.eventType === 'gate.recorded');

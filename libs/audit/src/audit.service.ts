@@ -1,5 +1,10 @@
 import { AirlockError } from '@airlock/errors';
-import { AuditEventRepository, type AuditEvent, type Transaction } from '@airlock/persistence';
+import {
+  AuditEventRepository,
+  type AuditEvent,
+  type NewAuditEvent,
+  type Transaction,
+} from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import {
   AUDIT_ACTION_PATTERN,
@@ -26,23 +31,27 @@ export class AuditService {
   constructor(private readonly events: AuditEventRepository) {}
 
   async record(entry: AuditEntry, tx?: Transaction): Promise<AuditRecord> {
+    return toRecord(await this.events.append(this.prepare(entry), tx));
+  }
+
+  /**
+   * The row `entry` is stored as (action checked, before and after scrubbed of secrets), for
+   * statements that write it themselves along with the change.
+   */
+  prepare(entry: AuditEntry): NewAuditEvent {
     if (!AUDIT_ACTION_PATTERN.test(entry.action)) {
       throw new AirlockError('INTERNAL', `audit action "${entry.action}" is not <subject>.<verb>`);
     }
-    const event = await this.events.append(
-      {
-        actorTokenId: entry.actor.tokenId,
-        actorName: entry.actor.name,
-        action: entry.action,
-        subjectType: entry.subject.type,
-        subjectId: entry.subject.id ?? null,
-        before: asJsonObject(entry.before),
-        after: asJsonObject(entry.after),
-        requestId: entry.actor.requestId ?? null,
-      },
-      tx,
-    );
-    return toRecord(event);
+    return {
+      actorTokenId: entry.actor.tokenId,
+      actorName: entry.actor.name,
+      action: entry.action,
+      subjectType: entry.subject.type,
+      subjectId: entry.subject.id ?? null,
+      before: asJsonObject(entry.before),
+      after: asJsonObject(entry.after),
+      requestId: entry.actor.requestId ?? null,
+    };
   }
 
   /** Newest first, keyset-paged on the event id. */

@@ -1,8 +1,8 @@
 import type {
+  NewWebhookEvent,
   Transaction,
   WebhookAfterCommit,
   WebhookDeliveryRepository,
-  WebhookSubscriptionRepository,
 } from '@airlock/persistence';
 import type { JobQueues } from '@airlock/queue';
 import { Logger } from '@nestjs/common';
@@ -10,23 +10,18 @@ import { EventsService } from './events.service';
 import { WebhookJobs } from './webhook-jobs';
 
 const tx = {} as Transaction;
-const SUBSCRIPTIONS = [
-  { id: 'all', events: ['*'] },
-  { id: 'images', events: ['image.registered'] },
-  { id: 'promotions', events: ['promotion.succeeded', 'promotion.failed'] },
-];
-
-/** EventsService over in-memory stand-ins: what it writes in the transaction, what it enqueues after. */
-function setup(enqueue: jest.Mock, subscribed = SUBSCRIPTIONS) {
-  const inserted: Array<Record<string, unknown>> = [];
+/**
+ * EventsService over in-memory stand-ins: what it writes in the transaction, what it enqueues
+ * after. Which subscriptions want an event is SQL (test/outbox.int-spec.ts); here the stand-in
+ * answers `subscribers` for every event.
+ */
+function setup(enqueue: jest.Mock, subscribers = ['all', 'images']) {
+  const inserted: NewWebhookEvent[] = [];
   const callbacks: Array<() => void> = [];
-  const subscriptions = {
-    enabled: jest.fn().mockResolvedValue(subscribed),
-  } as unknown as WebhookSubscriptionRepository;
   const deliveries = {
-    insertMany: jest.fn(async (rows: Array<Record<string, unknown>>) => {
-      inserted.push(...rows);
-      return rows.map((row) => `delivery-${String(row.subscriptionId)}`);
+    insertForSubscribers: jest.fn(async (event: NewWebhookEvent) => {
+      inserted.push(event);
+      return subscribers.map((id) => `delivery-${id}`);
     }),
   } as unknown as WebhookDeliveryRepository;
   const afterCommit = {
@@ -38,17 +33,17 @@ function setup(enqueue: jest.Mock, subscribed = SUBSCRIPTIONS) {
       webhookBackoffMs: 5000,
     } as never,
   );
-  const events = new EventsService(subscriptions, deliveries, afterCommit, jobs);
+  const events = new EventsService(deliveries, afterCommit, jobs);
   return { events, inserted, callbacks };
 }
 
 describe('EventsService.publish', () => {
-  it('writes one delivery per subscription that wants the type and enqueues them only after commit', async () => {
+  it('writes the deliveries of the event in the transaction and enqueues them only after commit', async () => {
     const enqueue = jest.fn().mockResolvedValue('job');
     const { events, inserted, callbacks } = setup(enqueue);
     const envelope = await events.publish('image.registered', { digest: 'sha256:x' }, tx);
 
-    expect(inserted.map((row) => row.subscriptionId)).toEqual(['all', 'images']);
+    expect(inserted).toHaveLength(1);
     expect(inserted[0]).toMatchObject({
       eventId: envelope.id,
       eventType: 'image.registered',
@@ -64,10 +59,9 @@ describe('EventsService.publish', () => {
     expect(enqueue.mock.calls[0][1]).toEqual({ deliveryId: 'delivery-all' }); // ids only
   });
 
-  it('writes nothing and registers nothing when no subscription wants the type', async () => {
-    const { events, inserted, callbacks } = setup(jest.fn(), SUBSCRIPTIONS.slice(1));
+  it('registers nothing after commit when no subscription wanted the event', async () => {
+    const { events, callbacks } = setup(jest.fn(), []);
     await events.publish('gate.recorded', {}, tx);
-    expect(inserted).toEqual([]);
     expect(callbacks).toEqual([]);
   });
 

@@ -1,12 +1,12 @@
 import {
   WebhookAfterCommit,
   WebhookDeliveryRepository,
-  WebhookSubscriptionRepository,
+  type NewWebhookEvent,
   type Transaction,
 } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { buildEnvelope, type EventEnvelope } from './event-envelope';
-import { wantsEvent, type EventType } from './event-types';
+import type { EventType } from './event-types';
 import { WebhookJobs } from './webhook-jobs';
 
 /**
@@ -17,29 +17,37 @@ import { WebhookJobs } from './webhook-jobs';
 @Injectable()
 export class EventsService {
   constructor(
-    private readonly subscriptions: WebhookSubscriptionRepository,
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly afterCommit: WebhookAfterCommit,
     private readonly jobs: WebhookJobs,
   ) {}
 
-  /** One pending delivery per enabled subscription that wants `type`. `data` must hold no secret. */
+  /**
+   * One pending delivery per enabled subscription that wants `type` (matched in the same
+   * statement). `data` must hold no secret.
+   */
   async publish(type: EventType, data: unknown, tx: Transaction): Promise<EventEnvelope> {
     const envelope = buildEnvelope(type, data);
-    const subscribers = (await this.subscriptions.enabled(tx)).filter((s) =>
-      wantsEvent(s.events, type),
-    );
-    if (subscribers.length === 0) return envelope;
-    const ids = await this.deliveries.insertMany(
-      subscribers.map((s) => ({
-        subscriptionId: s.id,
-        eventId: envelope.id,
-        eventType: type,
-        payload: { ...envelope },
-      })),
-      tx,
-    );
-    this.afterCommit.register(tx, () => void this.jobs.enqueueAfterCommit(ids));
+    const ids = await this.deliveries.insertForSubscribers(this.outgoing(envelope), tx);
+    this.deliverAfterCommit(tx, ids);
     return envelope;
+  }
+
+  /**
+   * The event `publish` would write, for statements that write its deliveries themselves along
+   * with the change; `dataKey` names where the envelope carries `data`.
+   */
+  prepare(type: EventType, data: unknown): NewWebhookEvent & { dataKey: 'data' } {
+    return { ...this.outgoing(buildEnvelope(type, data)), dataKey: 'data' };
+  }
+
+  private outgoing(envelope: EventEnvelope): NewWebhookEvent {
+    return { eventId: envelope.id, eventType: envelope.type, payload: { ...envelope } };
+  }
+
+  /** Queues the deliveries `ids` once `tx` has committed (nothing if it rolls back). */
+  deliverAfterCommit(tx: Transaction, ids: string[]): void {
+    if (ids.length === 0) return;
+    this.afterCommit.register(tx, () => void this.jobs.enqueueAfterCommit(ids));
   }
 }

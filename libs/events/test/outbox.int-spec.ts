@@ -31,7 +31,7 @@ describe('events outbox', () => {
     const jobs = {
       enqueueAfterCommit: (ids: string[]) => Promise.resolve(void enqueued.push(ids)),
     } as unknown as WebhookJobs;
-    events = new EventsService(subscriptions, deliveries, new WebhookAfterCommit(dataSource), jobs);
+    events = new EventsService(deliveries, new WebhookAfterCommit(dataSource), jobs);
     const box = SecretBox.fromConfig({ secretKey: 'e'.repeat(64) });
     await transactions.run(async (tx) => {
       for (const [name, types, enabled] of [
@@ -100,5 +100,56 @@ describe('events outbox', () => {
     await transactions.run(async (tx) => events.publish('image.registered', {}, tx));
     expect(enqueued).toHaveLength(1);
     expect(enqueued[0]).toHaveLength(1); // only `all` wants image.registered
+  });
+
+  it('sends a whole transaction in one write with runAsOneWrite: commits with its deliveries', async () => {
+    const envelope = await transactions.runAsOneWrite('outbox-test', async (tx) => {
+      const published = events.publish('gate.recorded', { gate: 'lint' }, tx);
+      return published;
+    });
+    const rows = await rowsOf(envelope.id);
+    expect(rows.map((r) => r.url)).toEqual(['http://127.0.0.1:9/all', 'http://127.0.0.1:9/gates']);
+    expect(enqueued).toHaveLength(1);
+    expect([...enqueued[0]!].sort()).toEqual(rows.map((r) => r.id).sort());
+  });
+
+  it('rolls a one-write transaction back when one of its statements fails, and enqueues nothing', async () => {
+    let eventId = '';
+    await expect(
+      transactions.runAsOneWrite('outbox-test', (tx) => {
+        const published = events.publish('gate.recorded', {}, tx).then((e) => (eventId = e.id));
+        // Sent in the same write, fails in Postgres: the transaction is aborted, COMMIT rolls back.
+        const failing = deliveries.insertForSubscribers(
+          { eventId: 'not-a-uuid', eventType: 'gate.recorded', payload: {} },
+          tx,
+        );
+        return Promise.all([published, failing]);
+      }),
+    ).rejects.toThrow(/uuid/);
+    expect(eventId).not.toBe('');
+    expect(await rowsOf(eventId)).toEqual([]);
+    expect(enqueued).toEqual([]);
+  });
+
+  it('refuses statements that would reach a one-write transaction after its COMMIT', async () => {
+    // After the first await …
+    await expect(
+      transactions.runAsOneWrite('outbox-test', async (tx) => {
+        await events.publish('gate.recorded', {}, tx);
+        return events.publish('gate.recorded', {}, tx);
+      }),
+    ).rejects.toThrow(/after COMMIT/);
+    // … or through TypeORM, which sends a few microtasks after the call.
+    await expect(
+      transactions.runAsOneWrite('outbox-test', (tx) =>
+        deliveries.insertMany(
+          [{ subscriptionId: randomUUID(), eventId: randomUUID(), eventType: 'x', payload: {} }],
+          tx,
+        ),
+      ),
+    ).rejects.toThrow(/after COMMIT/);
+    // The connections are fine afterwards.
+    const envelope = await transactions.run((tx) => events.publish('gate.recorded', {}, tx));
+    expect(await rowsOf(envelope.id)).toHaveLength(2);
   });
 });

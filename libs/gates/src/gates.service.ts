@@ -7,6 +7,7 @@ import {
   TransactionRunner,
   type GateResult,
   type NewGateResult,
+  type RecordedEffects,
   type Transaction,
 } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
@@ -46,17 +47,41 @@ export class GatesService {
     private readonly events: EventsService,
   ) {}
 
+  /**
+   * Appends a CI result with its audit event (`gate.recorded`) and webhook deliveries. The hot
+   * write path, so it is one statement sent with BEGIN, the lock and COMMIT in one write: the audit
+   * event and the event data are prepared here, less the id and time only the insert knows.
+   */
   async record(digest: string, input: GateResultInput, actor: AuditActor): Promise<GateRecord> {
     throwIfInvalid(checkResult(digest, input));
     if (input.gate === DEFAULT_APPROVAL_GATE) throw approvalGate(input.gate);
+    const result = newResult(digest, { ...input, approval: false }, actor);
+    const {
+      id: _id,
+      recordedAt: _at,
+      ...known
+    } = toGateRecord({
+      ...result,
+      id: '',
+      createdAt: new Date(0),
+    });
+    const effects: RecordedEffects = {
+      audit: this.audit.prepare({
+        actor,
+        action: 'gate.recorded',
+        subject: { type: 'gate_result' },
+        after: known,
+      }),
+      event: this.events.prepare('gate.recorded', known),
+      idKey: 'id' satisfies keyof GateRecord,
+      timeKey: 'recordedAt' satisfies keyof GateRecord,
+    };
     // Serialised per (digest, gate), so a first CI result and a first approval cannot both claim a gate.
-    return this.transactions.runExclusive(`gate:${digest}:${input.gate}`, async (tx) => {
-      const row = await this.results.appendUnlessApprovalGate(
-        newResult(digest, { ...input, approval: false }, actor),
-        tx,
-      );
-      if (!row) throw approvalGate(input.gate);
-      return this.audited(row, actor, tx);
+    return this.transactions.runAsOneWrite(`gate:${digest}:${input.gate}`, async (tx) => {
+      const appended = await this.results.appendRecorded(result, effects, tx);
+      if (!appended) throw approvalGate(input.gate);
+      this.events.deliverAfterCommit(tx, appended.deliveryIds);
+      return toGateRecord(appended.row);
     });
   }
 

@@ -20,6 +20,7 @@ export {
   type ApproverRow,
   type GateHistoryQuery,
   type NewGateResult,
+  type RecordedEffects,
 } from './repositories/gate-result.repository';
 export { PolicyRepository, type PolicyRules } from './repositories/policy.repository';
 export {
@@ -67,6 +68,7 @@ export {
   WEBHOOK_DELIVERY_STATUSES,
   WebhookDeliveryRepository,
   type NewWebhookDelivery,
+  type NewWebhookEvent,
   type WebhookAttempt,
   type WebhookDeliveryQuery,
   type WebhookDeliveryRow,

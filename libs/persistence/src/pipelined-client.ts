@@ -15,12 +15,27 @@ import { Client, type ClientConfig } from 'pg';
  */
 export class PipelinedClient extends Client {
   private corked = false;
+  private sealedBecause: string | null = null;
 
   constructor(config?: ClientConfig) {
     super({ ...config, pipeline: true });
   }
 
+  /**
+   * Refuses every statement until `unseal()`: set once a transaction's COMMIT has been sent ahead
+   * of its answers (TransactionRunner.runAsOneWrite), so nothing can slip in behind the COMMIT
+   * and run outside the transaction — whatever path it took to this connection.
+   */
+  seal(reason: string): void {
+    this.sealedBecause = reason;
+  }
+
+  unseal(): void {
+    this.sealedBecause = null;
+  }
+
   override query(...args: unknown[]): never {
+    if (this.sealedBecause !== null) throw new Error(this.sealedBecause);
     this.corkUntilNextTurn();
     return (super.query as (...a: unknown[]) => never)(...args);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { PipelinedClient } from './pipelined-client';
 import { Transaction } from './transaction';
 
 const LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
@@ -30,6 +31,50 @@ export class TransactionRunner {
    */
   runExclusive<T>(lockName: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.transaction(lockName, work);
+  }
+
+  /**
+   * A transaction sent as one write, for work whose statements need no answer from one another in
+   * JavaScript (one statement doing everything through CTEs, or independent ones): START
+   * TRANSACTION, the advisory lock named `lockName`, every statement `work` sends before its first
+   * `await`, and COMMIT leave together, and their answers come back together — one wake-up of the
+   * Postgres backend instead of one per step.
+   *
+   * `work` may await its results, but sends nothing after its first `await`: by then COMMIT is on
+   * its way, and a statement through the Transaction throws. Postgres commits exactly when every
+   * statement succeeded (an error aborts the transaction and turns COMMIT into ROLLBACK), whatever
+   * `work` makes of the results afterwards — so a statement that must write nothing in some case
+   * says so in its own SQL. Errors are as in `run`: the first in the order BEGIN, lock, work,
+   * COMMIT. After-commit callbacks (WebhookAfterCommit) run only when Postgres answered COMMIT.
+   */
+  async runAsOneWrite<T>(lockName: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const begun = client.query('START TRANSACTION');
+      markTransactionStarted(runner);
+      const locked = client.query(LOCK_SQL, [`airlock:${lockName}`]);
+      const tx = Transaction.wrap(runner.manager, client);
+      const result = startNow(() => work(tx));
+      const ended = client.query('COMMIT');
+      sealOf(client)?.seal(
+        'statement sent after COMMIT in TransactionRunner.runAsOneWrite (send every statement ' +
+          'before the first await, through sqlOf: TypeORM sends a few microtasks late)',
+      );
+      const settled = await Promise.allSettled([begun, locked, result, ended]);
+      sealOf(client)?.unseal();
+      const committed = settled[3].status === 'fulfilled' && settled[3].value.command === 'COMMIT';
+      markTransactionEnded(runner);
+      await runner.broadcaster.broadcast(
+        committed ? 'AfterTransactionCommit' : 'AfterTransactionRollback',
+      );
+      const failed = settled.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (!committed) throw new Error('Postgres rolled the transaction back without an error');
+      return (settled[2] as PromiseFulfilledResult<T>).value;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -95,6 +140,27 @@ function markTransactionStarted(runner: QueryRunner): void {
   const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
   state.isTransactionActive = true;
   state.transactionDepth = 1;
+}
+
+/** The connection's seal, when it is a PipelinedClient (the pool's clients always are). */
+function sealOf(client: PoolClient): PipelinedClient | null {
+  return client instanceof PipelinedClient ? client : null;
+}
+
+/** What commitTransaction() leaves behind, for a COMMIT sent straight to the connection. */
+function markTransactionEnded(runner: QueryRunner): void {
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  state.isTransactionActive = false;
+  state.transactionDepth = 0;
+}
+
+/** Calls `work` at once (its statements go out now); a synchronous throw becomes a rejection. */
+function startNow<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return work();
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** Starts `work` in a microtask, so a synchronous throw becomes a rejection like any other. */

@@ -25,8 +25,12 @@ const AUDIT_EVENT_COLUMNS = `id, occurred_at AS "occurredAt", actor_token_id AS 
   actor_name AS "actorName", action, subject_type AS "subjectType", subject_id AS "subjectId",
   before, after, request_id AS "requestId"`;
 
+/** The columns an append writes, in the order of NewAuditEvent's properties in auditParams(). */
+export const AUDIT_INSERT_COLUMNS =
+  'actor_token_id, actor_name, action, subject_type, subject_id, before, after, request_id';
+
 /** SQL NULL for a missing document (not the JSON `null`), as the entity mapping stored it. */
-function jsonOrNull(value: Record<string, unknown> | null | undefined): string | null {
+export function jsonOrNull(value: Record<string, unknown> | null | undefined): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { GateResult } from '../entities/gate-result.entity';
 import { managerOf, sqlOf, type Transaction } from '../transaction';
+import { AUDIT_INSERT_COLUMNS, jsonOrNull, type NewAuditEvent } from './audit-event.repository';
+import { subscriptionsWanting, type NewWebhookEvent } from './webhook-delivery.repository';
 
 export type NewGateResult = Omit<GateResult, 'id' | 'createdAt'>;
 
@@ -12,6 +14,18 @@ export interface GateHistoryQuery {
   /** Keyset cursor: only results with a smaller id (older). */
   beforeId?: string;
   limit: number;
+}
+
+/**
+ * What a recorded result is reported as: its audit event (subject id and the row's id and time
+ * still to come) and its webhook event, each carrying the record as the API shows it, less the two
+ * properties only the insert knows. `idKey` and `timeKey` name them in that record.
+ */
+export interface RecordedEffects {
+  audit: Omit<NewAuditEvent, 'subjectId'>;
+  event: NewWebhookEvent & { dataKey: string };
+  idKey: string;
+  timeKey: string;
 }
 
 /** The newest approval of one approver on one approval gate of a digest. */
@@ -64,24 +78,68 @@ export class GateResultRepository {
   }
 
   /**
-   * Appends a CI result unless the newest result of its (digest, gate) is an approval; null when
-   * it is. The check and the insert are one statement (one round trip on the hot path); run it
-   * under the (digest, gate) lock, so its snapshot, taken after the lock, sees every earlier result.
+   * Appends a CI result unless the newest result of its (digest, gate) is an approval, with its
+   * audit event and one webhook delivery per subscription that wants the event — one statement,
+   * so gate recording is one write with BEGIN and COMMIT (TransactionRunner.runAsOneWrite). The
+   * audit `after` and the event's data get the new row's id and creation time (ISO 8601, UTC,
+   * milliseconds, as JSON.stringify writes a Date) under `idKey` and `timeKey`. Null, and nothing
+   * written, when the gate holds approvals. Run it under the (digest, gate) lock, so its snapshot,
+   * taken after the lock, sees every earlier result.
    */
-  async appendUnlessApprovalGate(
+  async appendRecorded(
     result: NewGateResult,
-    tx?: Transaction,
-  ): Promise<GateResult | null> {
-    const rows: GateResult[] = await this.query(tx)(
-      `INSERT INTO gate_results (${INSERT_COLUMNS})
-       SELECT ${INSERT_VALUES}
-        WHERE NOT coalesce(
-          (SELECT is_approval FROM gate_results WHERE digest = $1::text AND gate = $2::text
-            ORDER BY id DESC LIMIT 1), false)
-       RETURNING ${GATE_RESULT_COLUMNS}`,
-      insertParams(result),
+    effects: RecordedEffects,
+    tx: Transaction,
+  ): Promise<{ row: GateResult; deliveryIds: string[] } | null> {
+    const { audit, event } = effects;
+    const rows: Array<GateResult & { deliveryIds: string[] }> = await this.query(tx)(
+      `WITH appended AS (
+         INSERT INTO gate_results (${INSERT_COLUMNS})
+         SELECT ${INSERT_VALUES}
+          WHERE NOT coalesce(
+            (SELECT is_approval FROM gate_results WHERE digest = $1::text AND gate = $2::text
+              ORDER BY id DESC LIMIT 1), false)
+         RETURNING *
+       ), stamped AS (
+         SELECT a.*, jsonb_build_object($9::text, a.id::text, $10::text,
+                  to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS stamp
+           FROM appended a
+       ), audited AS (
+         INSERT INTO audit_events (${AUDIT_INSERT_COLUMNS})
+         SELECT $11::uuid, $12::text, $13::text, $14::text, r.id::text, $15::jsonb,
+                $16::jsonb || r.stamp, $17::text
+           FROM stamped r
+       ), delivered AS (
+         INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, payload, status)
+         SELECT s.id, $18::uuid, $19::text,
+                jsonb_set($20::jsonb, ARRAY[$21::text], ($20::jsonb -> $21::text) || r.stamp),
+                'pending'
+           FROM stamped r, webhook_subscriptions s
+          WHERE ${subscriptionsWanting('$19::text')}
+         RETURNING id
+       )
+       SELECT ${GATE_RESULT_COLUMNS}, ARRAY(SELECT id FROM delivered) AS "deliveryIds"
+         FROM stamped`,
+      [
+        ...insertParams(result),
+        effects.idKey,
+        effects.timeKey,
+        audit.actorTokenId,
+        audit.actorName,
+        audit.action,
+        audit.subjectType,
+        jsonOrNull(audit.before),
+        jsonOrNull(audit.after),
+        audit.requestId,
+        event.eventId,
+        event.eventType,
+        JSON.stringify(event.payload),
+        event.dataKey,
+      ],
     );
-    return rows[0] ?? null;
+    if (rows.length === 0) return null;
+    const { deliveryIds, ...row } = rows[0]!;
+    return { row, deliveryIds };
   }
 
   history(query: GateHistoryQuery): Promise<GateResult[]> {

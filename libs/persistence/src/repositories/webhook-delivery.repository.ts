@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { managerOf, type Transaction } from '../transaction';
+import { managerOf, sqlOf, type Transaction } from '../transaction';
 
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
@@ -31,6 +31,22 @@ export type NewWebhookDelivery = Pick<
   WebhookDeliveryRow,
   'subscriptionId' | 'eventId' | 'eventType' | 'payload'
 > & { redeliveryOf?: string | null };
+
+/** An event as every subscription that wants it receives it (`payload` is its envelope). */
+export interface NewWebhookEvent {
+  eventId: string;
+  eventType: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * The subscriptions an event of type `typeParam` (a SQL expression) fans out to, as SQL over
+ * `webhook_subscriptions s`: enabled ones whose events hold '*' or the type — wantsEvent's rule in
+ * @airlock/events, here so the match and the insert are one statement.
+ */
+export function subscriptionsWanting(typeParam: string): string {
+  return `s.enabled AND s.events && ARRAY['*', ${typeParam}]::text[]`;
+}
 
 /** A delivery with what sending it needs from its subscription. */
 export interface WebhookDeliveryTarget extends WebhookDeliveryRow {
@@ -81,6 +97,22 @@ export class WebhookDeliveryRepository {
         deliveries.map((d) => JSON.stringify(d.payload)),
         deliveries.map((d) => d.redeliveryOf ?? null),
       ],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * One pending delivery per subscription that wants the event, matched and written in one
+   * statement in the caller's transaction; answers their ids.
+   */
+  async insertForSubscribers(event: NewWebhookEvent, tx: Transaction): Promise<string[]> {
+    // Plain pg (sqlOf): every publish runs it, gate recording among them.
+    const rows = await sqlOf(tx, this.dataSource)<{ id: string }>(
+      `INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, payload, status)
+       SELECT s.id, $1::uuid, $2::text, $3::jsonb, 'pending' FROM webhook_subscriptions s
+        WHERE ${subscriptionsWanting('$2::text')}
+       RETURNING id`,
+      [event.eventId, event.eventType, JSON.stringify(event.payload)],
     );
     return rows.map((row) => row.id);
   }

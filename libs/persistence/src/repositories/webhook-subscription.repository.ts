@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { managerOf, sqlOf, type Transaction } from '../transaction';
+import { managerOf, type Transaction } from '../transaction';
 
 /** One `webhook_subscriptions` row. The secret stays sealed here; @airlock/events opens it. */
 export interface WebhookSubscriptionRow {
@@ -60,15 +60,6 @@ export class WebhookSubscriptionRepository {
   /** Oldest first; an install has a handful, so no pagination. */
   list(): Promise<WebhookSubscriptionRow[]> {
     return this.query()(`SELECT ${COLUMNS} FROM webhook_subscriptions ORDER BY created_at, id`, []);
-  }
-
-  /** The enabled subscriptions with the event types they want (what an event fans out to). */
-  enabled(tx: Transaction): Promise<Array<{ id: string; events: string[] }>> {
-    // Plain pg: every event published (every gate recording among them) reads this.
-    return sqlOf(tx, this.dataSource)(
-      `SELECT id, events FROM webhook_subscriptions WHERE enabled`,
-      [],
-    );
   }
 
   async update(
