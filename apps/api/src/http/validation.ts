@@ -1,12 +1,14 @@
 import { AirlockError } from '@airlock/errors';
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldProblem } from './problem';
+import { cacheValidationMetadata } from './validation-metadata-cache';
 
 /**
  * Global validation: unknown fields are refused (not silently dropped), values are converted to
  * the declared types, and every broken rule is reported with its field path.
  */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

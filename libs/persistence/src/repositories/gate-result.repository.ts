@@ -59,6 +59,35 @@ function insertParams(result: NewGateResult): unknown[] {
   ];
 }
 
+/** GateResultRepository.appendRecorded's statement: built once, so its text is the same string every call. */
+const APPEND_RECORDED = `WITH appended AS (
+     INSERT INTO gate_results (${INSERT_COLUMNS})
+     SELECT ${INSERT_VALUES}
+      WHERE NOT coalesce(
+        (SELECT is_approval FROM gate_results WHERE digest = $1::text AND gate = $2::text
+          ORDER BY id DESC LIMIT 1), false)
+     RETURNING *
+   ), stamped AS (
+     SELECT a.*, jsonb_build_object($9::text, a.id::text, $10::text,
+              to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS stamp
+       FROM appended a
+   ), audited AS (
+     INSERT INTO audit_events (${AUDIT_INSERT_COLUMNS})
+     SELECT $11::uuid, $12::text, $13::text, $14::text, r.id::text, $15::jsonb,
+            $16::jsonb || r.stamp, $17::text
+       FROM stamped r
+   ), delivered AS (
+     INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, payload, status)
+     SELECT s.id, $18::uuid, $19::text,
+            jsonb_set($20::jsonb, ARRAY[$21::text], ($20::jsonb -> $21::text) || r.stamp),
+            'pending'
+       FROM stamped r, webhook_subscriptions s
+      WHERE ${subscriptionsWanting('$19::text')}
+     RETURNING id
+   )
+   SELECT ${GATE_RESULT_COLUMNS}, ARRAY(SELECT id FROM delivered) AS "deliveryIds"
+     FROM stamped`;
+
 /**
  * Appends to and reads `gate_results`, newest first by id. Every read is one walk of an index
  * that starts with the digest: ix_gate_results_digest_gate (per gate, newest per gate),
@@ -93,33 +122,7 @@ export class GateResultRepository {
   ): Promise<{ row: GateResult; deliveryIds: string[] } | null> {
     const { audit, event } = effects;
     const rows: Array<GateResult & { deliveryIds: string[] }> = await this.query(tx)(
-      `WITH appended AS (
-         INSERT INTO gate_results (${INSERT_COLUMNS})
-         SELECT ${INSERT_VALUES}
-          WHERE NOT coalesce(
-            (SELECT is_approval FROM gate_results WHERE digest = $1::text AND gate = $2::text
-              ORDER BY id DESC LIMIT 1), false)
-         RETURNING *
-       ), stamped AS (
-         SELECT a.*, jsonb_build_object($9::text, a.id::text, $10::text,
-                  to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS stamp
-           FROM appended a
-       ), audited AS (
-         INSERT INTO audit_events (${AUDIT_INSERT_COLUMNS})
-         SELECT $11::uuid, $12::text, $13::text, $14::text, r.id::text, $15::jsonb,
-                $16::jsonb || r.stamp, $17::text
-           FROM stamped r
-       ), delivered AS (
-         INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, payload, status)
-         SELECT s.id, $18::uuid, $19::text,
-                jsonb_set($20::jsonb, ARRAY[$21::text], ($20::jsonb -> $21::text) || r.stamp),
-                'pending'
-           FROM stamped r, webhook_subscriptions s
-          WHERE ${subscriptionsWanting('$19::text')}
-         RETURNING id
-       )
-       SELECT ${GATE_RESULT_COLUMNS}, ARRAY(SELECT id FROM delivered) AS "deliveryIds"
-         FROM stamped`,
+      APPEND_RECORDED,
       [
         ...insertParams(result),
         effects.idKey,
