@@ -14,6 +14,9 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.use(requestIdMiddleware);
   app.use(jsonBody(config.httpBodyLimit));
   app.disable('x-powered-by');
+  // No automatic ETags: Express would hash every response body (a POST's included) for a
+  // conditional GET no Airlock client makes.
+  app.set('etag', false);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
