@@ -6,6 +6,7 @@ import { PromotionRuns1795600000000 } from './1795600000000-promotion-runs';
 import { ImageListByRepository1795700000000 } from './1795700000000-image-list-by-repository';
 import { WebhookDeliveries1795800000000 } from './1795800000000-webhook-deliveries';
 import { MirrorAndDrift1795900000000 } from './1795900000000-mirror-and-drift';
+import { GateLedgerOneDigestIndex1796000000000 } from './1796000000000-gate-ledger-one-digest-index';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ImageListByRepository1795700000000,
   WebhookDeliveries1795800000000,
   MirrorAndDrift1795900000000,
+  GateLedgerOneDigestIndex1796000000000,
 ];

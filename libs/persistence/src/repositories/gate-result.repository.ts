@@ -90,8 +90,8 @@ const APPEND_RECORDED = `WITH appended AS (
 
 /**
  * Appends to and reads `gate_results`, newest first by id. Every read is one walk of an index
- * that starts with the digest: ix_gate_results_digest_gate (per gate, newest per gate),
- * ix_gate_results_digest (all gates), ix_gate_results_approvals (approvers).
+ * that starts with the digest: ix_gate_results_digest_gate (per gate, newest per gate, and all
+ * gates of a digest with a top-N sort), ix_gate_results_approvals (approvers).
  */
 @Injectable()
 export class GateResultRepository {
