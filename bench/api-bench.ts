@@ -15,7 +15,15 @@
 // AIRLOCK_LOG_LEVEL (default: the API's own, info, which logs an access line per request).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -154,24 +162,25 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The built API as a child process; its output is kept for the failure message only. */
+/**
+ * The built API as a child process. Its output goes to a file, as a service's log would, not
+ * through a pipe into this process: reading an access line per request here would take CPU from
+ * the API on the same two cores. The file's tail is quoted when the API fails.
+ */
 class ApiProcess {
-  private output = '';
   private exited: Promise<number | null>;
 
   private constructor(
     private readonly child: ChildProcess,
     readonly baseUrl: string,
+    private readonly logFile: string,
   ) {
-    const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
     this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
   }
 
-  static async start(adminToken: string): Promise<ApiProcess> {
+  static async start(adminToken: string, dir: string): Promise<ApiProcess> {
+    const logFile = join(dir, 'api.log');
+    const log = openSync(logFile, 'a');
     const port = await freePort();
     const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...nodeArgs, API_ENTRY], {
@@ -190,9 +199,10 @@ class ApiProcess {
           ? { AIRLOCK_LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL }
           : {}),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', log, log],
     });
-    const api = new ApiProcess(child, `http://127.0.0.1:${port}`);
+    closeSync(log);
+    const api = new ApiProcess(child, `http://127.0.0.1:${port}`, logFile);
     await api.waitReady();
     return api;
   }
@@ -208,7 +218,16 @@ class ApiProcess {
       if (ok) return;
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`API did not become ready:\n${this.output}`);
+    throw new Error(`API did not become ready:\n${this.outputTail()}`);
+  }
+
+  /** The last 20,000 characters the API wrote. */
+  outputTail(): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').slice(-20_000);
+    } catch {
+      return '';
+    }
   }
 
   /**
@@ -405,11 +424,7 @@ end
 `;
 }
 
-/**
- * One wrk run. Asynchronous on purpose: while wrk runs, this process must keep reading the API's
- * stdout. Blocked in spawnSync, it let the pipe fill, and the API's synchronous logger then
- * waited for it on every access line (16 % of the API's samples in one profile).
- */
+/** One wrk run, with the API process's CPU time over it. */
 async function runWrk(
   api: ApiProcess,
   script: string,
@@ -622,7 +637,7 @@ async function main(): Promise<void> {
   try {
     const reuse = KEEP_DATABASE && (await seededDatabaseExists());
     if (!reuse) await recreateDatabase();
-    api = await ApiProcess.start(adminToken);
+    api = await ApiProcess.start(adminToken, dir);
     const ci = await createCiToken(api, adminToken);
     if (reuse) console.log(`reusing the seeded database ${DATABASE} (BENCH_KEEP_DATABASE=1)`);
     else await configureAndSeed(api, adminToken);
