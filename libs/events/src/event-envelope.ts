@@ -12,12 +12,16 @@ export interface EventEnvelope {
 
 export function buildEnvelope(type: EventType, data: unknown, now = new Date()): EventEnvelope {
   // Through JSON once: dates become strings now, so every delivery sends exactly what was stored.
-  return {
-    id: randomUUID(),
-    type,
-    occurredAt: now.toISOString(),
-    data: JSON.parse(JSON.stringify(data ?? null)) as unknown,
-  };
+  return envelopeToSerialise(type, JSON.parse(JSON.stringify(data ?? null)) as unknown, now);
+}
+
+/** An envelope whose `data` is used as given: for one that is serialised at once and not kept. */
+export function envelopeToSerialise(
+  type: EventType,
+  data: unknown,
+  now = new Date(),
+): EventEnvelope {
+  return { id: randomUUID(), type, occurredAt: now.toISOString(), data: data ?? null };
 }
 
 /**

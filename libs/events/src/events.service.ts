@@ -5,7 +5,7 @@ import {
   type Transaction,
 } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
-import { buildEnvelope, type EventEnvelope } from './event-envelope';
+import { buildEnvelope, envelopeToSerialise, type EventEnvelope } from './event-envelope';
 import type { EventType } from './event-types';
 import { WebhookJobs } from './webhook-jobs';
 
@@ -38,7 +38,9 @@ export class EventsService {
    * with the change; `dataKey` names where the envelope carries `data`.
    */
   prepare(type: EventType, data: unknown): NewWebhookEvent & { dataKey: 'data' } {
-    return { ...this.outgoing(buildEnvelope(type, data)), dataKey: 'data' };
+    // Serialised once, as the statement's parameter, and not handed back: buildEnvelope's JSON
+    // round trip (which makes a returned envelope what was stored) would be spent for nothing.
+    return { ...this.outgoing(envelopeToSerialise(type, data)), dataKey: 'data' };
   }
 
   private outgoing(envelope: EventEnvelope): NewWebhookEvent {
