@@ -94,6 +94,62 @@ async function skopeoCopy(
   return { ms, rss: rss ? Number(rss) * 1024 : undefined };
 }
 
+/**
+ * How fast the destination registry takes the big image's bytes at all: the same blobs, read from
+ * the source registry's storage files (in the page cache), uploaded by curl (POST, then one
+ * monolithic PUT ?digest= streaming the file) six at a time, as the engine does. No source
+ * registry in the path, nothing hashed by the sender: what is left is the destination's own work
+ * (hashing, writing) and loopback TCP. Any copier's throughput on this machine stays below it.
+ */
+async function curlCeiling(
+  source: RegistryFixture,
+  blobs: Array<{ digest: string; size: number }>,
+  target: RegistryFixture,
+  repository: string,
+): Promise<Sample> {
+  const fileOf = (digest: string) => {
+    const hex = digest.slice('sha256:'.length);
+    return join(source.storageDir, 'docker/registry/v2/blobs/sha256', hex.slice(0, 2), hex, 'data');
+  };
+  const upload = async (blob: { digest: string }) => {
+    const headers = await run('curl', [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-D',
+      '-',
+      '-X',
+      'POST',
+      `${target.url}/v2/${repository}/blobs/uploads/`,
+    ]);
+    const location = /^location:\s*(\S+)/im.exec(headers)?.[1];
+    if (!location) throw new Error(`no upload location from ${target.url}: ${headers}`);
+    const url = new URL(location, target.url);
+    url.searchParams.set('digest', blob.digest);
+    const status = await run('curl', [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-H',
+      'Content-Type: application/octet-stream',
+      '-T',
+      fileOf(blob.digest),
+      url.toString(),
+    ]);
+    if (status !== '201') throw new Error(`curl upload of ${blob.digest}: HTTP ${status}`);
+  };
+  const queue = [...blobs].sort((a, b) => b.size - a.size);
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      for (let blob = queue.shift(); blob; blob = queue.shift()) await upload(blob);
+    }),
+  );
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
 async function withFreshTarget<T>(fn: (target: RegistryFixture) => Promise<T>): Promise<T> {
   const target = await RegistryFixture.start({ name: 'bench-target' });
   try {
@@ -105,6 +161,7 @@ async function withFreshTarget<T>(fn: (target: RegistryFixture) => Promise<T>): 
 
 async function main(): Promise<void> {
   const skopeo = spawnSync('skopeo', ['--version']).status === 0;
+  const curl = spawnSync('curl', ['--version']).status === 0;
   const source = await RegistryFixture.start({ name: 'bench-source' });
   const tmp = mkdtempSync(join(tmpdir(), 'bench-copy-'));
   try {
@@ -134,6 +191,7 @@ async function main(): Promise<void> {
         digest: big.digest,
         bytes: big.totalSize,
         blobs: BIG_LAYERS + 1,
+        ceiling: curl ? [big.config, ...big.layers] : undefined,
       },
       {
         name: `${SMALL_LAYERS} × 64 KiB`,
@@ -141,12 +199,14 @@ async function main(): Promise<void> {
         digest: small.digest,
         bytes: smallBytes,
         blobs: SMALL_LAYERS + 1,
+        ceiling: undefined,
       },
     ];
     const rows: string[] = [];
     for (const c of cases) {
       const engine: Sample[] = [];
       const sk: Sample[] = [];
+      const ceiling: Sample[] = [];
       for (let i = 0; i < RUNS; i++) {
         await withFreshTarget(async (target) => {
           const r = await engineCopy(source, c.repo, c.digest, target, c.repo);
@@ -156,8 +216,13 @@ async function main(): Promise<void> {
           await withFreshTarget(async (target) =>
             sk.push(await skopeoCopy(source, c.repo, c.digest, target)),
           );
+        const blobs = c.ceiling;
+        if (blobs)
+          await withFreshTarget(async (target) =>
+            ceiling.push(await curlCeiling(source, blobs, target, c.repo)),
+          );
         process.stdout.write(
-          `  ${c.name}: run ${i + 1}/${RUNS} engine ${engine[i].ms.toFixed(0)} ms${skopeo ? `, skopeo ${sk[i].ms.toFixed(0)} ms` : ''}\n`,
+          `  ${c.name}: run ${i + 1}/${RUNS} engine ${engine[i].ms.toFixed(0)} ms${skopeo ? `, skopeo ${sk[i].ms.toFixed(0)} ms` : ''}${blobs ? `, destination ceiling (curl) ${ceiling[i].ms.toFixed(0)} ms` : ''}\n`,
         );
       }
       const e = median(engine.map((s) => s.ms));
@@ -180,6 +245,12 @@ async function main(): Promise<void> {
         rows.push(
           `| ${c.name} | **engine / skopeo** | **${(s / e).toFixed(2)} ×** (throughput) | | | |`,
         );
+        if (ceiling.length > 0) {
+          const top = median(ceiling.map((x) => x.ms));
+          rows.push(
+            `| ${c.name}, destination ceiling: the same blobs from page cache, curl × 6, no source, no hashing | curl | ${top.toFixed(0)} ms | ${mbps(top).toFixed(0)} MB/s | ${bps(top).toFixed(1)} | ceiling / skopeo ${(s / top).toFixed(2)} ×; engine at ${((100 * top) / e).toFixed(0)} % of the ceiling |`,
+          );
+        }
       } else {
         rows.push(
           `| ${c.name}, empty target | engine | ${e.toFixed(0)} ms | ${mbps(e).toFixed(0)} MB/s | ${bps(e).toFixed(1)} | ${(eRss / 1e6).toFixed(0)} MB, ${cpu} |`,
