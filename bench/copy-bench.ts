@@ -1,7 +1,8 @@
 // npm run bench:copy — the copy engine against skopeo, side by side in one run, alternating,
 // with fresh target storage for every run. Prints medians, throughput, peak RSS and ratios.
 // BENCH_RUNS (default 3) sets the runs per case; BENCH_BIG_LAYERS / BENCH_BIG_LAYER_MIB shrink
-// the big image for a quick look.
+// the big image for a quick look; BENCH_ENGINE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p")
+// is passed to the node process that runs each engine copy.
 import { buildBigImage, buildImage, ImagePusher, RegistryFixture } from '@airlock/testing';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ interface Sample {
   ms: number;
   rss?: number;
   cpuMs?: number;
+  systemMs?: number;
 }
 
 const median = (xs: number[]) => {
@@ -46,7 +48,12 @@ async function engineCopy(
     target: { url: target.url, repository: targetRepo },
     repeat,
   };
-  const out = await run(process.execPath, [join(__dirname, 'copy-once.js'), JSON.stringify(job)]);
+  const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const out = await run(process.execPath, [
+    ...nodeArgs,
+    join(__dirname, 'copy-once.js'),
+    JSON.stringify(job),
+  ]);
   return JSON.parse(out) as {
     runs: Array<{
       ms: number;
@@ -54,6 +61,7 @@ async function engineCopy(
       bytesCopied: number;
       mounted: number;
       cpuMs: number;
+      systemMs: number;
     }>;
     maxRssBytes: number;
     cpuMs: number;
@@ -210,7 +218,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < RUNS; i++) {
         await withFreshTarget(async (target) => {
           const r = await engineCopy(source, c.repo, c.digest, target, c.repo);
-          engine.push({ ms: r.runs[0].ms, rss: r.maxRssBytes, cpuMs: r.runs[0].cpuMs });
+          engine.push({
+            ms: r.runs[0].ms,
+            rss: r.maxRssBytes,
+            cpuMs: r.runs[0].cpuMs,
+            systemMs: r.runs[0].systemMs,
+          });
         });
         if (skopeo)
           await withFreshTarget(async (target) =>
@@ -232,7 +245,8 @@ async function main(): Promise<void> {
       // CPU time of the copy alone (module loading excluded), per GiB: steadier than wall time.
       const eCpu = median(engine.map((s) => s.cpuMs ?? 0)) / 1000;
       const perGiB = c.bytes >= 2 ** 30 ? `, ${(eCpu / (c.bytes / 2 ** 30)).toFixed(2)} s/GiB` : '';
-      const cpu = `${eCpu.toFixed(1)} s CPU${perGiB}`;
+      const eSystem = median(engine.map((s) => s.systemMs ?? 0)) / 1000;
+      const cpu = `${eCpu.toFixed(1)} s CPU (${eSystem.toFixed(1)} s of it in the kernel)${perGiB}`;
       if (skopeo) {
         const s = median(sk.map((x) => x.ms));
         const sRss = Math.max(...sk.map((x) => x.rss ?? 0));

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     copied: number;
     /** CPU time of this process during the copy alone (module loading excluded). */
     cpuMs: number;
+    /** The part of cpuMs spent in the kernel (socket reads and writes, loopback TCP). */
+    systemMs: number;
   }> = [];
   for (let i = 0; i < (job.repeat ?? 1); i++) {
     requests = 0;
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
       skipped: result.blobs.skipped,
       copied: result.blobs.copied,
       cpuMs: (cpuDuring.user + cpuDuring.system) / 1000,
+      systemMs: cpuDuring.system / 1000,
     });
   }
   const cpu = process.cpuUsage();
