@@ -190,6 +190,8 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
       'admin',
       'unknownField',
     );
+    expectInvalid(await record(digest, [{ gate: 'unit', status: 'passed' }]), 'body', 'isObject');
+    expectInvalid(await record(digest, { status: 'passed' }), 'gate', 'gateName');
     expectInvalid(
       await record(digest, { gate: 'unit', status: 'passed', url: 'ftp://x.example.com/' }),
       'url',

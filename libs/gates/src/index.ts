@@ -19,6 +19,7 @@ export {
   MAX_COMMENT_LENGTH,
   MAX_DETAILS_BYTES,
   MAX_URL_LENGTH,
+  throwIfInvalid,
 } from './gate-rules';
 export { GatesModule } from './gates.module';
 export { GatesService } from './gates.service';

@@ -2,12 +2,21 @@ import type { AuditActor } from '@airlock/audit';
 import { GatesService } from '@airlock/gates';
 import { METRICS } from '@airlock/observability';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
 import {
+  DIGEST_PARAM,
   DigestParams,
+  gateResultInput,
   GateHistoryQuery,
   RecordApprovalBody,
   RecordGateResultBody,
@@ -34,16 +43,15 @@ export class GatesController {
     'INVALID_INPUT: bad digest, gate name, status, url or details (the field is named), or an unknown field.',
   )
   @ApiProblemResponse(409, 'CONFLICT: the gate is an approval gate.')
+  @ApiParam(DIGEST_PARAM)
+  @ApiBody({ type: RecordGateResultBody })
   async record(
-    @Param() params: DigestParams,
-    @Body() body: RecordGateResultBody,
+    // Plain types, so the global pipe passes them through: validated once, by the service.
+    @Param('digest') digest: string,
+    @Body() body: unknown,
     @CurrentActor() actor: AuditActor,
   ): Promise<GateResultView> {
-    const recorded = await this.gates.record(
-      params.digest,
-      { gate: body.gate, status: body.status, url: body.url, details: body.details },
-      actor,
-    );
+    const recorded = await this.gates.record(digest, gateResultInput(body), actor);
     METRICS.gateResults.inc({ kind: 'result', status: recorded.status });
     return recorded;
   }

@@ -29,11 +29,16 @@ export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] 
     const field = pathOf(parent, error.property);
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) =>
       rule === 'whitelistValidation'
-        ? { field, rule: 'unknownField', message: `${field} is not a known field` }
+        ? unknownField(field)
         : { field, rule, message: message.replace(error.property, field) },
     );
     return [...own, ...flatten(error.children ?? [], field)];
   });
+}
+
+/** The problem of a field the request may not carry (what `whitelist` validation reports). */
+export function unknownField(field: string): FieldProblem {
+  return { field, rule: 'unknownField', message: `${field} is not a known field` };
 }
 
 function pathOf(parent: string, property: string): string {
