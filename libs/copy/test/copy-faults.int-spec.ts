@@ -218,16 +218,24 @@ describe('copy engine: token expiry', () => {
   });
 
   it('keeps copying with the same client after its token really expired', async () => {
-    secure.tokenServer!.tokenTtlSeconds = 1;
     const target = clientFor(secure, 'secure');
     const src = clientFor(source, 'src');
     const first = await pushed('expiry/one');
-    await engine.copy({
-      source: { registry: src, repository: 'expiry/one', digest: first.digest },
-      target: { registry: target, repository: 'expiry/one' },
-    });
+    // Only the tokens of the first copy are short-lived: at least 2 s of validity (the token
+    // server's expiry is whole seconds), so a loaded machine still finishes that copy with them.
+    const normalTtl = secure.tokenServer!.tokenTtlSeconds;
+    secure.tokenServer!.tokenTtlSeconds = 3;
+    try {
+      await engine.copy({
+        source: { registry: src, repository: 'expiry/one', digest: first.digest },
+        target: { registry: target, repository: 'expiry/one' },
+      });
+    } finally {
+      secure.tokenServer!.tokenTtlSeconds = normalTtl;
+    }
     const issuedBefore = secure.tokenServer!.issued;
-    await new Promise((r) => setTimeout(r, 2500));
+    // The cached token is past its expiry now; the second copy must get a new one.
+    await new Promise((r) => setTimeout(r, 3500));
     const second = await pushed('expiry/one');
     const result = await engine.copy({
       source: { registry: src, repository: 'expiry/one', digest: second.digest },
