@@ -1,5 +1,6 @@
 export { dataSourceOptions } from './data-source-options';
 export { DatabaseHealth } from './database-health';
+export { isDatabaseUnavailable } from './database-unavailable';
 export { dropDatabase, ensureDatabase } from './ensure-database';
 export { API_TOKEN_ROLES, ApiToken, type ApiTokenRole } from './entities/api-token.entity';
 export { AuditEvent } from './entities/audit-event.entity';

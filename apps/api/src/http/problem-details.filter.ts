@@ -1,4 +1,5 @@
 import { AirlockError } from '@airlock/errors';
+import { isDatabaseUnavailable } from '@airlock/persistence';
 import {
   Catch,
   HttpException,
@@ -11,10 +12,14 @@ import { codeOfStatus, httpStatusOf } from './error-status';
 import { PROBLEM_CONTENT_TYPE, type FieldProblem, type Problem } from './problem';
 import { requestIdOf } from './request-id.middleware';
 
+/** What a 503 for an unreachable database tells clients to wait before retrying. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Every error the API answers is problem+json (RFC 9457). Domain errors keep their code and
- * details; HTTP exceptions keep their status; anything unexpected becomes a 500 whose detail
- * reveals nothing and whose cause is logged with the request id.
+ * details; HTTP exceptions keep their status; an unreachable database is a 503 with Retry-After;
+ * anything else unexpected becomes a 500 whose detail reveals nothing and whose cause is logged
+ * with the request id.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -29,7 +34,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       instance: request.originalUrl,
       requestId: requestIdOf(request),
     };
-    if (problem.status >= 500) {
+    if (problem.status === 503) {
+      // An outage answers every request this way: one line each, not a stack trace each.
+      this.logger.warn(
+        `${request.method} ${request.originalUrl} → 503 [${problem.requestId}]: ${(exception as Error)?.message}`,
+      );
+    } else if (problem.status >= 500) {
       this.logger.error(
         `${request.method} ${request.originalUrl} → ${problem.status} [${problem.requestId}]`,
         (exception as Error)?.stack,
@@ -40,7 +50,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === 401 && !response.hasHeader('WWW-Authenticate'))
       response.setHeader('WWW-Authenticate', 'Bearer realm="airlock"');
     const retryAfter = (problem as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-    if (problem.status === 429 && typeof retryAfter === 'number')
+    if ((problem.status === 429 || problem.status === 503) && typeof retryAfter === 'number')
       response.setHeader('Retry-After', String(retryAfter));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
@@ -57,6 +67,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return base(status, codeOfStatus(status), messageOf(exception, request));
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // Nothing wrong with the request: the same request will work once Postgres is back.
+      return {
+        ...base(503, 'DEPENDENCY_UNAVAILABLE', 'The database is unreachable; retry later.'),
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+      };
     }
     return base(
       500,
