@@ -171,6 +171,53 @@ describe('registries and stages over HTTP', () => {
     expect((await admin('DELETE', '/api/v1/registries/gone')).status).toBe(204);
   });
 
+  it('answers ok: false naming the cause when the stored credentials cannot be decrypted', async () => {
+    const created = await admin('POST', '/api/v1/registries', {
+      name: 'sealed',
+      url: plain.url,
+      role: 'ci',
+      credentials: plain.credentials,
+    });
+    expect(created.status).toBe(201);
+    expect((await admin('POST', '/api/v1/registries/sealed/check')).body).toMatchObject({
+      ok: true,
+    });
+    // Another API process on the same database, started with another key, and one with none.
+    const others = await Promise.all(
+      ([{ AIRLOCK_SECRET_KEY: 'e'.repeat(64) }, {}] as Array<Record<string, string>>).map((key) =>
+        AirlockApi.start({
+          AIRLOCK_DATABASE_URL: db.url,
+          AIRLOCK_REDIS_URL: redis.url,
+          AIRLOCK_REDIS_PREFIX: redis.prefix,
+          AIRLOCK_ADMIN_TOKEN: adminToken,
+          ...key,
+        }),
+      ),
+    );
+    try {
+      const [otherKey, noKey] = await Promise.all(
+        others.map((other) =>
+          other.call('POST', '/api/v1/registries/sealed/check', { token: adminToken }),
+        ),
+      );
+      expect(otherKey!.status).toBe(200);
+      expect(otherKey!.body).toMatchObject({
+        ok: false,
+        code: 'CREDENTIALS_UNREADABLE',
+        problem: expect.stringMatching(/AIRLOCK_SECRET_KEY is not the key they were sealed with/),
+      });
+      expect(noKey!.status).toBe(200);
+      expect(noKey!.body).toMatchObject({
+        ok: false,
+        code: 'NOT_CONFIGURED',
+        problem: expect.stringMatching(/AIRLOCK_SECRET_KEY/),
+      });
+    } finally {
+      await Promise.all(others.map((other) => other.stop()));
+    }
+    expect((await admin('DELETE', '/api/v1/registries/sealed')).status).toBe(204);
+  });
+
   it('warns in every answer when TLS verification is off', async () => {
     const created = await admin<RegistryBody>('POST', '/api/v1/registries', {
       name: 'prod-us',

@@ -1,2 +1,2 @@
 export { CryptoModule } from './crypto.module';
-export { SecretBox } from './secret-box';
+export { SecretBox, UNREADABLE_SECRET } from './secret-box';

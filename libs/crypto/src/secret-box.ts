@@ -78,6 +78,12 @@ function associatedData(version: number, context: string): Buffer {
   return Buffer.concat([Buffer.of(version), Buffer.from(context, 'utf8')]);
 }
 
+/** Set in the details of the error a secret that cannot be opened fails with. */
+export const UNREADABLE_SECRET = 'unreadable';
+
 function unreadable(reason: string, cause?: unknown): AirlockError {
-  return new AirlockError('INTERNAL', `A stored secret cannot be decrypted: ${reason}`, { cause });
+  return new AirlockError('INTERNAL', `A stored secret cannot be decrypted: ${reason}`, {
+    cause,
+    details: { secret: UNREADABLE_SECRET },
+  });
 }

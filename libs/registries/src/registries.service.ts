@@ -1,5 +1,5 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
-import { SecretBox } from '@airlock/crypto';
+import { SecretBox, UNREADABLE_SECRET } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
 import {
   constraintViolationOf,
@@ -9,7 +9,7 @@ import {
   type RegistryChanges,
   type Transaction,
 } from '@airlock/persistence';
-import { RegistryError } from '@airlock/registry-client';
+import { RegistryError, type RegistryClient } from '@airlock/registry-client';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { RegistryClientFactory } from './registry-client-factory';
@@ -166,7 +166,14 @@ export class RegistriesService {
   /** `GET /v2/` with the registry's credentials: reachability, TLS trust and login in one request. */
   async check(name: string): Promise<RegistryCheckResult> {
     const registry = await this.require(name);
-    const client = this.clients.create(registry, CHECK_OPTIONS);
+    let client: RegistryClient;
+    try {
+      client = this.clients.create(registry, CHECK_OPTIONS);
+    } catch (error) {
+      const failed = credentialsFailure(registry.name, error);
+      if (failed) return failed;
+      throw error;
+    }
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
     try {
@@ -201,6 +208,26 @@ function tlsColumns(tls: RegistryTlsSettings | null | undefined): {
   return {
     tlsCaPem: tls?.caPem ? checkCaPem(tls.caPem) : null,
     tlsInsecure: tls?.insecure ?? false,
+  };
+}
+
+/**
+ * A check that cannot start because the stored credentials cannot be opened — sealed under
+ * another AIRLOCK_SECRET_KEY, or no key configured — answered as what failed, like any other.
+ */
+function credentialsFailure(name: string, error: unknown): RegistryCheckResult | null {
+  if (!(error instanceof AirlockError)) return null;
+  if (error.code === 'NOT_CONFIGURED')
+    return { ok: false, code: 'NOT_CONFIGURED', problem: error.message, latencyMs: 0 };
+  if (error.details.secret !== UNREADABLE_SECRET) return null;
+  return {
+    ok: false,
+    code: 'CREDENTIALS_UNREADABLE',
+    problem:
+      `The stored credentials of registry "${name}" cannot be decrypted: AIRLOCK_SECRET_KEY is not ` +
+      'the key they were sealed with, or the stored bytes were altered. Start Airlock with that key, ' +
+      'or set the credentials again (PATCH the registry with credentials).',
+    latencyMs: 0,
   };
 }
 

@@ -104,7 +104,8 @@ export class RegistriesController {
     summary: 'Check that Airlock can reach and log in to a registry',
     description:
       '`GET /v2/` with the stored credentials and TLS settings, one attempt. Success or failure of the check is the answer (200): ' +
-      '`{ ok: true, latencyMs }` or `{ ok: false, code, problem, latencyMs }` (REGISTRY_UNREACHABLE for network and certificate problems, REGISTRY_AUTH_FAILED for rejected credentials).',
+      '`{ ok: true, latencyMs }` or `{ ok: false, code, problem, latencyMs }` (REGISTRY_UNREACHABLE for network and certificate problems, REGISTRY_AUTH_FAILED for rejected credentials, ' +
+      'CREDENTIALS_UNREADABLE when the stored credentials were sealed under another AIRLOCK_SECRET_KEY, NOT_CONFIGURED when no key is set).',
   })
   @ApiOkResponse({ type: RegistryCheckView })
   @ApiProblemResponse(404, 'NOT_FOUND: no registry with this name.')

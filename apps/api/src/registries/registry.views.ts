@@ -64,7 +64,7 @@ export class RegistryCheckView {
   @ApiPropertyOptional({
     example: 'REGISTRY_AUTH_FAILED',
     description:
-      'When ok is false: REGISTRY_UNREACHABLE (network or TLS), REGISTRY_AUTH_FAILED, ...',
+      'When ok is false: REGISTRY_UNREACHABLE (network or TLS), REGISTRY_AUTH_FAILED, CREDENTIALS_UNREADABLE (sealed under another AIRLOCK_SECRET_KEY), NOT_CONFIGURED (no key), ...',
   })
   code?: string;
 
