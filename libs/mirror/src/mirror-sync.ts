@@ -20,7 +20,7 @@ import { RegistryClientFactory } from '@airlock/registries';
 import type { OciRegistry } from '@airlock/registry-client';
 import { Injectable, Logger } from '@nestjs/common';
 import { toMirrorRunView, type MirrorRunView } from './mirror-view';
-import { needsTagList, selectTags, type TagSelection } from './tag-selection';
+import { MAX_SELECTED_TAGS, needsTagList, selectTags, type TagSelection } from './tag-selection';
 import { UpstreamClients } from './upstream-clients';
 
 /**
@@ -135,7 +135,17 @@ export class MirrorSync {
       const listed = needsTagList(selection)
         ? await context.upstream.listTags(rule.upstreamRepository)
         : [];
-      const tags = selectTags(selection, listed);
+      const matched = selectTags(selection, listed, Number.POSITIVE_INFINITY);
+      const tags = matched.slice(0, MAX_SELECTED_TAGS);
+      if (matched.length > tags.length) {
+        // Said, not silently dropped: the run is partial until the rule selects fewer tags.
+        errors.push({
+          code: 'SELECTION_CAPPED',
+          message:
+            `the selection matches ${matched.length} tags; only the first ${MAX_SELECTED_TAGS} ` +
+            '(explicit tags, then highest versions) are archived — narrow include, exclude, semver or newest',
+        });
+      }
       const current = new Map(
         (await this.mirrors.currentArchived(archiveRegistry!.id, rule.archiveRepository)).map(
           (row) => [row.tag, row.digest],

@@ -1,4 +1,10 @@
-import { checkTagSelection, needsTagList, selectTags, versionOf } from './tag-selection';
+import {
+  checkTagSelection,
+  MAX_SELECTED_TAGS,
+  needsTagList,
+  selectTags,
+  versionOf,
+} from './tag-selection';
 
 const UPSTREAM = [
   'latest',
@@ -82,5 +88,15 @@ describe('tag selection', () => {
         newest: 5,
       }),
     ).toEqual([]);
+  });
+
+  it('keeps at most MAX_SELECTED_TAGS unless told another limit, explicit tags first', () => {
+    const many = Array.from({ length: MAX_SELECTED_TAGS + 20 }, (_, i) => `1.0.${i}`);
+    const capped = selectTags({ tags: ['latest'], include: '1\\.0\\..*' }, many);
+    expect(capped).toHaveLength(MAX_SELECTED_TAGS);
+    expect(capped.slice(0, 2)).toEqual(['latest', `1.0.${MAX_SELECTED_TAGS + 19}`]);
+    expect(selectTags({ include: '.*' }, many, Number.POSITIVE_INFINITY)).toHaveLength(
+      MAX_SELECTED_TAGS + 20,
+    );
   });
 });

@@ -127,9 +127,13 @@ export function versionOf(tag: string): semver.SemVer | null {
 
 /**
  * The tags to archive from upstream's list: the explicit ones, plus the filtered ones; sorted by
- * version (highest first, then by name), capped at MAX_SELECTED_TAGS.
+ * version (highest first, then by name), at most `limit` (MAX_SELECTED_TAGS unless given).
  */
-export function selectTags(selection: TagSelection, available: readonly string[]): string[] {
+export function selectTags(
+  selection: TagSelection,
+  available: readonly string[],
+  limit = MAX_SELECTED_TAGS,
+): string[] {
   let picked: string[] = [];
   if (needsTagList(selection)) {
     const include = selection.include === undefined ? undefined : whole(selection.include);
@@ -149,7 +153,7 @@ export function selectTags(selection: TagSelection, available: readonly string[]
     if (selection.newest !== undefined) picked = picked.slice(0, selection.newest);
   }
   const explicit = (selection.tags ?? []).filter((tag) => !picked.includes(tag));
-  return [...explicit, ...picked].slice(0, MAX_SELECTED_TAGS);
+  return [...explicit, ...picked].slice(0, limit);
 }
 
 function whole(pattern: string): RegExp {
