@@ -7,6 +7,7 @@ import { ImageListByRepository1795700000000 } from './1795700000000-image-list-b
 import { WebhookDeliveries1795800000000 } from './1795800000000-webhook-deliveries';
 import { MirrorAndDrift1795900000000 } from './1795900000000-mirror-and-drift';
 import { GateLedgerOneDigestIndex1796000000000 } from './1796000000000-gate-ledger-one-digest-index';
+import { ImageChildManifests1796100000000 } from './1796100000000-image-child-manifests';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   WebhookDeliveries1795800000000,
   MirrorAndDrift1795900000000,
   GateLedgerOneDigestIndex1796000000000,
+  ImageChildManifests1796100000000,
 ];

@@ -164,6 +164,12 @@ describe('image registration over HTTP', () => {
       ],
       base: { name: 'debian:12', digest: null },
     });
+    // Its children by digest, in index order: a base named by a platform manifest is this base too.
+    const stored = await pg.query<{ child_digests: string[] }>(
+      `SELECT child_digests FROM images WHERE repository = 'team/multi' AND digest = $1`,
+      [index.digest],
+    );
+    expect(stored.rows[0]!.child_digests).toEqual(index.children.map((child) => child.digest));
   });
 
   it('is idempotent: a second registration answers 200 with the first build metadata, one row', async () => {

@@ -25,6 +25,8 @@ export interface ImageFacts {
   annotations: Record<string, string>;
   baseName: string | null;
   baseDigest: string | null;
+  /** An index's child manifests, in index order; empty for an image manifest. */
+  childDigests: string[];
 }
 
 /**
@@ -76,6 +78,7 @@ export class ImageReader {
       size: await this.totalSize(repository, raw, parsed, 0),
       platforms: parsed.kind === 'index' ? platformsOf(parsed) : platform ? [platform] : [],
       annotations,
+      childDigests: parsed.kind === 'index' ? parsed.manifests.map((m) => m.digest) : [],
       ...baseOf(annotations, labelsOfConfig(config)),
     };
   }

@@ -109,6 +109,7 @@ export class ImagesService {
           baseName: facts.baseName,
           baseDigest: facts.baseDigest,
           baseRef: facts.baseName === null ? null : (canonicalImageName(facts.baseName) ?? null),
+          childDigests: facts.childDigests,
           build: { ...request.build },
           registeredBy: actor.tokenId,
         },

@@ -49,7 +49,8 @@ export class DriftRepository {
 
   /**
    * Images declaring one of `baseRefs` as their base but built on another digest than `current`
-   * (or declaring no digest), newest first; optionally only those in a registry of `stage`.
+   * or one of its child manifests when it is an index (or declaring no digest), newest first;
+   * optionally only those in a registry of `stage`.
    */
   dependents(
     baseRefs: string[],
@@ -70,6 +71,8 @@ export class DriftRepository {
                      WHERE l.image_id = i.id ORDER BY s.name) AS stages
          FROM images i
         WHERE i.base_ref = ANY($1::text[]) AND i.base_digest IS DISTINCT FROM $2
+          AND (i.base_digest IS NULL OR NOT i.base_digest = ANY(ARRAY(
+                SELECT unnest(b.child_digests) FROM images b WHERE b.digest = $2)))
           AND ($3::text IS NULL OR EXISTS (
                 SELECT 1 FROM image_locations l
                   JOIN stage_registries sr ON sr.registry_id = l.registry_id

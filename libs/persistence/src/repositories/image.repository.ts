@@ -24,6 +24,8 @@ export interface ImageRow {
 export type NewImage = Omit<ImageRow, 'id' | 'createdAt' | 'createdAtKey'> & {
   /** `baseName` in canonical form (`docker.io/library/alpine:3.19`), what drift matches on. */
   baseRef: string | null;
+  /** An index's child manifests (empty for an image manifest): a base may be named by either. */
+  childDigests: string[];
 };
 
 export interface ImageListQuery {
@@ -81,8 +83,8 @@ export class ImageRepository {
   ): Promise<{ row: ImageRow; created: boolean }> {
     const query = this.query(tx);
     const inserted: ImageRow[] = await query(
-      `INSERT INTO images (repository, digest, media_type, size, platforms, annotations, base_name, base_digest, build, registered_by, base_ref)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11)
+      `INSERT INTO images (repository, digest, media_type, size, platforms, annotations, base_name, base_digest, build, registered_by, base_ref, child_digests)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11, $12::text[])
        ON CONFLICT (repository, digest) DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -97,6 +99,7 @@ export class ImageRepository {
         JSON.stringify(image.build),
         image.registeredBy,
         image.baseRef,
+        image.childDigests,
       ],
     );
     if (inserted[0]) return { row: inserted[0], created: true };
