@@ -13,6 +13,7 @@ import {
 } from '@airlock/testing';
 import { Client } from 'pg';
 import { AirlockApi, startTestApi, stopTestApi, type ApiResponse } from './support/airlock-api';
+import { Receiver } from './support/webhook-receiver';
 
 interface Target {
   id: string;
@@ -712,5 +713,111 @@ describe('promotions over HTTP', () => {
     expect(done.status).toBe('succeeded');
     for (const registry of [euPusher, usPusher])
       expect(await digestAt(registry, 'team/sigterm', '8.0.0')).toBe(digest);
+  });
+
+  it('a promotion that moves a base image tag announces base-image.updated to the images built FROM it', async () => {
+    const receiver = await Receiver.start();
+    try {
+      const admin = (method: string, path: string, body?: unknown) =>
+        api.call(method, path, { token: adminToken, body });
+      // A company base image goes CI → "platform", whose tags move (no immutable tags).
+      expect(
+        (
+          await admin('POST', '/api/v1/registries', {
+            name: 'platform',
+            url: prodEu.url,
+            role: 'prod',
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        (await admin('POST', '/api/v1/stages', { name: 'platform', registries: ['platform'] }))
+          .status,
+      ).toBe(201);
+      expect(
+        (
+          await admin('PUT', '/api/v1/stages/platform/policy', {
+            allowedSourceStages: ['ci'],
+            immutableTags: false,
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await admin('POST', '/api/v1/webhooks', {
+            url: `${receiver.base}/hooks`,
+            events: ['base-image.updated'],
+            secret: 'base-updates-secret-1234',
+          })
+        ).status,
+      ).toBe(201);
+      if (workers.length === 0) await startWorker();
+
+      const toPlatform = async (image: TestImage) => {
+        const pushed = await pusher.push('platform/base', image, ['build']);
+        expect(
+          (
+            await api.call('POST', '/api/v1/images', {
+              token: ci,
+              body: { registry: 'ci-pool', repository: 'platform/base', digest: pushed.digest },
+            })
+          ).status,
+        ).toBe(201);
+        const requested = await promote({
+          digest: pushed.digest,
+          repository: 'platform/base',
+          target: 'platform',
+          tags: ['1.0'],
+        });
+        expect(requested.status).toBe(202);
+        expect((await settled(requested.body.id)).status).toBe('succeeded');
+        return pushed.digest;
+      };
+      const v1 = await toPlatform(buildImage({ layers: [{ size: 700 }] }));
+
+      // An application built FROM platform/base:1.0 as it was then.
+      const app = buildImage({
+        layers: [{ size: 900 }],
+        annotations: {
+          'org.opencontainers.image.base.name': `${prodEu.host}/platform/base:1.0`,
+          'org.opencontainers.image.base.digest': v1,
+        },
+      });
+      const appPushed = await pusher.push('team/on-base', app, ['build']);
+      expect(
+        (
+          await api.call('POST', '/api/v1/images', {
+            token: ci,
+            body: { registry: 'ci-pool', repository: 'team/on-base', digest: appPushed.digest },
+          })
+        ).status,
+      ).toBe(201);
+
+      // A new base build promoted under the same tag: the app must be rebuilt, and is told so.
+      const v2 = await toPlatform(buildImage({ layers: [{ size: 800 }] }));
+      const [delivered] = await receiver.waitFor('/hooks', 1);
+      const event = JSON.parse(delivered!.body) as {
+        type: string;
+        data: {
+          base: { name: string; digest: string; previousDigest: string };
+          dependents: Array<{ repository: string; digest: string; baseDigest: string }>;
+        };
+      };
+      expect(event.type).toBe('base-image.updated');
+      expect(event.data.base).toMatchObject({
+        name: `${prodEu.host}/platform/base:1.0`,
+        digest: v2,
+        previousDigest: v1,
+      });
+      expect(event.data.dependents).toEqual([
+        expect.objectContaining({
+          repository: 'team/on-base',
+          digest: appPushed.digest,
+          baseDigest: v1,
+        }),
+      ]);
+    } finally {
+      await receiver.stop();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { AuditService, systemActor } from '@airlock/audit';
 import { CopyEngine, type CopyProgress, type CopyResult } from '@airlock/copy';
 import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
+import { BaseDriftService } from '@airlock/images';
 import {
   ImageRepository,
   PromotionRepository,
@@ -48,6 +49,7 @@ export class PromotionRunner {
     private readonly audit: AuditService,
     private readonly engine: CopyEngine,
     private readonly events: EventsService,
+    private readonly drift: BaseDriftService,
   ) {}
 
   async run(targetId: string, context: RunContext): Promise<RunOutcome> {
@@ -140,6 +142,7 @@ export class PromotionRunner {
     target: PromotionTargetRow,
     result: CopyResult,
   ): Promise<void> {
+    const destination = await this.registries.require(target.registry);
     await this.transactions.run(async (tx) => {
       await this.promotions.find(promotion.id, tx, true);
       await this.promotions.setTargetOutcome(
@@ -148,8 +151,26 @@ export class PromotionRunner {
         tx,
       );
       await this.images.upsertLocation(promotion.imageId, target.registryId, target.repository, tx);
-      for (const tag of promotion.tags)
-        await this.images.upsertTag(target.registryId, target.repository, tag, result.digest, tx);
+      for (const tag of promotion.tags) {
+        const move = await this.images.upsertTag(
+          target.registryId,
+          target.repository,
+          tag,
+          result.digest,
+          tx,
+        );
+        // A promoted image can be a base too (a company base image promoted into prod): when the
+        // tag moved and images are built FROM it, base-image.updated names them.
+        await this.drift.tagMoved(
+          {
+            base: BaseDriftService.locationOf(destination, target.repository, tag),
+            archive: [],
+            digest: result.digest,
+            previousDigest: move.previousDigest,
+          },
+          tx,
+        );
+      }
       await this.settle(promotion.id, tx);
     });
   }

@@ -36,7 +36,7 @@ export class PromotionsModule {}
 
 /** The worker side: the `promotion` queue's processor and the reconciler. */
 @Module({
-  imports: [PromotionCoreModule, AuditModule, EventsModule, RegistriesModule],
+  imports: [PromotionCoreModule, AuditModule, EventsModule, ImagesModule, RegistriesModule],
   providers: [PromotionRunner, PromotionProcessor, PromotionReconciler],
   exports: [PromotionRunner, PromotionReconciler],
 })
