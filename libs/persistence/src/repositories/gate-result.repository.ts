@@ -85,7 +85,7 @@ const APPEND_RECORDED = `WITH appended AS (
       WHERE ${subscriptionsWanting('$19::text')}
      RETURNING id
    )
-   SELECT ${GATE_RESULT_COLUMNS}, ARRAY(SELECT id FROM delivered) AS "deliveryIds"
+   SELECT id, created_at AS "createdAt", ARRAY(SELECT id FROM delivered) AS "deliveryIds"
      FROM stamped`;
 
 /**
@@ -121,28 +121,28 @@ export class GateResultRepository {
     tx: Transaction,
   ): Promise<{ row: GateResult; deliveryIds: string[] } | null> {
     const { audit, event } = effects;
-    const rows: Array<GateResult & { deliveryIds: string[] }> = await this.query(tx)(
-      APPEND_RECORDED,
-      [
-        ...insertParams(result),
-        effects.idKey,
-        effects.timeKey,
-        audit.actorTokenId,
-        audit.actorName,
-        audit.action,
-        audit.subjectType,
-        jsonOrNull(audit.before),
-        jsonOrNull(audit.after),
-        audit.requestId,
-        event.eventId,
-        event.eventType,
-        JSON.stringify(event.payload),
-        event.dataKey,
-      ],
-    );
+    // Only what the insert made up comes back; the rest of the row is what was sent.
+    const rows: Array<{ id: string; createdAt: Date; deliveryIds: string[] }> = await this.query(
+      tx,
+    )(APPEND_RECORDED, [
+      ...insertParams(result),
+      effects.idKey,
+      effects.timeKey,
+      audit.actorTokenId,
+      audit.actorName,
+      audit.action,
+      audit.subjectType,
+      jsonOrNull(audit.before),
+      jsonOrNull(audit.after),
+      audit.requestId,
+      event.eventId,
+      event.eventType,
+      JSON.stringify(event.payload),
+      event.dataKey,
+    ]);
     if (rows.length === 0) return null;
-    const { deliveryIds, ...row } = rows[0]!;
-    return { row, deliveryIds };
+    const { id, createdAt, deliveryIds } = rows[0]!;
+    return { row: { ...result, details: result.details ?? {}, id, createdAt }, deliveryIds };
   }
 
   history(query: GateHistoryQuery): Promise<GateResult[]> {
