@@ -47,22 +47,19 @@ export class TransactionRunner {
    * says so in its own SQL. Errors are as in `run`: the first in the order BEGIN, lock, work,
    * COMMIT. After-commit callbacks (WebhookAfterCommit) run only when Postgres answered COMMIT.
    */
-  async runAsOneWrite<T>(lockName: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as PoolClient;
-      const begun = client.query('START TRANSACTION');
-      markTransactionStarted(runner);
-      const locked = client.query(LOCK_SQL, [`airlock:${lockName}`]);
+  runAsOneWrite<T>(lockName: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.connected(async (runner, client) => {
+      const [begun, locked] = begin(runner, client, lockName);
       const tx = Transaction.wrap(runner.manager, client);
       const result = startNow(() => work(tx));
       const ended = client.query('COMMIT');
-      sealOf(client)?.seal(
+      const sealable = client instanceof PipelinedClient ? client : null;
+      sealable?.seal(
         'statement sent after COMMIT in TransactionRunner.runAsOneWrite (send every statement ' +
           'before the first await, through sqlOf: TypeORM sends a few microtasks late)',
       );
       const settled = await Promise.allSettled([begun, locked, result, ended]);
-      sealOf(client)?.unseal();
+      sealable?.unseal();
       const committed = settled[3].status === 'fulfilled' && settled[3].value.command === 'COMMIT';
       markTransactionEnded(runner);
       await runner.broadcaster.broadcast(
@@ -72,9 +69,7 @@ export class TransactionRunner {
       if (failed) throw failed.reason;
       if (!committed) throw new Error('Postgres rolled the transaction back without an error');
       return (settled[2] as PromiseFulfilledResult<T>).value;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
   /**
@@ -84,32 +79,22 @@ export class TransactionRunner {
    * a write and a read each. Every read settles before the connection goes back to the pool; the
    * first failure (in `reads` order) is thrown.
    */
-  async readTogether<T extends readonly unknown[]>(reads: {
+  readTogether<T extends readonly unknown[]>(reads: {
     [K in keyof T]: (tx: Transaction) => Promise<T[K]>;
   }): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as PoolClient;
+    return this.connected(async (runner, client) => {
       const tx = Transaction.wrap(runner.manager, client);
       const values = await settleAll(reads.map((read) => later(() => read(tx))));
       return values as unknown as T;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
-  private async transaction<T>(
+  private transaction<T>(
     lockName: string | undefined,
     work: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as PoolClient;
-      // Straight to the client, so both are queued before anything `work` sends through TypeORM.
-      const begun = client.query('START TRANSACTION');
-      markTransactionStarted(runner);
-      const locked =
-        lockName === undefined ? undefined : client.query(LOCK_SQL, [`airlock:${lockName}`]);
+    return this.connected(async (runner, client) => {
+      const [begun, locked] = begin(runner, client, lockName);
       try {
         // Everything settles before COMMIT or ROLLBACK: nothing of `work` may run after either.
         const [, , result] = await settleAll([
@@ -124,10 +109,36 @@ export class TransactionRunner {
         await runner.rollbackTransaction().catch(() => undefined);
         throw error;
       }
+    });
+  }
+
+  /** A pooled connection (and TypeORM's runner over it) for `use`; back to the pool after. */
+  private async connected<T>(
+    use: (runner: QueryRunner, client: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await use(runner, (await runner.connect()) as PoolClient);
     } finally {
       await runner.release();
     }
   }
+}
+
+/**
+ * START TRANSACTION and the advisory lock, queued straight on the connection without waiting, so
+ * both go out before anything the work sends (through TypeORM too).
+ */
+function begin(
+  runner: QueryRunner,
+  client: PoolClient,
+  lockName: string | undefined,
+): [Promise<unknown>, Promise<unknown> | undefined] {
+  const begun = client.query('START TRANSACTION');
+  markTransactionStarted(runner);
+  const locked =
+    lockName === undefined ? undefined : client.query(LOCK_SQL, [`airlock:${lockName}`]);
+  return [begun, locked];
 }
 
 /**
@@ -140,11 +151,6 @@ function markTransactionStarted(runner: QueryRunner): void {
   const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
   state.isTransactionActive = true;
   state.transactionDepth = 1;
-}
-
-/** The connection's seal, when it is a PipelinedClient (the pool's clients always are). */
-function sealOf(client: PoolClient): PipelinedClient | null {
-  return client instanceof PipelinedClient ? client : null;
 }
 
 /** What commitTransaction() leaves behind, for a COMMIT sent straight to the connection. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { QueryFailedError, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 
 interface Handle {
   manager: EntityManager;
@@ -69,13 +69,6 @@ function statementName(text: string): string {
     NAMES.set(text, name);
   }
   return name;
-}
-
-/** The query runner under `tx`, open or not (after-commit callbacks register on it). */
-export function queryRunnerOf(tx: Transaction): QueryRunner | undefined {
-  const handle = HANDLES.get(tx);
-  if (!handle) throw new Error('not a Transaction from TransactionRunner');
-  return handle.manager.queryRunner;
 }
 
 function handleOf(tx: Transaction): Handle {

@@ -25,7 +25,7 @@ const AUDIT_EVENT_COLUMNS = `id, occurred_at AS "occurredAt", actor_token_id AS 
   actor_name AS "actorName", action, subject_type AS "subjectType", subject_id AS "subjectId",
   before, after, request_id AS "requestId"`;
 
-/** The columns an append writes, in the order of NewAuditEvent's properties in auditParams(). */
+/** The columns an audit event is written with, in NewAuditEvent's order (append's parameters). */
 export const AUDIT_INSERT_COLUMNS =
   'actor_token_id, actor_name, action, subject_type, subject_id, before, after, request_id';
 
@@ -49,7 +49,7 @@ export class AuditEventRepository {
    */
   async append(event: NewAuditEvent, tx?: Transaction): Promise<AuditEvent> {
     const rows = await sqlOf(tx, this.dataSource)<AuditEvent>(
-      `INSERT INTO audit_events (actor_token_id, actor_name, action, subject_type, subject_id, before, after, request_id)
+      `INSERT INTO audit_events (${AUDIT_INSERT_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)
        RETURNING ${AUDIT_EVENT_COLUMNS}`,
       [

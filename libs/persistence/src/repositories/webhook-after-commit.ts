@@ -7,7 +7,7 @@ import type {
   TransactionCommitEvent,
   TransactionRollbackEvent,
 } from 'typeorm';
-import { queryRunnerOf, type Transaction } from '../transaction';
+import { managerOf, type Transaction } from '../transaction';
 
 type Callback = () => void;
 
@@ -33,7 +33,7 @@ export class WebhookAfterCommit implements EntitySubscriberInterface {
   /** Calls `callback` after `tx` commits; never if it rolls back. */
   register(tx: Transaction, callback: Callback): void {
     // The manager from TransactionRunner is bound to its transaction's query runner.
-    const runner = queryRunnerOf(tx);
+    const runner = managerOf(tx, undefined as never).queryRunner;
     if (!runner) throw new Error('afterCommit needs a Transaction from TransactionRunner');
     this.attach();
     const callbacks = this.pending.get(runner) ?? [];
