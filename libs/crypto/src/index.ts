@@ -1,2 +1,2 @@
 export { CryptoModule } from './crypto.module';
-export { SecretBox, UNREADABLE_SECRET } from './secret-box';
+export { SecretBox, UnreadableSecretError } from './secret-box';

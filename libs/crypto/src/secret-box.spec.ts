@@ -1,6 +1,6 @@
 import { AirlockError } from '@airlock/errors';
 import { randomBytes } from 'node:crypto';
-import { SecretBox } from './secret-box';
+import { SecretBox, UnreadableSecretError } from './secret-box';
 
 const HEX_KEY = 'a'.repeat(64);
 const box = SecretBox.fromConfig({ secretKey: HEX_KEY });
@@ -56,6 +56,7 @@ describe('SecretBox', () => {
       /AIRLOCK_SECRET_KEY is not the key it was sealed with/,
     );
     expect(() => other.open(sealed)).not.toThrow(/top secret/);
+    expect(() => other.open(sealed)).toThrow(UnreadableSecretError);
   });
 
   it('refuses to open a ciphertext under another context (a secret moved to another row)', () => {

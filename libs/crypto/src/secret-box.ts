@@ -78,12 +78,17 @@ function associatedData(version: number, context: string): Buffer {
   return Buffer.concat([Buffer.of(version), Buffer.from(context, 'utf8')]);
 }
 
-/** Set in the details of the error a secret that cannot be opened fails with. */
-export const UNREADABLE_SECRET = 'unreadable';
+/**
+ * A stored secret that does not open (another AIRLOCK_SECRET_KEY, altered bytes, an unknown
+ * format): still INTERNAL for the API, but recognisable where a caller can say what failed.
+ */
+export class UnreadableSecretError extends AirlockError {
+  constructor(reason: string, cause?: unknown) {
+    super('INTERNAL', `A stored secret cannot be decrypted: ${reason}`, { cause });
+    this.name = 'UnreadableSecretError';
+  }
+}
 
 function unreadable(reason: string, cause?: unknown): AirlockError {
-  return new AirlockError('INTERNAL', `A stored secret cannot be decrypted: ${reason}`, {
-    cause,
-    details: { secret: UNREADABLE_SECRET },
-  });
+  return new UnreadableSecretError(reason, cause);
 }

@@ -1,5 +1,5 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
-import { SecretBox, UNREADABLE_SECRET } from '@airlock/crypto';
+import { SecretBox, UnreadableSecretError } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
 import {
   constraintViolationOf,
@@ -216,10 +216,9 @@ function tlsColumns(tls: RegistryTlsSettings | null | undefined): {
  * another AIRLOCK_SECRET_KEY, or no key configured — answered as what failed, like any other.
  */
 function credentialsFailure(name: string, error: unknown): RegistryCheckResult | null {
-  if (!(error instanceof AirlockError)) return null;
-  if (error.code === 'NOT_CONFIGURED')
+  if (error instanceof AirlockError && error.code === 'NOT_CONFIGURED')
     return { ok: false, code: 'NOT_CONFIGURED', problem: error.message, latencyMs: 0 };
-  if (error.details.secret !== UNREADABLE_SECRET) return null;
+  if (!(error instanceof UnreadableSecretError)) return null;
   return {
     ok: false,
     code: 'CREDENTIALS_UNREADABLE',
