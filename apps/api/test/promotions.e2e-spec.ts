@@ -753,25 +753,20 @@ describe('promotions over HTTP', () => {
       ).toBe(201);
       if (workers.length === 0) await startWorker();
 
+      // The platform stage requires no gates or approvals; builtAndTested records a gate anyway.
+      const registered = (repository: string, image: TestImage) =>
+        builtAndTested(repository, { image, scan: 'none', approve: false });
       const toPlatform = async (image: TestImage) => {
-        const pushed = await pusher.push('platform/base', image, ['build']);
-        expect(
-          (
-            await api.call('POST', '/api/v1/images', {
-              token: ci,
-              body: { registry: 'ci-pool', repository: 'platform/base', digest: pushed.digest },
-            })
-          ).status,
-        ).toBe(201);
+        const digest = await registered('platform/base', image);
         const requested = await promote({
-          digest: pushed.digest,
+          digest,
           repository: 'platform/base',
           target: 'platform',
           tags: ['1.0'],
         });
         expect(requested.status).toBe(202);
         expect((await settled(requested.body.id)).status).toBe('succeeded');
-        return pushed.digest;
+        return digest;
       };
       const v1 = await toPlatform(buildImage({ layers: [{ size: 700 }] }));
 
@@ -783,15 +778,7 @@ describe('promotions over HTTP', () => {
           'org.opencontainers.image.base.digest': v1,
         },
       });
-      const appPushed = await pusher.push('team/on-base', app, ['build']);
-      expect(
-        (
-          await api.call('POST', '/api/v1/images', {
-            token: ci,
-            body: { registry: 'ci-pool', repository: 'team/on-base', digest: appPushed.digest },
-          })
-        ).status,
-      ).toBe(201);
+      const appDigest = await registered('team/on-base', app);
 
       // A new base build promoted under the same tag: the app must be rebuilt, and is told so.
       const v2 = await toPlatform(buildImage({ layers: [{ size: 800 }] }));
@@ -812,7 +799,7 @@ describe('promotions over HTTP', () => {
       expect(event.data.dependents).toEqual([
         expect.objectContaining({
           repository: 'team/on-base',
-          digest: appPushed.digest,
+          digest: appDigest,
           baseDigest: v1,
         }),
       ]);

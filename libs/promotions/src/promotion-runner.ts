@@ -9,6 +9,7 @@ import {
   TransactionRunner,
   type PromotionRow,
   type PromotionTargetRow,
+  type Registry,
   type Transaction,
 } from '@airlock/persistence';
 import { METRICS, withLogContext } from '@airlock/observability';
@@ -67,9 +68,18 @@ export class PromotionRunner {
     const progress = new ProgressWriter(this.promotions, target.id, cancel);
     const started = Date.now();
     try {
-      const result = await this.copy(promotion, target, progress, cancel.signal);
+      const [source, destination] = await Promise.all([
+        this.registries.require(promotion.sourceRegistry),
+        this.registries.require(target.registry),
+      ]);
+      const result = await this.copy(
+        promotion,
+        { source, destination, target },
+        progress,
+        cancel.signal,
+      );
       await progress.flush();
-      await this.land(promotion, target, result);
+      await this.land(promotion, target, destination, result);
       recordCopy(target.registry, result);
       this.logger.log(
         `promotion ${promotion.id}: ${promotion.digest} landed in ${target.registry}/${target.repository} ` +
@@ -106,16 +116,16 @@ export class PromotionRunner {
     await this.fail(promotion, target, error, { finalAttempt: true });
   }
 
-  private async copy(
+  private copy(
     promotion: PromotionRow,
-    target: PromotionTargetRow,
+    {
+      source,
+      destination,
+      target,
+    }: { source: Registry; destination: Registry; target: PromotionTargetRow },
     progress: ProgressWriter,
     signal: AbortSignal,
   ): Promise<CopyResult> {
-    const [source, destination] = await Promise.all([
-      this.registries.require(promotion.sourceRegistry),
-      this.registries.require(target.registry),
-    ]);
     const options = promotion.options as unknown as PromotionOptions;
     return this.engine.copy({
       source: {
@@ -140,9 +150,9 @@ export class PromotionRunner {
   private async land(
     promotion: PromotionRow,
     target: PromotionTargetRow,
+    destination: Registry,
     result: CopyResult,
   ): Promise<void> {
-    const destination = await this.registries.require(target.registry);
     await this.transactions.run(async (tx) => {
       await this.promotions.find(promotion.id, tx, true);
       await this.promotions.setTargetOutcome(
