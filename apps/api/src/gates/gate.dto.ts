@@ -11,9 +11,9 @@ import {
 } from '@airlock/gates';
 import { GATE_STATUSES, type GateStatus } from '@airlock/persistence';
 import { ApiProperty, ApiPropertyOptional, type ApiParamOptions } from '@nestjs/swagger';
-import { unknownField } from '../http/validation';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { unknownField } from '../http/validation';
 
 const GATE_NAME_MESSAGE =
   'must be 1-63 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit';
@@ -43,20 +43,22 @@ export function gateResultInput(body: unknown): GateResultInput {
   };
 }
 
-/** The digest path parameter, documented; checked by the service like every other value. */
-export const DIGEST_PARAM: ApiParamOptions = {
-  name: 'digest',
+const DIGEST_DOC = {
   example: `sha256:${'a'.repeat(64)}`,
-  schema: { type: 'string', pattern: DIGEST_PATTERN.source },
+  pattern: DIGEST_PATTERN.source,
   description: 'The image digest.',
 };
 
+/** The digest path parameter where no DTO carries it; checked by the service like every value. */
+export const DIGEST_PARAM: ApiParamOptions = {
+  name: 'digest',
+  example: DIGEST_DOC.example,
+  schema: { type: 'string', pattern: DIGEST_DOC.pattern },
+  description: DIGEST_DOC.description,
+};
+
 export class DigestParams {
-  @ApiProperty({
-    example: `sha256:${'a'.repeat(64)}`,
-    pattern: DIGEST_PATTERN.source,
-    description: 'The image digest.',
-  })
+  @ApiProperty(DIGEST_DOC)
   @Matches(DIGEST_PATTERN, { message: 'digest must be sha256:<64 lowercase hex characters>' })
   digest!: string;
 }
