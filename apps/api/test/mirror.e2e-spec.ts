@@ -143,6 +143,7 @@ describe('mirroring upstream images into the Archive', () => {
       AIRLOCK_WEBHOOK_BACKOFF_MS: '200',
       AIRLOCK_RECONCILE_INTERVAL_MS: '1000',
       AIRLOCK_UPSTREAM_MAX_WAIT_MS: '10000',
+      AIRLOCK_MIRROR_MANUAL_WAIT_MS: '500',
     };
     ({ db, redis, api } = await startTestApi('mirror', adminToken, env));
     await startWorker();
@@ -430,6 +431,51 @@ describe('mirroring upstream images into the Archive', () => {
     expect((await archivedOf('base')).map((a) => a.digest)).toEqual(
       archivedBefore.map((a) => a.digest),
     );
+  });
+
+  it('a manual sync that finds the rule busy is tried again by the queue, not failed for good', async () => {
+    const rule = (await call<{ id: string }>('GET', '/api/v1/mirror-rules/base')).body;
+    // Another sync holds the rule: the same advisory lock, taken from outside.
+    const holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [
+        `airlock:mirror:${rule.id}`,
+      ]);
+      const runsBefore = (await call<{ items: Run[] }>('GET', '/api/v1/mirror-rules/base/runs'))
+        .body.items.length;
+      expect((await call('POST', '/api/v1/mirror-rules/base/sync')).status).toBe(202);
+      // The job waited AIRLOCK_MIRROR_MANUAL_WAIT_MS, failed with RESOURCE_BUSY, and is queued again.
+      await waitFor(
+        'the busy job to be failed once',
+        () =>
+          Promise.resolve(
+            workers.some((w) =>
+              /mirror failed \(attempt 1\): .*being synced by another job/.test(w.logs),
+            )
+              ? true
+              : undefined,
+          ),
+        20000,
+        100,
+      );
+      await holder.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [
+        `airlock:mirror:${rule.id}`,
+      ]);
+      const run = await waitFor(
+        'the retried sync to run',
+        async () => {
+          const runs = (await call<{ items: Run[] }>('GET', '/api/v1/mirror-rules/base/runs')).body
+            .items;
+          return runs.length > runsBefore && runs[0]!.status !== 'running' ? runs[0] : undefined;
+        },
+        60000,
+        250,
+      );
+      expect(run).toMatchObject({ trigger: 'manual' });
+    } finally {
+      await holder.end();
+    }
   });
 
   it('syncs once per scheduler tick with three workers', async () => {

@@ -178,6 +178,17 @@ export class AppConfig {
   @Max(3600000)
   upstreamMaxWaitMs = 300000;
 
+  /**
+   * How long a manual mirror sync ("sync now") waits for a running sync of the same rule before
+   * its job gives up with RESOURCE_BUSY and the queue tries it again with backoff.
+   */
+  @Env('AIRLOCK_MIRROR_MANUAL_WAIT_MS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  mirrorManualWaitMs = 900000;
+
   /** Log level. */
   @Env('AIRLOCK_LOG_LEVEL')
   @IsIn(LOG_LEVELS)

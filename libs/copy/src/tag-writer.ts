@@ -29,10 +29,7 @@ export function tagConflict(
   return new AirlockError(
     'TAG_CONFLICT',
     `registry "${registry.name}": ${repository} already has ${list}; overwriting is not allowed`,
-    {
-      retryable: false,
-      details: { registry: registry.name, repository, collisions },
-    },
+    { details: { registry: registry.name, repository, collisions } },
   );
 }
 

@@ -1,7 +1,10 @@
-import type { ErrorCode } from './error-code';
+import { factsOf, type ErrorCode } from './error-code';
 
 export interface AirlockErrorOptions {
-  /** Whether trying the same thing again may succeed (network blips, 5xx, 429). */
+  /**
+   * Whether trying the same thing again may succeed, where this error's own facts decide it;
+   * otherwise its code's default (ERROR_CODE_FACTS).
+   */
   retryable?: boolean;
   /** Structured, secret-free facts for the caller (they end up in problem+json). */
   details?: Record<string, unknown>;
@@ -20,7 +23,7 @@ export class AirlockError extends Error {
   ) {
     super(message, { cause: options.cause });
     this.name = 'AirlockError';
-    this.retryable = options.retryable ?? false;
+    this.retryable = options.retryable ?? factsOf(code).retryable;
     this.details = options.details ?? {};
   }
 }

@@ -46,9 +46,7 @@ export class WebhookDeliverer {
         `${response.statusCode ?? response.error} → ${status}`,
     );
     if (status !== 'pending') return status;
-    throw new AirlockError('DEPENDENCY_UNAVAILABLE', `webhook receiver: ${response.error}`, {
-      retryable: true,
-    });
+    throw new AirlockError('DEPENDENCY_UNAVAILABLE', `webhook receiver: ${response.error}`);
   }
 
   private async send(target: WebhookDeliveryTarget): Promise<WebhookResponse> {

@@ -1,4 +1,5 @@
 import { systemActor } from '@airlock/audit';
+import { AppConfig } from '@airlock/config';
 import { CopyEngine } from '@airlock/copy';
 import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
@@ -31,13 +32,12 @@ export function historyTagOf(digest: string): string {
   return `archive-${digest.replace(/^sha256:/, '')}`;
 }
 
-/** How long a manual sync waits for a running sync of the same rule before the queue retries it. */
-export const MANUAL_SYNC_WAIT_MS = 15 * 60 * 1000;
-
-/** Thrown when a manual sync waited MANUAL_SYNC_WAIT_MS for another sync of the rule: the queue retries it. */
+/** Thrown when a manual sync waited AIRLOCK_MIRROR_MANUAL_WAIT_MS for another sync of the rule: the queue retries it (RESOURCE_BUSY is retryable). */
 export class MirrorBusyError extends AirlockError {
   constructor(rule: string) {
-    super('CONFLICT', `mirror rule "${rule}" is being synced by another job`);
+    super('RESOURCE_BUSY', `mirror rule "${rule}" is being synced by another job`, {
+      details: { rule },
+    });
   }
 }
 
@@ -60,6 +60,7 @@ export class MirrorSync {
   private readonly logger = new Logger(MirrorSync.name);
 
   constructor(
+    private readonly config: AppConfig,
     private readonly mirrors: MirrorRepository,
     private readonly registries: RegistryRepository,
     private readonly images: ImageRepository,
@@ -90,7 +91,7 @@ export class MirrorSync {
     if (trigger === 'schedule' && !rule.enabled) return null;
     // A tick that finds the previous sync still running is skipped (the next tick comes); a
     // manual sync waits its turn.
-    const waitMs = trigger === 'manual' ? MANUAL_SYNC_WAIT_MS : 0;
+    const waitMs = trigger === 'manual' ? this.config.mirrorManualWaitMs : 0;
     const locked = await this.mirrors.withRuleLock(
       rule.id,
       async () => {

@@ -294,7 +294,7 @@ class ProgressWriter {
         .catch(() => 'running' as const); // a progress write is not worth failing the copy
       if (status !== 'running' && !this.cancel.signal.aborted) {
         this.cancel.abort(
-          new AirlockError('CANCELLED', 'The promotion was cancelled', { retryable: false }),
+          new AirlockError('CANCELLED', 'The promotion was cancelled'),
         );
       }
     });

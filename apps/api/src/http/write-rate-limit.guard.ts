@@ -35,7 +35,7 @@ export class WriteRateLimitGuard implements CanActivate {
       'RATE_LIMITED',
       `Too many changes with the token "${principal.name}": at most ${this.config.rateLimitPerSecond} per second ` +
         `(bursts of ${this.config.rateLimitBurst}); retry in ${retryAfterSeconds} s`,
-      { retryable: true, details: { retryAfterSeconds } },
+      { details: { retryAfterSeconds } },
     );
   }
 }
