@@ -293,9 +293,7 @@ class ProgressWriter {
         .recordProgress(this.targetId, progress && { ...progress })
         .catch(() => 'running' as const); // a progress write is not worth failing the copy
       if (status !== 'running' && !this.cancel.signal.aborted) {
-        this.cancel.abort(
-          new AirlockError('CANCELLED', 'The promotion was cancelled'),
-        );
+        this.cancel.abort(new AirlockError('CANCELLED', 'The promotion was cancelled'));
       }
     });
     return this.writing;
