@@ -1,5 +1,5 @@
 import { AdminBootstrapModule, AuthModule } from '@airlock/auth';
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditApiModule } from './audit/audit-api.module';
 import { AuthGuard } from './auth/auth.guard';
@@ -7,7 +7,7 @@ import { GatesApiModule } from './gates/gates-api.module';
 import { ImagesApiModule } from './images/images-api.module';
 import { HealthModule } from './health/health.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
-import { createValidationPipe } from './http/validation';
+import { RequestValidationPipe } from './http/validation';
 import { WriteRateLimitGuard } from './http/write-rate-limit.guard';
 import { MirrorApiModule } from './mirror/mirror-api.module';
 import { PoliciesApiModule } from './policies/policies-api.module';
@@ -38,7 +38,7 @@ import { WebhooksApiModule } from './webhooks/webhooks-api.module';
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-    { provide: APP_PIPE, useFactory: (): ValidationPipe => createValidationPipe() },
+    { provide: APP_PIPE, useClass: RequestValidationPipe },
     // Every route needs a token unless it is @Public(); roles per @Roles().
     { provide: APP_GUARD, useClass: AuthGuard },
     // After authentication (guards run in this order): writes are counted per token.

@@ -93,31 +93,3 @@ export function checkUuid(id: string, field: string, what: string): string {
   return id;
 }
 
-/** Keyset cursor of the delivery log: `(created_at as Postgres prints it, id)`, opaque to callers. */
-export function encodeDeliveryCursor(createdAtKey: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAtKey, id]), 'utf8').toString('base64url');
-}
-
-export function decodeDeliveryCursor(cursor: string): { createdAtKey: string; id: string } {
-  const stamp = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
-  const [createdAtKey, id] = Array.isArray(value) && value.length === 2 ? value : [];
-  if (typeof createdAtKey === 'string' && stamp.test(createdAtKey) && typeof id === 'string')
-    if (UUID.test(id)) return { createdAtKey, id };
-  throw new AirlockError('INVALID_INPUT', 'cursor must be the nextCursor of a previous page', {
-    details: {
-      errors: [
-        {
-          field: 'cursor',
-          rule: 'cursor',
-          message: 'cursor must be the nextCursor of a previous page',
-        },
-      ],
-    },
-  });
-}

@@ -11,6 +11,7 @@ import {
   type WebhookSubscriptionChanges,
   type WebhookSubscriptionRow,
 } from '@airlock/persistence';
+import { decodeCursor, encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { WebhookJobs } from './webhook-jobs';
@@ -19,9 +20,7 @@ import {
   checkUuid,
   checkWebhookSecret,
   checkWebhookUrl,
-  decodeDeliveryCursor,
   DELIVERY_PAGE_LIMIT,
-  encodeDeliveryCursor,
   generateWebhookSecret,
   normalizeEvents,
   secretContext,
@@ -160,7 +159,7 @@ export class WebhooksService {
       subscriptionId: id,
       status: filters.status,
       eventType: filters.eventType,
-      before: filters.cursor === undefined ? undefined : decodeDeliveryCursor(filters.cursor),
+      before: filters.cursor === undefined ? undefined : decodeCursor(filters.cursor),
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -168,7 +167,7 @@ export class WebhooksService {
     return {
       items: page.map(toDeliveryView),
       nextCursor:
-        rows.length > limit && last ? encodeDeliveryCursor(last.createdAtKey, last.id) : null,
+        rows.length > limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
     };
   }
 

@@ -10,6 +10,7 @@ import {
 } from '@airlock/persistence';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import { canonicalImageName } from '@airlock/registry-client';
+import { decodeCursor, encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
 import { BaseDriftService } from './base-drift.service';
 import { ImageReader } from './image-reader';
@@ -17,9 +18,7 @@ import {
   checkObservedTags,
   checkReference,
   checkRepository,
-  decodeCursor,
   DIGEST_PATTERN,
-  encodeCursor,
   IMAGE_PAGE_LIMIT,
   throwIfInvalid,
 } from './image-rules';

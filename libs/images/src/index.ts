@@ -9,8 +9,6 @@ export {
 export { ImageReader, type ImageFacts } from './image-reader';
 export {
   checkRepository,
-  decodeCursor,
-  encodeCursor,
   throwIfInvalid,
   type FieldProblem,
   DIGEST_PATTERN,

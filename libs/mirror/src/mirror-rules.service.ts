@@ -1,6 +1,7 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { checkRepository, decodeCursor, encodeCursor, throwIfInvalid } from '@airlock/images';
+import { checkRepository, throwIfInvalid } from '@airlock/images';
+import { decodeCursor, encodeCursor } from '@airlock/validation';
 import {
   constraintViolationOf,
   MirrorRepository,

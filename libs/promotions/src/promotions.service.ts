@@ -2,7 +2,7 @@ import { AuditService, type AuditActor } from '@airlock/audit';
 import { CopyEngine, type CopyPlan } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
-import { decodeCursor, encodeCursor, ImagesService } from '@airlock/images';
+import { ImagesService } from '@airlock/images';
 import {
   IdempotencyKeyRepository,
   ImageRepository,
@@ -18,6 +18,7 @@ import { METRICS } from '@airlock/observability';
 import { ReadinessService, type Assessment } from '@airlock/policies';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import type { RegistryClient } from '@airlock/registry-client';
+import { decodeCursor, encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
 import { PromotionJobs } from './promotion-jobs';
 import {
