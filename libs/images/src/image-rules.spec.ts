@@ -1,4 +1,3 @@
-import { AirlockError } from '@airlock/errors';
 import {
   checkObservedTags,
   checkReference,

@@ -42,7 +42,7 @@ export function checkJsonDocument(
     }
     for (const [key, item] of Object.entries(value)) {
       const at = fieldPath(path === root ? '' : path, key);
-      if (key.includes('\u0000')) problems.push(nulProblem(at.replace(/\u0000/g, '\\u0000')));
+      if (key.includes('\u0000')) problems.push(nulProblem(at.split('\u0000').join('\\u0000')));
       else pending.push({ value: item, path: at, depth: depth + 1 });
     }
   }
