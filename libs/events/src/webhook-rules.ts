@@ -92,4 +92,3 @@ export function checkUuid(id: string, field: string, what: string): string {
   );
   return id;
 }
-

@@ -166,8 +166,7 @@ export class WebhooksService {
     const last = page[page.length - 1];
     return {
       items: page.map(toDeliveryView),
-      nextCursor:
-        rows.length > limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
     };
   }
 

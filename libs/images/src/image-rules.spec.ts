@@ -1,8 +1,4 @@
-import {
-  checkObservedTags,
-  checkReference,
-  checkRepository,
-} from './image-rules';
+import { checkObservedTags, checkReference, checkRepository } from './image-rules';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 

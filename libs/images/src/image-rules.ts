@@ -93,4 +93,3 @@ export function throwIfInvalid(problems: FieldProblem[]): void {
     details: { errors: problems },
   });
 }
-
