@@ -160,7 +160,8 @@ export class CopyEngine {
       target.tags,
       digest,
     );
-    if (collisions.length > 0) throw tagConflict(target.registry, target.repository, collisions);
+    if (collisions.length > 0)
+      throw tagConflict(target.registry, target.repository, collisions, digest);
   }
 
   private async putByDigest(route: BlobRoute, manifest: RawManifest): Promise<void> {

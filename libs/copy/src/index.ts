@@ -13,3 +13,4 @@ export type {
   ReferrerSelection,
 } from './copy-types';
 export { RegistryLimiter } from './registry-limiter';
+export { tagConflictError, type TagConflict } from './tag-conflict';

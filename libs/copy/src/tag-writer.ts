@@ -1,5 +1,6 @@
 import { AirlockError } from '@airlock/errors';
 import type { OciRegistry, RawManifest } from '@airlock/registry-client';
+import { tagConflictError } from './tag-conflict';
 
 export interface TagCollision {
   tag: string;
@@ -24,12 +25,16 @@ export function tagConflict(
   registry: OciRegistry,
   repository: string,
   collisions: TagCollision[],
+  requestedDigest: string,
 ): AirlockError {
-  const list = collisions.map((c) => `${c.tag} → ${c.currentDigest}`).join(', ');
-  return new AirlockError(
-    'TAG_CONFLICT',
-    `registry "${registry.name}": ${repository} already has ${list}; overwriting is not allowed`,
-    { details: { registry: registry.name, repository, collisions } },
+  return tagConflictError(
+    collisions.map((c) => ({
+      registry: registry.name,
+      repository,
+      tag: c.tag,
+      digest: c.currentDigest,
+      requestedDigest,
+    })),
   );
 }
 
@@ -46,7 +51,8 @@ export async function writeTags(
 ): Promise<void> {
   if (tags.length === 0) return;
   const collisions = await findTagCollisions(registry, repository, tags, manifest.digest);
-  if (collisions.length > 0 && !allowOverwrite) throw tagConflict(registry, repository, collisions);
+  if (collisions.length > 0 && !allowOverwrite)
+    throw tagConflict(registry, repository, collisions, manifest.digest);
   for (const tag of tags) {
     const written = await registry.putManifest(repository, tag, manifest);
     assertSameDigest(registry, `${repository}:${tag}`, manifest.digest, written);

@@ -1,5 +1,5 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
-import { CopyEngine, type CopyPlan } from '@airlock/copy';
+import { CopyEngine, tagConflictError, type CopyPlan, type TagConflict } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { ImagesService } from '@airlock/images';
@@ -9,7 +9,6 @@ import {
   PromotionRepository,
   StageRepository,
   TransactionRunner,
-  type ClaimConflict,
   type PromotionStatus,
   type Registry,
   type Transaction,
@@ -121,13 +120,14 @@ export class PromotionsService {
         resolved.tags,
       ),
     ]);
+    const clashes = tagClashes(resolved, plans, recorded);
     const assessment = await this.readiness.assess(
       resolved.digest,
       { stage: request.target, source: resolved.sourceStage, tags: resolved.tags },
       {
         requester: actor.tokenId ?? undefined,
         referrerTypes,
-        existingTargetTags: existingTags(resolved.digest, plans, recorded),
+        existingTargetTags: new Map(clashes.map((c) => [c.tag, c.digest])),
       },
     );
     if (request.dryRun) {
@@ -136,15 +136,22 @@ export class PromotionsService {
     }
     if (!assessment.evaluation.ready) {
       METRICS.promotionRequests.inc({ stage: request.target, result: 'refused' });
-      throw policyUnmet(request.target, resolved.digest, assessment);
+      throw refusal(request.target, resolved.digest, assessment, clashes);
     }
-    await this.ensureRegistered(request, resolved, actor);
+    const imageId = await this.registeredImageId(request, resolved, actor);
     try {
       return await this.transactions
         .run(async (tx) => {
           if (key && !(await this.idempotency.store(actor.tokenId!, key, pending(hash), tx)))
             throw new KeyTakenMeanwhile();
-          const view = await this.create(resolved, request, assessment, plans, actor, tx);
+          const view = await this.create(
+            { ...resolved, imageId },
+            request,
+            assessment,
+            plans,
+            actor,
+            tx,
+          );
           if (key) await this.idempotency.complete(actor.tokenId!, key, view, tx);
           return { status: 202 as const, body: view, replayed: false };
         })
@@ -245,7 +252,7 @@ export class PromotionsService {
       { requester: actor.tokenId ?? undefined },
     );
     if (!assessment.evaluation.ready)
-      throw policyUnmet(current.target.stage, current.digest, assessment);
+      throw refusal(current.target.stage, current.digest, assessment, []);
     const view = await this.transactions.run(async (tx) => {
       const row = await this.promotions.find(id, tx, true);
       if (!row || (row.status !== 'failed' && row.status !== 'cancelled')) {
@@ -418,29 +425,33 @@ export class PromotionsService {
     return { status: 200, body, replayed: false };
   }
 
-  /** A promotion needs its image on record; an unregistered digest is registered for the caller. */
-  private async ensureRegistered(
+  /**
+   * A promotion needs its image on record; an unregistered digest is registered for the caller.
+   * Looked up before the request's transaction: a read on another pool connection while a
+   * transaction holds one starves the pool when many requests run at once.
+   */
+  private async registeredImageId(
     request: PromotionRequest,
     resolved: Resolved,
     actor: AuditActor,
-  ): Promise<void> {
-    const known = await this.images.byDigest(resolved.digest, request.repository);
-    if (known.length > 0) return;
-    await this.imagesService.register(
+  ): Promise<string> {
+    const [known] = await this.images.byDigest(resolved.digest, request.repository);
+    if (known) return known.id;
+    const { image } = await this.imagesService.register(
       { registry: resolved.source.name, repository: request.repository, digest: resolved.digest },
       actor,
     );
+    return image.id;
   }
 
   private async create(
-    resolved: Resolved,
+    resolved: Resolved & { imageId: string },
     request: PromotionRequest,
     assessment: Assessment,
     plans: CopyPlan[],
     actor: AuditActor,
     tx: Transaction,
   ): Promise<PromotionView> {
-    const [image] = await this.images.byDigest(resolved.digest, request.repository);
     const options: PromotionOptions = {
       allowTagOverwrite: !assessment.policy.immutableTags,
       referrerTypes: assessment.policy.requiredReferrers,
@@ -450,7 +461,7 @@ export class PromotionsService {
     );
     const id = await this.promotions.insert(
       {
-        imageId: image!.id,
+        imageId: resolved.imageId,
         digest: resolved.digest,
         sourceRegistryId: resolved.source.id,
         sourceRepository: request.repository,
@@ -500,7 +511,17 @@ export class PromotionsService {
   ): Promise<void> {
     const claims = destinations.flatMap((d) => tags.map((tag) => ({ ...d, tag })));
     const conflicts = await this.promotions.claimTags(promotionId, digest, claims, tx);
-    if (conflicts.length > 0) throw claimConflict(conflicts);
+    if (conflicts.length > 0)
+      throw tagConflictError(
+        conflicts.map((c) => ({
+          registry: c.registry,
+          repository: c.repository,
+          tag: c.tag,
+          digest: c.digest,
+          requestedDigest: digest,
+          promotionId: c.promotionId,
+        })),
+      );
   }
 
   private async viewIn(id: string, tx: Transaction): Promise<PromotionView> {
@@ -509,19 +530,34 @@ export class PromotionsService {
   }
 }
 
-/** Tag → digest it points at now in some target, where that is another digest (live or recorded). */
-function existingTags(
-  digest: string,
+/** Requested tags that point at another digest in a target registry now (live or as recorded). */
+function tagClashes(
+  resolved: Resolved,
   plans: CopyPlan[],
-  recorded: Array<{ tag: string; digest: string }>,
-): Map<string, string> {
-  const existing = new Map<string, string>();
-  for (const row of recorded) if (row.digest !== digest) existing.set(row.tag, row.digest);
-  for (const plan of plans) {
-    for (const collision of plan.tagCollisions)
-      existing.set(collision.tag, collision.currentDigest);
+  recorded: Array<{ registryId: string; tag: string; digest: string }>,
+): TagConflict[] {
+  const clashes = new Map<string, TagConflict>();
+  const add = (registry: string, tag: string, digest: string) => {
+    if (digest === resolved.digest) return;
+    clashes.set(`${registry}:${tag}`, {
+      registry,
+      repository: resolved.targetRepository,
+      tag,
+      digest,
+      requestedDigest: resolved.digest,
+    });
+  };
+  for (const row of recorded) {
+    const target = resolved.targets.find((t) => t.registry.id === row.registryId);
+    if (target) add(target.registry.name, row.tag, row.digest);
   }
-  return existing;
+  plans.forEach((plan, i) => {
+    for (const collision of plan.tagCollisions)
+      add(resolved.targets[i]!.registry.name, collision.tag, collision.currentDigest);
+  });
+  return [...clashes.values()].sort(
+    (a, b) => a.registry.localeCompare(b.registry) || a.tag.localeCompare(b.tag),
+  );
 }
 
 function evidenceOf(assessment: Assessment): unknown[] {
@@ -548,45 +584,32 @@ function pending(hash: string) {
   return { requestHash: hash, status: 202, body: null };
 }
 
-function policyUnmet(stage: string, digest: string, assessment: Assessment): AirlockError {
+/**
+ * Why the policy refuses: an immutable tag that already points at another digest is the one
+ * TAG_CONFLICT (whichever layer sees it); anything else is POLICY_UNMET. Both list every violation.
+ */
+function refusal(
+  stage: string,
+  digest: string,
+  assessment: Assessment,
+  clashes: TagConflict[],
+): AirlockError {
   const { evaluation } = assessment;
+  const verdict = {
+    stage,
+    digest,
+    missing: evaluation.missing,
+    failed: evaluation.failed,
+    satisfied: evaluation.satisfied,
+    violations: evaluation.violations,
+  };
+  // The evaluator raises immutableTag exactly for the clashes it was given.
+  const conflicts = evaluation.violations.some((v) => v.rule === 'immutableTag') ? clashes : [];
+  if (conflicts.length > 0) return tagConflictError(conflicts, verdict);
   return new AirlockError(
     'POLICY_UNMET',
     `The policy of stage "${stage}" does not admit ${digest}: ${evaluation.violations.map((v) => v.message).join('; ')}`,
-    {
-      details: {
-        stage,
-        digest,
-        missing: evaluation.missing,
-        failed: evaluation.failed,
-        satisfied: evaluation.satisfied,
-        violations: evaluation.violations,
-      },
-    },
-  );
-}
-
-function claimConflict(conflicts: ClaimConflict[]): AirlockError {
-  const list = conflicts
-    .map(
-      (c) =>
-        `${c.registry}/${c.repository}:${c.tag} (held for ${c.digest} by promotion ${c.promotionId})`,
-    )
-    .join(', ');
-  return new AirlockError(
-    'TAG_CONFLICT',
-    `Another promotion is putting these tags on a different digest: ${list}`,
-    {
-      details: {
-        conflicts: conflicts.map((c) => ({
-          registry: c.registry,
-          repository: c.repository,
-          tag: c.tag,
-          digest: c.digest,
-          promotionId: c.promotionId,
-        })),
-      },
-    },
+    { details: verdict },
   );
 }
 

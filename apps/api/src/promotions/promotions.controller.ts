@@ -58,7 +58,7 @@ export class PromotionsController {
   @ApiProblemResponse(
     409,
     'POLICY_UNMET: the policy does not hold; `missing`, `failed` and `violations` say exactly why. ' +
-      'TAG_CONFLICT: another active promotion is putting a requested tag on a different digest. ' +
+      'TAG_CONFLICT: a requested tag already points at another digest in a target (immutable tags), or another active promotion is putting it on another digest; `conflicts` names each with both digests. ' +
       'CONFLICT: the target stage has no registries.',
   )
   @ApiProblemResponse(422, 'IDEMPOTENCY_KEY_REUSED: the key was used with another body.')

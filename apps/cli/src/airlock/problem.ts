@@ -44,8 +44,9 @@ export function describeProblem(action: string, answer: ApiAnswer): string[] {
   }
   for (const conflict of problem.conflicts ?? []) {
     lines.push(
-      `  - tag ${conflict.tag} in ${conflict.registry} is claimed for ${conflict.digest}` +
-        (conflict.promotionId ? ` by promotion ${conflict.promotionId}` : ''),
+      conflict.promotionId
+        ? `  - tag ${conflict.tag} in ${conflict.registry} is being promoted onto ${conflict.digest} by promotion ${conflict.promotionId}`
+        : `  - tag ${conflict.tag} in ${conflict.registry} already points at ${conflict.digest}`,
     );
   }
   if (problem.requestId) lines.push(`  request id: ${problem.requestId}`);

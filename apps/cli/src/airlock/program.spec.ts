@@ -169,6 +169,35 @@ describe('airlock CLI (in-process, canned answers)', () => {
     );
   });
 
+  it('TAG_CONFLICT: exit 1, each tag with the digest it points at or is claimed for', async () => {
+    const other = `sha256:${'b'.repeat(64)}`;
+    const result = await run(
+      ['promote', '--repository', 'team/app', '--digest', DIGEST, '--from', 'ci', '--to', 'prod'],
+      [
+        json(409, {
+          status: 409,
+          code: 'TAG_CONFLICT',
+          detail: 'prod-eu/team/app:1.0.0 already points at another digest',
+          conflicts: [
+            { registry: 'prod-eu', tag: '1.0.0', digest: other, requestedDigest: DIGEST },
+            {
+              registry: 'prod-us',
+              tag: '1.0.0',
+              digest: other,
+              requestedDigest: DIGEST,
+              promotionId: ID,
+            },
+          ],
+        }),
+      ],
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n').slice(1, 3)).toEqual([
+      `  - tag 1.0.0 in prod-eu already points at ${other}`,
+      `  - tag 1.0.0 in prod-us is being promoted onto ${other} by promotion ${ID}`,
+    ]);
+  });
+
   it('--json prints the problem+json body, and only it, on stdout', async () => {
     const result = await run(
       ['promote', '--repository', 'x', '--tag', 'b', '--from', 'ci', '--to', 'prod', '--json'],
