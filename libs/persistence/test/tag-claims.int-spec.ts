@@ -1,0 +1,229 @@
+import {
+  dataSourceOptions,
+  ImageRepository,
+  PromotionRepository,
+  RegistryRepository,
+  StageRepository,
+  TransactionRunner,
+  type TagClaim,
+  type Transaction,
+} from '@airlock/persistence';
+import { createTestDatabase, type TestDatabase } from '@airlock/testing';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+/** Resolves when `release()` is called: holds a transaction open at a chosen point. */
+function gate(): { opened: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const opened = new Promise<void>((resolve) => (release = resolve));
+  return { opened, release };
+}
+
+/**
+ * Tag claims against real Postgres in READ COMMITTED, with the interleavings forced rather than
+ * hoped for: a claimer that waits on another's uncommitted claim must see that holder as active
+ * once it commits, and a claim left by a finished promotion passes on.
+ */
+describe('promotion tag claims', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let promotions: PromotionRepository;
+  let transactions: TransactionRunner;
+  let registryId: string;
+  let stageId: string;
+  const images = new Map<string, string>();
+  const [A, B] = [digestOf('a'), digestOf('b')];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('tag_claims');
+    dataSource = await new DataSource({
+      ...dataSourceOptions({ databaseUrl: db.url }),
+      extra: { max: 6 },
+    }).initialize();
+    promotions = new PromotionRepository(dataSource);
+    transactions = new TransactionRunner(dataSource);
+    registryId = randomUUID();
+    await new RegistryRepository(dataSource).insert({
+      id: registryId,
+      name: 'prod-eu',
+      url: 'http://127.0.0.1:1',
+      role: 'prod',
+      credentialsUsername: null,
+      credentialsCiphertext: null,
+      tlsCaPem: null,
+      tlsInsecure: false,
+    });
+    stageId = (await new StageRepository(dataSource).insert({ name: 'prod', position: 1 })).id;
+    const imageRepository = new ImageRepository(dataSource);
+    for (const digest of [A, B]) {
+      await imageRepository.insertIfAbsent({
+        repository: 'team/app',
+        digest,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        size: 100,
+        platforms: [],
+        annotations: {},
+        baseName: null,
+        baseDigest: null,
+        baseRef: null,
+        build: {},
+        registeredBy: null,
+        childDigests: [],
+      });
+      images.set(digest, (await imageRepository.byDigest(digest, 'team/app'))[0]!.id);
+    }
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  const claimOf = (tag: string): TagClaim => ({ registryId, repository: 'team/app', tag });
+
+  /** What a promotion request does in its transaction: store the promotion, then claim its tags. */
+  const request = async (digest: string, tags: string[], tx: Transaction) => {
+    const id = await promotions.insert(
+      {
+        imageId: images.get(digest)!,
+        digest,
+        sourceRegistryId: registryId,
+        sourceRepository: 'team/app',
+        sourceTag: null,
+        sourceStage: null,
+        targetStageId: stageId,
+        tags,
+        evidence: [],
+        options: {},
+        plan: [],
+        requestedBy: null,
+      },
+      tx,
+    );
+    return { id, conflicts: await promotions.claimTags(id, digest, tags.map(claimOf), tx) };
+  };
+
+  it('a claimer that waited for another digest’s holder to commit sees it as active', async () => {
+    const holding = gate();
+    let holderId = '';
+    const first = transactions.run(async (tx) => {
+      holderId = (await request(A, ['1.0.0'], tx)).id;
+      await holding.opened; // the claim is made, not committed
+    });
+    await waitUntil(async () => holderId !== '');
+    // Blocks on the uncommitted claim row until the holder commits.
+    const second = transactions.run((tx) => request(B, ['1.0.0'], tx));
+    await waitForLockWait();
+    holding.release();
+    await first;
+    const { conflicts } = await second;
+    expect(conflicts).toEqual([
+      expect.objectContaining({
+        tag: '1.0.0',
+        digest: A,
+        promotionId: holderId,
+        registry: 'prod-eu',
+      }),
+    ]);
+    const claims = await dataSource.query(
+      `SELECT digest FROM promotion_tag_claims WHERE tag = '1.0.0'`,
+    );
+    expect(claims).toEqual([{ digest: A }]);
+  });
+
+  it('a claimer that waited for a holder that rolled back gets the tag', async () => {
+    const holding = gate();
+    let started = false;
+    const first = transactions
+      .run(async (tx) => {
+        await request(A, ['2.0.0'], tx);
+        started = true;
+        await holding.opened;
+        throw new Error('the request failed after claiming');
+      })
+      .catch(() => 'rolled back');
+    await waitUntil(async () => started);
+    const second = transactions.run((tx) => request(B, ['2.0.0'], tx));
+    await waitForLockWait();
+    holding.release();
+    expect(await first).toBe('rolled back');
+    expect((await second).conflicts).toEqual([]);
+  });
+
+  it('the same digest passes the claim on; a finished holder’s claim passes on', async () => {
+    const held = await transactions.run((tx) => request(A, ['3.0.0'], tx));
+    const again = await transactions.run((tx) => request(A, ['3.0.0'], tx));
+    expect(again.conflicts).toEqual([]);
+    // Left behind by a promotion that finished without releasing it (as before claims were released on finish).
+    await dataSource.query(
+      `UPDATE promotions SET status = 'succeeded' WHERE id = ANY($1::uuid[])`,
+      [[held.id, again.id]],
+    );
+    const other = await transactions.run((tx) => request(B, ['3.0.0'], tx));
+    expect(other.conflicts).toEqual([]);
+    const claims = await dataSource.query(
+      `SELECT digest, promotion_id AS "promotionId" FROM promotion_tag_claims WHERE tag = '3.0.0'`,
+    );
+    expect(claims).toEqual([{ digest: B, promotionId: other.id }]);
+  });
+
+  it('many claimers of two digests at once, several rounds: one digest holds every tag', async () => {
+    for (let round = 0; round < 5; round++) {
+      const tags = [`4.0.${round}`, `4.0.${round}-extra`];
+      // As a promotion request does: refused → its transaction rolls back, promotion and claims.
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => {
+          const digest = i % 2 === 0 ? A : B;
+          return transactions
+            .run(async (tx) => {
+              const result = await request(digest, tags, tx);
+              if (result.conflicts.length > 0) throw new Refused(result.conflicts);
+              return { digest, ...result };
+            })
+            .catch((error: unknown) => {
+              if (error instanceof Refused) return error;
+              throw error;
+            });
+        }),
+      );
+      const accepted = results.flatMap((r) => (r instanceof Refused ? [] : [r]));
+      const holders = [...new Set(accepted.map((r) => r.digest))];
+      expect({ round, holders: holders.length }).toEqual({ round, holders: 1 });
+      const claimed = await dataSource.query(
+        `SELECT tag, digest FROM promotion_tag_claims WHERE tag = ANY($1::text[]) ORDER BY tag`,
+        [tags],
+      );
+      expect(claimed).toEqual(tags.map((tag) => ({ tag, digest: holders[0] })));
+      for (const refused of results.filter((r) => r instanceof Refused))
+        expect(refused.conflicts.map((c) => c.digest)).toEqual(
+          expect.arrayContaining([holders[0]]),
+        );
+    }
+  });
+
+  /** Until another backend waits for a lock (the second claimer blocked on the first's row). */
+  const waitForLockWait = () =>
+    waitUntil(async () => {
+      const [row] = (await dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      )) as Array<{ n: number }>;
+      return row!.n > 0;
+    });
+});
+
+class Refused extends Error {
+  constructor(readonly conflicts: Array<{ digest: string }>) {
+    super('refused');
+  }
+}
+
+async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition not met');
+}
