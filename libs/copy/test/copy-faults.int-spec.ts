@@ -221,21 +221,22 @@ describe('copy engine: token expiry', () => {
     const target = clientFor(secure, 'secure');
     const src = clientFor(source, 'src');
     const first = await pushed('expiry/one');
-    // Only the tokens of the first copy are short-lived: at least 2 s of validity (the token
-    // server's expiry is whole seconds), so a loaded machine still finishes that copy with them.
-    const normalTtl = secure.tokenServer!.tokenTtlSeconds;
-    secure.tokenServer!.tokenTtlSeconds = 3;
+    // Only the tokens of the first copy are short-lived: they expire at a whole second at least
+    // 4 s away, so a loaded machine still finishes that copy with them.
+    const expiresAt = Math.ceil(Date.now() / 1000) + 4;
+    secure.tokenServer!.tokenExpiresAt = expiresAt;
     try {
       await engine.copy({
         source: { registry: src, repository: 'expiry/one', digest: first.digest },
         target: { registry: target, repository: 'expiry/one' },
       });
     } finally {
-      secure.tokenServer!.tokenTtlSeconds = normalTtl;
+      secure.tokenServer!.tokenExpiresAt = undefined;
     }
     const issuedBefore = secure.tokenServer!.issued;
     // The cached token is past its expiry now; the second copy must get a new one.
-    await new Promise((r) => setTimeout(r, 3500));
+    const left = (expiresAt + 1) * 1000 - Date.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
     const second = await pushed('expiry/one');
     const result = await engine.copy({
       source: { registry: src, repository: 'expiry/one', digest: second.digest },

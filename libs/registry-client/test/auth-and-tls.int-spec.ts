@@ -155,12 +155,28 @@ describe('RegistryClient with bearer tokens over TLS (private CA)', () => {
     expect((await readAll(await mounter.openBlob('token/mounted', layer))).length).toBe(layer.size);
   });
 
+  /**
+   * The next tokens expire at a whole second at least 3 s away (whatever the clock's fraction,
+   * so a loaded machine still finishes the first reads with them); later ones are long-lived.
+   */
+  const tokensExpireSoon = (): number => {
+    const expiresAt = Math.ceil(Date.now() / 1000) + 3;
+    registry.tokenServer!.tokenExpiresAt = expiresAt;
+    return expiresAt;
+  };
+  /** Waits until the registry refuses a token that expired at `expiresAt`; tokens are long-lived again. */
+  const pastExpiry = async (expiresAt: number): Promise<void> => {
+    registry.tokenServer!.tokenExpiresAt = undefined;
+    const left = (expiresAt + 1) * 1000 - Date.now();
+    if (left > 0) await sleep(left);
+  };
+
   it('fetches a new token up front once the cached one has expired', async () => {
-    registry.tokenServer!.tokenTtlSeconds = 2;
+    const expiresAt = tokensExpireSoon();
     const reader = client();
     await readEverything(reader);
     const issued = registry.tokenServer!.issued;
-    await sleep(2500);
+    await pastExpiry(expiresAt);
     log.clear();
     await readEverything(reader);
     expect(registry.tokenServer!.issued).toBe(issued + 1);
@@ -170,12 +186,12 @@ describe('RegistryClient with bearer tokens over TLS (private CA)', () => {
   it('re-authenticates once when the registry refuses a token the client still trusts', async () => {
     // A clock that stands still keeps the token "valid" for the client: the registry's refusal
     // is then exactly what a revoked or early-expired token looks like mid-operation.
-    registry.tokenServer!.tokenTtlSeconds = 2;
+    const expiresAt = tokensExpireSoon();
     const frozen = Date.now();
     const reader = client({ clock: { now: () => frozen, sleep } });
     await readEverything(reader);
     const issued = registry.tokenServer!.issued;
-    await sleep(3000);
+    await pastExpiry(expiresAt);
     log.clear();
     await readEverything(reader);
     expect(registry.tokenServer!.issued).toBe(issued + 1);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildImage, ImagePusher, MediaTypes, sha256Digest, type Descriptor } from '../src/images';
 import { RegistryFixture } from '../src/registry';
 import { createTempDir, removeDir } from '../src/registry/temp-dir';
+import { waitFor } from '../src/process/wait-for';
 import { Skopeo } from '../src/skopeo/skopeo';
 
 describe('registry fixture: bearer-token auth over TLS with a private CA', () => {
@@ -88,18 +89,24 @@ describe('registry fixture: bearer-token auth over TLS with a private CA', () =>
     const pusher = new ImagePusher(registry);
     await pusher.push('team/ttl', small);
     pusher.close();
-    registry.tokenServer!.tokenTtlSeconds = 1;
+    // The next token expires at a whole second at least 3 s away, whatever the clock's fraction.
+    const expiresAt = Math.ceil(Date.now() / 1000) + 3;
+    registry.tokenServer!.tokenExpiresAt = expiresAt;
     const fresh = new ImagePusher(registry);
     try {
       expect(await fresh.getManifest('team/ttl', small.digest)).toBeDefined();
       const issued = registry.tokenServer!.issued;
-      await new Promise((r) => setTimeout(r, 2500));
+      // Later tokens are long-lived again; the cached one lapses once its second has passed.
+      registry.tokenServer!.tokenExpiresAt = undefined;
+      await waitFor('the cached token to expire', () =>
+        Promise.resolve(Date.now() > (expiresAt + 1) * 1000 ? true : undefined),
+      );
       expect(await fresh.getManifest('team/ttl', small.digest)).toBeDefined();
       // The cached token was refused (401), so the client fetched exactly one new token.
       expect(registry.tokenServer!.issued).toBe(issued + 1);
     } finally {
       fresh.close();
-      registry.tokenServer!.tokenTtlSeconds = 300;
+      registry.tokenServer!.tokenExpiresAt = undefined;
     }
   });
 });

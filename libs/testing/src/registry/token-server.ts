@@ -41,12 +41,19 @@ export class TokenServer {
   /** Requests refused for bad credentials. */
   rejected = 0;
   tokenTtlSeconds: number;
+  /**
+   * When set (Unix seconds), every token issued expires then instead of after tokenTtlSeconds: a
+   * test that needs a token to lapse picks the moment, whole seconds and all, instead of racing a
+   * one-second TTL that may end a few milliseconds after it was issued.
+   */
+  tokenExpiresAt: number | undefined;
   anonymousPull: boolean;
   private readonly server: Server;
   private port = 0;
 
   private constructor(private readonly options: TokenServerOptions) {
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 300;
+    this.tokenExpiresAt = undefined;
     this.anonymousPull = options.anonymousPull ?? false;
     this.server = createServer((req, res) => this.handle(req, res));
   }
@@ -129,11 +136,12 @@ export class TokenServer {
 
   private tokenResponse(account: string | undefined, access: TokenAccess[]): object {
     const now = Math.floor(Date.now() / 1000);
+    const expiresAt = this.tokenExpiresAt ?? now + this.tokenTtlSeconds;
     const claims = {
       iss: this.options.issuer,
       sub: account ?? '',
       aud: this.options.service,
-      exp: now + this.tokenTtlSeconds - REGISTRY_LEEWAY_SECONDS,
+      exp: expiresAt - REGISTRY_LEEWAY_SECONDS,
       nbf: now - 5,
       iat: now,
       jti: randomUUID(),
@@ -141,7 +149,8 @@ export class TokenServer {
     };
     const token = signJwt(claims, this.options.signing);
     const issuedAt = new Date(now * 1000).toISOString();
-    return { token, access_token: token, expires_in: this.tokenTtlSeconds, issued_at: issuedAt };
+    const expiresIn = Math.max(1, expiresAt - now);
+    return { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt };
   }
 }
 
