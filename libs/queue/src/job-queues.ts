@@ -24,6 +24,7 @@ export class JobQueues implements OnApplicationShutdown {
     options: JobsOptions = {},
   ): Promise<string> {
     const job = await this.queue(name).add(name, data, options);
+    this.logger.debug(`job ${job.id} on ${name}: enqueued`);
     return job.id as string;
   }
 

@@ -10,6 +10,7 @@ import { DiscoveryService, Reflector } from '@nestjs/core';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { attemptOf, workerLostError, type JobAttempt } from './job-attempt';
 import { JOB_PROCESSOR, type ProcessesJobs } from './job-processor.decorator';
+import { jobStateLines } from './job-state-lines';
 import { isPermanentFailure } from './permanent-failure';
 import { queueDefaults } from './queue-defaults';
 import type { QueueName } from './queue-names';
@@ -95,7 +96,16 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
         `job ${job?.id ?? '?'} on ${queue} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`,
       );
     });
+    this.traceStates(worker, queue);
     this.workers.push(worker);
+  }
+
+  /** Each job's state changes at debug; a stall (a worker lost) at warn, an operator must know. */
+  private traceStates(worker: Worker, queue: QueueName): void {
+    worker.on('active', (job) => this.logger.debug(jobStateLines.active(queue, job)));
+    worker.on('completed', (job) => this.logger.debug(jobStateLines.completed(queue, job)));
+    worker.on('failed', (job) => job && this.logger.debug(jobStateLines.failed(queue, job)));
+    worker.on('stalled', (jobId) => this.logger.warn(jobStateLines.stalled(queue, jobId)));
   }
 
   private async run(processor: ProcessesJobs<QueueName>, job: Job): Promise<unknown> {
