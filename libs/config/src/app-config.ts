@@ -103,6 +103,18 @@ export class AppConfig {
   jobLockMs = 30000;
 
   /**
+   * Attempts of a promotion target's copy job, the first included: a transient failure or a lost
+   * worker (killed, out of memory) uses one, and the queue tries again with backoff until they are
+   * used up.
+   */
+  @Env('AIRLOCK_PROMOTION_ATTEMPTS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  promotionAttempts = 5;
+
+  /**
    * How often a worker compares Postgres with the queue and re-enqueues promotions whose job
    * vanished (Redis restarted empty, flushed) or has not moved for a while.
    */

@@ -1,4 +1,9 @@
-import { JobProcessor, type JobPayloads, type ProcessesJobs } from '@airlock/queue';
+import {
+  JobProcessor,
+  type JobAttempt,
+  type JobPayloads,
+  type ProcessesJobs,
+} from '@airlock/queue';
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { WebhookDeliverer } from './webhook-deliverer';
@@ -9,10 +14,7 @@ import { WebhookDeliverer } from './webhook-deliverer';
 export class WebhookProcessor implements ProcessesJobs<'webhook'> {
   constructor(private readonly deliverer: WebhookDeliverer) {}
 
-  process(job: Job<JobPayloads['webhook']>): Promise<unknown> {
-    const attempts = job.opts.attempts ?? 1;
-    return this.deliverer.deliver(job.data.deliveryId, {
-      finalAttempt: job.attemptsMade + 1 >= attempts,
-    });
+  process(job: Job<JobPayloads['webhook']>, attempt: JobAttempt): Promise<unknown> {
+    return this.deliverer.deliver(job.data.deliveryId, { finalAttempt: attempt.final });
   }
 }

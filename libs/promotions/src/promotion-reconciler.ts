@@ -1,6 +1,8 @@
 import { AppConfig } from '@airlock/config';
 import { PromotionRepository } from '@airlock/persistence';
-import { PeriodicPass } from '@airlock/queue';
+import { AirlockError } from '@airlock/errors';
+import { attemptOf, PeriodicPass, workerLostError } from '@airlock/queue';
+import type { Job } from 'bullmq';
 import {
   Injectable,
   Logger,
@@ -70,12 +72,22 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnApplicatio
         this.logger.warn(
           `promotion target ${target.id} (${target.registry}) had no live job (${state}); enqueued it again`,
         );
-      } else if (state === 'failed') {
-        await this.runner.failLost(target.id, job?.failedReason || 'the job failed');
+      } else if (state === 'failed' && job) {
+        await this.runner.failLost(target.id, abandonment(job));
         report.failed++;
       }
       await this.promotions.touchTarget(target.id);
     }
     return report;
   }
+}
+
+/** Why the queue gave up on a job: its workers were lost too often, or what it failed with. */
+function abandonment(job: Job): AirlockError {
+  const attempt = attemptOf(job);
+  if (attempt.exhausted) return workerLostError(attempt);
+  return new AirlockError(
+    'INTERNAL',
+    `The copy job was abandoned by the queue: ${job.failedReason || 'the job failed'}`,
+  );
 }

@@ -104,16 +104,17 @@ export class PromotionRunner {
     }
   }
 
-  /** A job the queue gave up on (e.g. its worker died too often) while Postgres still shows it active. */
-  async failLost(targetId: string, reason: string): Promise<void> {
+  /**
+   * A job the queue gave up on while Postgres still shows its target active: its workers were
+   * lost more often than its attempts allow (WORKER_LOST), or the reconciler found it failed.
+   */
+  async failLost(targetId: string, error: AirlockError): Promise<void> {
     const target = await this.promotions.findTarget(targetId);
     if (!target || (target.status !== 'queued' && target.status !== 'running')) return;
     const promotion = (await this.promotions.find(target.promotionId))!;
-    const error = new AirlockError(
-      'INTERNAL',
-      `The copy job was abandoned by the queue: ${reason}`,
+    await withLogContext({ promotionId: promotion.id, targetRegistry: target.registry }, () =>
+      this.fail(promotion, target, error, { finalAttempt: true }),
     );
-    await this.fail(promotion, target, error, { finalAttempt: true });
   }
 
   private copy(

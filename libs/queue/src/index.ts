@@ -1,7 +1,8 @@
 export { JobProcessor, type ProcessesJobs } from './job-processor.decorator';
 export { JobQueues } from './job-queues';
 export { isPermanentFailure } from './permanent-failure';
-export { QUEUE_DEFAULTS } from './queue-defaults';
+export { queueDefaults } from './queue-defaults';
+export { attemptOf, workerLostError, type AttemptCounters, type JobAttempt } from './job-attempt';
 export { QUEUE_NAMES, jobId, type JobPayloads, type QueueName } from './queue-names';
 export { QueueModule } from './queue.module';
 export { REDIS_PRODUCER } from './queue.tokens';

@@ -2,7 +2,7 @@ import { AppConfig } from '@airlock/config';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
-import { QUEUE_DEFAULTS } from './queue-defaults';
+import { queueDefaults } from './queue-defaults';
 import { type JobPayloads, type QueueName } from './queue-names';
 import { REDIS_PRODUCER } from './queue.tokens';
 
@@ -24,6 +24,7 @@ export class JobQueues implements OnApplicationShutdown {
     options: JobsOptions = {},
   ): Promise<string> {
     const job = await this.queue(name).add(name, data, options);
+    this.logger.debug(`job ${job.id} on ${name}: enqueued`);
     return job.id as string;
   }
 
@@ -33,7 +34,7 @@ export class JobQueues implements OnApplicationShutdown {
       queue = new Queue(name, {
         connection: this.connection,
         prefix: this.config.redisPrefix,
-        defaultJobOptions: QUEUE_DEFAULTS[name],
+        defaultJobOptions: queueDefaults(this.config)[name],
       });
       // Errors surface on the calls themselves; the connection watcher logs the outage.
       queue.on('error', () => undefined);

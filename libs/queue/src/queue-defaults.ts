@@ -1,3 +1,4 @@
+import type { AppConfig } from '@airlock/config';
 import type { JobsOptions } from 'bullmq';
 import type { QueueName } from './queue-names';
 
@@ -11,9 +12,14 @@ const retried = (attempts: number, delay: number): JobsOptions => ({
   removeOnFail: { age: 7 * DAY },
 });
 
-export const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
-  promotion: retried(5, 2000),
-  mirror: retried(3, 10000),
-  webhook: retried(8, 5000),
-  maintenance: retried(1, 1000),
-};
+/** Each queue's job options. A lost worker uses an attempt too (see attemptOf). */
+export function queueDefaults(
+  config: Pick<AppConfig, 'promotionAttempts'>,
+): Record<QueueName, JobsOptions> {
+  return {
+    promotion: retried(config.promotionAttempts, 2000),
+    mirror: retried(3, 10000),
+    webhook: retried(8, 5000),
+    maintenance: retried(1, 1000),
+  };
+}

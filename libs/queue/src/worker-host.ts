@@ -8,8 +8,11 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { attemptOf, workerLostError, type JobAttempt } from './job-attempt';
 import { JOB_PROCESSOR, type ProcessesJobs } from './job-processor.decorator';
+import { jobStateLines } from './job-state-lines';
 import { isPermanentFailure } from './permanent-failure';
+import { queueDefaults } from './queue-defaults';
 import type { QueueName } from './queue-names';
 import { redisOptions } from './redis-connection';
 import { WorkerLiveness } from './worker-liveness';
@@ -18,6 +21,11 @@ import { WorkerLiveness } from './worker-liveness';
  * Runs one BullMQ Worker per discovered @JobProcessor. On shutdown it lets running jobs finish
  * for up to AIRLOCK_SHUTDOWN_TIMEOUT_MS, then disconnects: a job still running then is not lost,
  * its lock lapses and BullMQ's stalled-job check hands it to another worker.
+ *
+ * A worker that dies uses an attempt of its job (attemptOf): the job runs again until its
+ * attempts are used up, the processor knows its final attempt, and the run after the last one
+ * does not copy anything but fails the job with WORKER_LOST — at once, through the processor's
+ * `abandon`, rather than whenever a reconciler notices.
  */
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -71,6 +79,10 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       concurrency: this.config.workerConcurrency,
       lockDuration: this.config.jobLockMs,
       stalledInterval: this.config.jobLockMs,
+      // Our count of lost workers decides (run → abandon). BullMQ's own stall limit (default 1,
+      // then it fails the job as "stalled more than allowable limit" without running it) only
+      // backs that up, for when the run that should record the loss keeps dying as well.
+      maxStalledCount: (queueDefaults(this.config)[queue].attempts ?? 1) + 1,
     });
     worker.on('error', (error) => {
       if (!this.down.has(queue)) this.logger.warn(`queue ${queue}: ${error.message}`);
@@ -84,19 +96,45 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
         `job ${job?.id ?? '?'} on ${queue} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`,
       );
     });
+    this.traceStates(worker, queue);
     this.workers.push(worker);
   }
 
+  /** Each job's state changes at debug; a stall (a worker lost) at warn, an operator must know. */
+  private traceStates(worker: Worker, queue: QueueName): void {
+    worker.on('active', (job) => this.logger.debug(jobStateLines.active(queue, job)));
+    worker.on('completed', (job) => this.logger.debug(jobStateLines.completed(queue, job)));
+    worker.on('failed', (job) => job && this.logger.debug(jobStateLines.failed(queue, job)));
+    worker.on('stalled', (jobId) => this.logger.warn(jobStateLines.stalled(queue, jobId)));
+  }
+
   private async run(processor: ProcessesJobs<QueueName>, job: Job): Promise<unknown> {
-    try {
-      // Every line logged while the job runs carries its queue and id.
-      return await withLogContext({ queue: job.queueName, jobId: job.id }, () =>
-        processor.process(job),
-      );
-    } catch (error) {
-      if (isPermanentFailure(error)) throw new UnrecoverableError((error as Error).message);
-      throw error;
-    }
+    const attempt = attemptOf(job);
+    // Every line logged while the job runs carries its queue and id.
+    return withLogContext({ queue: job.queueName, jobId: job.id }, async () => {
+      if (attempt.exhausted) return this.abandon(processor, job, attempt);
+      try {
+        return await processor.process(job, attempt);
+      } catch (error) {
+        // After the final attempt nothing follows, even where BullMQ's attemptsMade (which does
+        // not count lost workers) would allow another: the queue does what the processor was told.
+        if (attempt.final || isPermanentFailure(error))
+          throw new UnrecoverableError((error as Error).message);
+        throw error;
+      }
+    });
+  }
+
+  private async abandon(
+    processor: ProcessesJobs<QueueName>,
+    job: Job,
+    attempt: JobAttempt,
+  ): Promise<never> {
+    const error = workerLostError(attempt);
+    this.logger.warn(`job ${job.id} on ${job.queueName} is given up: ${error.message}`);
+    // If recording the failure fails (Postgres down), the job is tried again and lands here again.
+    await processor.abandon?.(job, error);
+    throw new UnrecoverableError(error.message);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -6,8 +6,14 @@ import {
   type RegistryClientOptions,
   type RegistryEndpoint,
 } from '@airlock/registry-client';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { openCredentials } from './registry-credentials';
+
+/**
+ * The clients' lines go through the app's logger (JSON, secret-scrubbed, with the job's log
+ * context): every request, retry and auth decision at debug, the tls.insecure warning at warn.
+ */
+const CLIENT_LOGGER = new Logger('RegistryClient');
 
 /** Extra client options under a name; `options` runs only when a client is built. */
 export interface ClientVariant {
@@ -43,6 +49,7 @@ export class RegistryClientFactory {
   /** A client of its own, not cached (e.g. a connectivity check with short timeouts). */
   create(registry: Registry, options: RegistryClientOptions = {}): RegistryClient {
     return new RegistryClient(this.endpointOf(registry), {
+      logger: CLIENT_LOGGER,
       ...options,
       onRequest: (event) => {
         METRICS.registryRequests.inc({

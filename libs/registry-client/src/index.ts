@@ -10,6 +10,7 @@ export type { RegistryEndpoint } from './registry-endpoint';
 export { RegistryError, type RegistryErrorCode, type RegistryErrorFacts } from './registry-error';
 export { RegistryClient } from './registry-client';
 export type { RegistryClientOptions } from './registry-client-options';
+export { DEFAULT_REGISTRY_LOGGER, type RegistryLogger } from './registry-logger';
 export { systemClock, type Clock } from './clock';
 export type { HttpMethod, RegistryRequestEvent, Timeouts } from './http/http-types';
 export type { RequestGate, RequestGateContext } from './request/registry-requester';

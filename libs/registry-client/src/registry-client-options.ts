@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_TIMEOUTS, type RegistryRequestEvent, type Timeouts } from './http/http-types';
+import { DEFAULT_REGISTRY_LOGGER, type RegistryLogger } from './registry-logger';
 import type { RequestGate } from './request/registry-requester';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry/retry-policy';
 
@@ -26,6 +27,8 @@ export interface RegistryClientOptions {
   random?: () => number;
   /** Consulted around every request to the registry: an upstream budget shared with other clients. */
   gate?: RequestGate;
+  /** Debug lines for every request, retry and authentication decision; warnings. Default: debug silent, warnings as Node process warnings. */
+  logger?: RegistryLogger;
 }
 
 export interface ResolvedOptions {
@@ -38,6 +41,7 @@ export interface ResolvedOptions {
   clock: Clock;
   random: () => number;
   gate?: RequestGate;
+  logger: RegistryLogger;
 }
 
 export function resolveOptions(options: RegistryClientOptions): ResolvedOptions {
@@ -54,5 +58,6 @@ export function resolveOptions(options: RegistryClientOptions): ResolvedOptions 
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     gate: options.gate,
+    logger: options.logger ?? DEFAULT_REGISTRY_LOGGER,
   };
 }

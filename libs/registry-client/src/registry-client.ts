@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { Authenticator } from './auth/authenticator';
 import { Scopes } from './auth/scope';
@@ -23,7 +22,6 @@ import { TagLister } from './tags/tag-lister';
  * bearer-token cache. Connections are pooled per origin across clients.
  */
 export class RegistryClient implements OciRegistry {
-  private static readonly logger = new Logger('RegistryClient');
   readonly name: string;
   readonly origin: string;
   private readonly requester: RegistryRequester;
@@ -39,19 +37,28 @@ export class RegistryClient implements OciRegistry {
     this.origin = originOf(endpoint);
     const tls = endpoint.tls ?? {};
     if (tls.insecure) {
-      RegistryClient.logger.warn(
+      resolved.logger.warn(
         `registry "${this.name}": TLS certificate verification is DISABLED (tls.insecure): anyone on the network path can impersonate ${this.origin} and read its credentials`,
       );
     }
+    const logger = resolved.logger;
     const transport = new HttpTransport({
       registry: this.name,
+      origin: this.origin,
       tls,
       timeouts: resolved.timeouts,
       onRequest: resolved.onRequest,
+      logger,
     });
-    const retrier = new Retrier(resolved.retry, resolved.clock, resolved.random);
+    const retrier = new Retrier(resolved.retry, resolved.clock, resolved.random, logger);
     const fetcher = new TokenFetcher(this.name, transport, endpoint.credentials);
-    const auth = new Authenticator(this.name, endpoint.credentials, fetcher, resolved.clock);
+    const auth = new Authenticator(
+      this.name,
+      endpoint.credentials,
+      fetcher,
+      resolved.clock,
+      logger,
+    );
     this.requester = new RegistryRequester({
       registry: this.name,
       origin: this.origin,
@@ -62,8 +69,8 @@ export class RegistryClient implements OciRegistry {
       gate: resolved.gate,
     });
     this.manifests = new ManifestOperations(this.name, this.requester);
-    this.blobs = new BlobReader(this.name, this.requester, resolved.blobResumes);
-    this.uploads = new BlobUploader(this.name, this.requester, retrier, resolved.upload);
+    this.blobs = new BlobReader(this.name, this.requester, resolved.blobResumes, logger);
+    this.uploads = new BlobUploader(this.name, this.requester, retrier, resolved.upload, logger);
     this.tags = new TagLister(this.name, this.requester, resolved.tagPageSize);
     this.referrerIndex = new ReferrersReader(
       this.name,

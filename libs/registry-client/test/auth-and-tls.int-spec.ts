@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { buildImage, RegistryFixture, Skopeo, type TestImage } from '@airlock/testing';
 import {
   RegistryClient,
@@ -198,6 +197,39 @@ describe('RegistryClient with bearer tokens over TLS (private CA)', () => {
     expect(log.count((e) => e.status === 401)).toBe(1);
   });
 
+  it('says at debug what it sends and decides — paths, statuses, the token flow — never a token or the password', async () => {
+    const lines: string[] = [];
+    const logger = { debug: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) };
+    await readEverything(client({ logger }));
+    const path = (p: string) => p.replace(/[/.]/g, '\\$&');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(
+            `^registry "token": HEAD ${path('/v2/token/app/manifests/')}sha256:[0-9a-f]{64} → 401 in \\d+ ms \\(attempt 1\\)$`,
+          ),
+        ),
+        expect.stringMatching(
+          /answered 401 with a challenge for Bearer \(realm http:\/\/127\.0\.0\.1:\d+\/token, service [^)]+\): getting a token with credentials$/,
+        ),
+        expect.stringMatching(
+          /^registry "token": GET 127\.0\.0\.1:\d+\/token → 200 in \d+ ms \(attempt 1, Basic\)$/,
+        ),
+        expect.stringMatching(
+          /got a bearer token for repository:token\/app:pull, cached for \d+ s$/,
+        ),
+        expect.stringMatching(
+          /^registry "token": HEAD \/v2\/token\/app\/blobs\/sha256:[0-9a-f]{64} → 200 in \d+ ms \(attempt 1, Bearer\)$/,
+        ),
+      ]),
+    );
+    const text = lines.join('\n');
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}/); // a JWT
+    expect(text).not.toContain(registry.credentials.password);
+    const { username, password } = registry.credentials;
+    expect(text).not.toContain(Buffer.from(`${username}:${password}`).toString('base64'));
+  });
+
   it('fails with REGISTRY_AUTH_FAILED when the token service refuses the password', async () => {
     const wrong = new RegistryClient(
       {
@@ -242,17 +274,26 @@ describe('RegistryClient with bearer tokens over TLS (private CA)', () => {
   });
 
   it('works with tls.insecure, and warns loudly each time such a client is built', async () => {
-    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, warn: (m: string) => warnings.push(m) };
+    const insecure = client({ logger }, { insecure: true });
+    await insecure.ping();
+    client({ logger }, { insecure: true });
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/registry "token": TLS certificate verification is DISABLED/);
+  });
+
+  it('without a logger, the tls.insecure warning still gets out as a process warning', () => {
+    const emit = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
-      const insecure = client({}, { insecure: true });
-      await insecure.ping();
       client({}, { insecure: true });
-      expect(warn).toHaveBeenCalledTimes(2);
-      expect(String(warn.mock.calls[0][0])).toMatch(
-        /registry "token": TLS certificate verification is DISABLED/,
-      );
+      expect(emit).toHaveBeenCalledTimes(1);
+      expect(emit.mock.calls[0]).toEqual([
+        expect.stringMatching(/registry "token": TLS certificate verification is DISABLED/),
+        'RegistryClientWarning',
+      ]);
     } finally {
-      warn.mockRestore();
+      emit.mockRestore();
     }
   });
 });

@@ -129,4 +129,24 @@ describe('Authenticator', () => {
       code: 'REGISTRY_AUTH_FAILED',
     });
   });
+
+  it('tells its logger each decision — challenge, scheme, token — never a token or the password', async () => {
+    const lines: string[] = [];
+    const logged = new Authenticator('r', credentials, tokens, clock, {
+      debug: (m) => lines.push(m),
+      warn: (m) => lines.push(m),
+    });
+    const first = await logged.answer(challenge, Scopes.pull('app'), undefined, 'GET x', 1);
+    await logged.answer(challenge, Scopes.pull('app'), first, 'GET x', 1);
+    await logged.answer('Basic realm="x"', Scopes.none, undefined, 'GET /v2/', 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual([
+      'registry "r": GET x answered 401 with a challenge for Bearer (realm https://auth.example/token, service registry.example): getting a token with credentials',
+      'registry "r": got a bearer token for repository:app:pull, cached for 300 s',
+      'registry "r": GET x answered 401 to a cached bearer token with a challenge for Bearer (realm https://auth.example/token, service registry.example): getting a token with credentials',
+      'registry "r": got a bearer token for repository:app:pull, cached for 300 s',
+      'registry "r": GET /v2/ answered 401 with a challenge for Basic: sending the configured credentials',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/token-\d|secret|cm9ib3Q6c2VjcmV0/);
+  });
 });

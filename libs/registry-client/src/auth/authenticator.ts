@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import { RegistryError, type RegistryErrorCode } from '../registry-error';
+import { DEFAULT_REGISTRY_LOGGER, type RegistryLogger } from '../registry-logger';
 import { normalizeScopes, scopeKey, scopeStrings, type Scope } from './scope';
 import { TokenCache } from './token-cache';
 import {
@@ -41,6 +42,7 @@ export class Authenticator {
     private readonly credentials: Credentials | undefined,
     private readonly fetcher: TokenSource,
     clock: Clock,
+    private readonly logger: RegistryLogger = DEFAULT_REGISTRY_LOGGER,
   ) {
     this.tokens = new TokenCache(clock);
   }
@@ -65,15 +67,23 @@ export class Authenticator {
     attempt: number,
   ): Promise<Authorization> {
     if (sent?.cached) this.tokens.invalidate(sent.cached.key, sent.cached.token);
+    const refused = sent?.cached ? ' to a cached bearer token' : '';
     const challenges = parseWwwAuthenticate(challenge ?? '');
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm);
     if (bearer) {
       this.scheme = { kind: 'bearer', realm: bearer.params.realm, service: bearer.params.service };
       const wanted = (bearer.params.scope ?? '').split(' ').filter(Boolean);
+      this.say(
+        `${operation} answered 401${refused} with a challenge for Bearer (realm ${realmOf(this.scheme.realm)}, ` +
+          `service ${this.scheme.service ?? 'unnamed'}): getting a token ${this.credentials ? 'with' : 'without'} credentials`,
+      );
       return this.bearer(this.scheme, scope, wanted, attempt);
     }
     if (challenges.some((c) => c.scheme === 'basic')) {
       this.scheme = { kind: 'basic' };
+      this.say(
+        `${operation} answered 401 with a challenge for Basic: ${this.credentials ? 'sending the configured credentials' : 'no credentials are configured'}`,
+      );
       return this.basic(operation);
     }
     throw this.error(
@@ -132,14 +142,27 @@ export class Authenticator {
         attempt,
       );
       this.pending.set(key, pending);
+      const scopesText = scopes.join(' ') || 'no scope';
       pending.then(
-        () => this.pending.delete(key),
-        () => this.pending.delete(key),
+        (issued) => {
+          this.pending.delete(key);
+          this.say(
+            `got a bearer token for ${scopesText}, cached for ${Math.round(issued.expiresInMs / 1000)} s`,
+          );
+        },
+        (error: unknown) => {
+          this.pending.delete(key);
+          this.say(`no bearer token for ${scopesText}: ${(error as Error).message}`);
+        },
       );
     }
     const issued = await pending;
     this.tokens.set(key, issued.token, issued.expiresInMs);
     return { header: `Bearer ${issued.token}`, fresh: true, cached: { key, token: issued.token } };
+  }
+
+  private say(message: string): void {
+    this.logger.debug(`registry "${this.registry}": ${message}`);
   }
 
   private error(code: RegistryErrorCode, message: string, operation?: string): RegistryError {
@@ -153,4 +176,14 @@ export class Authenticator {
 
 function tokenKey(scheme: { realm: string; service?: string }, scopes: string[]): string {
   return `${scheme.realm} ${scheme.service ?? ''} ${scopeKey(normalizeScopes(scopes))}`;
+}
+
+/** The token service's origin and path: a realm is the registry's to choose, its query is not logged. */
+function realmOf(realm: string): string {
+  try {
+    const url = new URL(realm);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
 }

@@ -3,9 +3,11 @@ import { Scopes } from '../auth/scope';
 import type { Descriptor } from '../descriptor';
 import { describeNetworkError } from '../errors/network-failure';
 import { errorForResponse } from '../errors/response-error';
+import { onAbort } from '../http/abort-links';
 import type { HttpResponse } from '../http/http-types';
 import { checkDigest, checkRepository } from '../references';
 import { RegistryError } from '../registry-error';
+import { DEFAULT_REGISTRY_LOGGER, type RegistryLogger } from '../registry-logger';
 import type { RegistryRequester } from '../request/registry-requester';
 import { BlobCheck } from './blob-check';
 import { ResumingBlobSource, type BlobSegment } from './resuming-blob-source';
@@ -20,6 +22,7 @@ export class BlobReader {
     private readonly registry: string,
     private readonly requester: RegistryRequester,
     private readonly maxResumes: number,
+    private readonly logger: RegistryLogger = DEFAULT_REGISTRY_LOGGER,
   ) {}
 
   async size(repository: string, digest: string): Promise<number | undefined> {
@@ -69,10 +72,10 @@ export class BlobReader {
       burstBytes: BURST_BYTES,
     });
     if (signal) {
-      const abort = (): void =>
-        void source.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      signal.addEventListener('abort', abort, { once: true });
-      source.once('close', () => signal.removeEventListener('abort', abort));
+      const stop = onAbort(signal, () =>
+        source.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted')),
+      );
+      source.once('close', stop);
     }
     return source;
   }
@@ -86,6 +89,10 @@ export class BlobReader {
     signal?: AbortSignal,
   ): Promise<BlobSegment> {
     const range: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
+    if (offset > 0)
+      this.logger.debug(
+        `registry "${this.registry}": GET ${path} broke off; resuming at byte ${offset} of ${size}`,
+      );
     const response = await this.requester.send({
       method: 'GET',
       target: path,

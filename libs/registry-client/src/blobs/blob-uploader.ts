@@ -5,6 +5,7 @@ import { errorForResponse } from '../errors/response-error';
 import type { HttpResponse } from '../http/http-types';
 import { checkDigest, checkRepository } from '../references';
 import { RegistryError } from '../registry-error';
+import { DEFAULT_REGISTRY_LOGGER, type RegistryLogger } from '../registry-logger';
 import type { RegistryRequester } from '../request/registry-requester';
 import type { Retrier } from '../retry/retrier';
 import { ChunkReader } from './chunk-reader';
@@ -45,6 +46,7 @@ export class BlobUploader {
     private readonly requester: RegistryRequester,
     private readonly retrier: Retrier,
     private readonly options: UploadOptions,
+    private readonly logger: RegistryLogger = DEFAULT_REGISTRY_LOGGER,
   ) {}
 
   async push(repository: string, blob: Blob, open: Open, signal?: AbortSignal): Promise<void> {
@@ -72,6 +74,9 @@ export class BlobUploader {
     });
     if (response.status === 201) return true;
     if (response.status !== 202) throw this.unexpected(response, 'POST');
+    this.logger.debug(
+      `registry "${this.registry}": ${repository} did not mount ${digest} from ${from} (202): it has to be copied`,
+    );
     // Declined (the source lacks the blob, or we may not pull it): don't leave the session behind.
     const location = resolveLocation(response.headers.location, response.url);
     if (location) await this.cancel({ repository, location });
@@ -91,6 +96,9 @@ export class BlobUploader {
       const response = await this.monolithic(session, blob, open, attempt);
       // 413: a proxy or the registry will not take the body in one piece.
       if (response.status !== 413) return this.committed(response, blob);
+      this.logger.debug(
+        `registry "${this.registry}": PUT ${session.location.pathname} refused ${blob.size} bytes in one piece (413): uploading ${blob.digest} in chunks`,
+      );
       await this.cancel(session);
       session = await this.start(repository, attempt);
       await this.chunked(session, blob, open, attempt);

@@ -1,8 +1,11 @@
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { describeNetworkError } from '../errors/network-failure';
 import { RegistryError } from '../registry-error';
+import { DEFAULT_REGISTRY_LOGGER, type RegistryLogger } from '../registry-logger';
+import { linkedSignal } from './abort-links';
 import { agentFor } from './agent-pool';
+import { exchangeLine } from './exchange-line';
 import type {
   HttpMethod,
   HttpRequest,
@@ -19,10 +22,14 @@ import { timedTransport } from './timed-transport';
 export interface TransportConfig {
   /** RegistryEndpoint.name, for errors and events. */
   registry: string;
+  /** The registry's origin: an exchange elsewhere (token service, redirect) names its host. */
+  origin?: string;
   /** Also applied to redirect targets and the token realm: the trust configured for this registry. */
   tls: TlsSettings;
   timeouts: Timeouts;
   onRequest?: (event: RegistryRequestEvent) => void;
+  /** Gets a debug line per exchange. */
+  logger?: RegistryLogger;
 }
 
 /** A response whose body has not been read yet. */
@@ -85,10 +92,12 @@ export class HttpTransport {
     authorization: string | undefined,
   ): Promise<Answer> {
     const started = performance.now();
-    const event = {
+    const event: Omit<RegistryRequestEvent, 'durationMs'> = {
       registry: this.config.registry,
       method: hop.method,
       path: hop.url.pathname,
+      host: hop.url.origin === this.config.origin ? undefined : hop.url.host,
+      authorization: schemeOf(authorization),
       attempt: request.attempt,
     };
     const data = typeof hop.body === 'function' ? await hop.body() : hop.body;
@@ -99,16 +108,20 @@ export class HttpTransport {
     const agent = agentFor(hop.url, this.config.tls);
     let bodyError: unknown;
     if (data instanceof Readable) data.once('error', (error) => (bodyError = error));
+    // axios listens to the signal it gets until the response body ends: a link of its own keeps
+    // the caller's signal at one listener however many exchanges share it.
+    const link = linkedSignal(request.signal);
     try {
       const response: AxiosResponse<Readable> = await this.http.request({
         method: hop.method,
         url: hop.url.href,
         headers,
         data,
-        signal: request.signal,
+        signal: link.signal,
         httpAgent: agent,
         httpsAgent: agent,
       });
+      finished(response.data, () => link.release());
       this.observe({ ...event, status: response.status, durationMs: performance.now() - started });
       const sent = data instanceof Readable ? data : undefined;
       const answer = {
@@ -119,6 +132,7 @@ export class HttpTransport {
       };
       return { ...answer, stream: response.data, sent };
     } catch (error) {
+      link.release();
       if (data instanceof Readable) data.destroy();
       const failure =
         bodyError === undefined
@@ -224,11 +238,18 @@ export class HttpTransport {
 
   private observe(event: RegistryRequestEvent): void {
     try {
+      (this.config.logger ?? DEFAULT_REGISTRY_LOGGER).debug(exchangeLine(event));
       this.config.onRequest?.(event);
     } catch {
-      // An observer (metrics) must never break a transfer.
+      // An observer (metrics, a logger) must never break a transfer.
     }
   }
+}
+
+/** `Basic` or `Bearer`: which kind of credentials went out, for the log, never the value. */
+function schemeOf(authorization: string | undefined): RegistryRequestEvent['authorization'] {
+  const scheme = authorization?.slice(0, authorization.indexOf(' ')).toLowerCase();
+  return scheme === 'basic' ? 'Basic' : scheme === 'bearer' ? 'Bearer' : undefined;
 }
 
 function flatten(headers: AxiosResponse['headers']): Record<string, string> {

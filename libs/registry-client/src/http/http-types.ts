@@ -46,6 +46,10 @@ export interface RegistryRequestEvent {
   method: string;
   /** The path only: queries carry upload state and signed-URL credentials. */
   path: string;
+  /** Set when the exchange went to another host than the registry's (token service, redirect). */
+  host?: string;
+  /** The scheme of the Authorization sent, never its value. */
+  authorization?: 'Basic' | 'Bearer';
   status?: number;
   /** Until the response headers arrived (or the exchange failed). */
   durationMs: number;

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import { systemClock, type Clock } from '../clock';
 import { RegistryError } from '../registry-error';
 import { Retrier } from './retrier';
 
@@ -82,4 +82,51 @@ describe('Retrier', () => {
     );
     expect(clock.slept).toEqual([]);
   });
+
+  it('tells its logger each decision: retry (backoff or Retry-After), give up, permanent', async () => {
+    const lines: string[] = [];
+    const logger = { debug: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) };
+    const retrier = new Retrier(policy, fakeClock(), () => 0.5, logger);
+    let calls = 0;
+    await retrier.run(async () => {
+      calls += 1;
+      if (calls === 1) throw transient();
+      if (calls === 2) throw transient(2_000);
+    });
+    await retrier.run(async () => Promise.reject(transient())).catch(() => undefined);
+    const denied = new RegistryError(
+      'REGISTRY_ACCESS_DENIED',
+      'registry "r": GET /v2/ answered 403',
+      {
+        registry: 'r',
+        retryable: false,
+      },
+    );
+    await retrier.run(async () => Promise.reject(denied)).catch(() => undefined);
+    expect(lines).toEqual([
+      'registry "r": GET /v2/ answered 503 — attempt 1 of 4 failed, retrying in 50 ms (backoff)',
+      'registry "r": GET /v2/ answered 503 — attempt 2 of 4 failed, retrying in 2000 ms (Retry-After)',
+      'registry "r": GET /v2/ answered 503 — attempt 1 of 4 failed, retrying in 50 ms (backoff)',
+      'registry "r": GET /v2/ answered 503 — attempt 2 of 4 failed, retrying in 100 ms (backoff)',
+      'registry "r": GET /v2/ answered 503 — attempt 3 of 4 failed, retrying in 200 ms (backoff)',
+      expect.stringMatching(
+        /^registry "r": GET \/v2\/ answered 503 — not retried: attempt 4 of 4, \d+ ms of the 10000 ms budget used$/,
+      ),
+      'registry "r": GET /v2/ answered 403 — not retried (REGISTRY_ACCESS_DENIED is permanent)',
+    ]);
+  });
+
+  it('backs off through a signal of its own: the caller’s signal still aborts the sleep', async () => {
+    const parent = new AbortController();
+    const retrier = new Retrier(policy, systemClockLike(), () => 0.99);
+    const run = retrier.run(async () => Promise.reject(transient(60_000)), parent.signal);
+    const reason = new Error('cancelled');
+    setImmediate(() => parent.abort(reason));
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  });
 });
+
+/** The real clock's sleep (timers/promises with a signal) with a "now" that does not move. */
+function systemClockLike(): Clock {
+  return { now: () => 0, sleep: (ms, signal) => systemClock.sleep(ms, signal) };
+}

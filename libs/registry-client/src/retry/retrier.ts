@@ -1,5 +1,7 @@
 import type { Clock } from '../clock';
+import { linkedSignal } from '../http/abort-links';
 import { RegistryError, type RegistryErrorCode } from '../registry-error';
+import { DEFAULT_REGISTRY_LOGGER, type RegistryLogger } from '../registry-logger';
 import { planRetry, type RetryPolicy } from './retry-policy';
 
 /**
@@ -11,6 +13,7 @@ export class Retrier {
     private readonly policy: RetryPolicy,
     private readonly clock: Clock,
     private readonly random: () => number = Math.random,
+    private readonly logger: RegistryLogger = DEFAULT_REGISTRY_LOGGER,
   ) {}
 
   async run<T>(operation: (attempt: number) => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -19,16 +22,36 @@ export class Retrier {
       try {
         return await operation(attempt);
       } catch (error) {
-        if (!(error instanceof RegistryError) || !error.retryable) throw error;
+        if (!(error instanceof RegistryError)) throw error;
+        if (!error.retryable) {
+          this.logger.debug(`${error.message} — not retried (${error.code} is permanent)`);
+          throw error;
+        }
         const elapsedMs = this.clock.now() - started;
-        const delay = planRetry(
-          { attempt, elapsedMs, retryAfterMs: retryAfterOf(error) },
-          this.policy,
-          this.random,
+        const retryAfterMs = retryAfterOf(error);
+        const delay = planRetry({ attempt, elapsedMs, retryAfterMs }, this.policy, this.random);
+        if (delay === undefined) {
+          this.logger.debug(
+            `${error.message} — not retried: attempt ${attempt} of ${this.policy.maxAttempts}, ${Math.round(elapsedMs)} ms of the ${this.policy.budgetMs} ms budget used`,
+          );
+          throw attempt > 1 ? gaveUp(error, attempt, elapsedMs) : error;
+        }
+        const why = retryAfterMs === undefined ? 'backoff' : 'Retry-After';
+        this.logger.debug(
+          `${error.message} — attempt ${attempt} of ${this.policy.maxAttempts} failed, retrying in ${delay} ms (${why})`,
         );
-        if (delay === undefined) throw attempt > 1 ? gaveUp(error, attempt, elapsedMs) : error;
-        await this.clock.sleep(delay, signal);
+        await this.sleep(delay, signal);
       }
+    }
+  }
+
+  /** Through a link of its own: many operations backing off at once add one listener to `signal`. */
+  private async sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const link = linkedSignal(signal);
+    try {
+      await this.clock.sleep(ms, link.signal);
+    } finally {
+      link.release();
     }
   }
 }
