@@ -31,6 +31,7 @@ import {
 } from './promotion-rules';
 import { toPromotionView, type PromotionPage, type PromotionView } from './promotion-view';
 import { toTargetPlan, type DryRunView, type TargetPlanView } from './plan-view';
+import { readSourceReferrers } from './source-referrers';
 
 /** The answer to a promotion request: what to send and with which HTTP status. */
 export interface PromotionAnswer {
@@ -48,11 +49,13 @@ export interface PromotionListFilters {
   limit?: number;
 }
 
-/** Copy options fixed at request time and read by the worker. */
+/**
+ * Copy options fixed at request time and read by the worker. Every referrer of every manifest
+ * copied travels; the policy's referrer lists only decide admission. (Rows stored before this
+ * also hold `referrerTypes`, which is no longer read.)
+ */
 export interface PromotionOptions {
   allowTagOverwrite: boolean;
-  /** Artifact types of referrers that travel with the image; empty = every referrer. */
-  referrerTypes: string[];
 }
 
 interface ResolvedTarget {
@@ -111,9 +114,9 @@ export class PromotionsService {
       if (replay) return replay;
     }
     const resolved = await this.resolve(request);
-    const [plans, referrerTypes, recorded] = await Promise.all([
+    const [plans, referrers, recorded] = await Promise.all([
       this.plan(resolved),
-      this.referrerTypes(resolved),
+      readSourceReferrers(resolved.sourceClient, resolved.sourceRepository, resolved.digest),
       this.promotions.recordedTags(
         resolved.targets.map((t) => t.registry.id),
         resolved.targetRepository,
@@ -125,7 +128,8 @@ export class PromotionsService {
       { stage: request.target, source: resolved.sourceStage, tags: resolved.tags },
       {
         requester: actor.tokenId ?? undefined,
-        referrerTypes,
+        referrerTypes: referrers.referrerTypes,
+        platformReferrers: referrers.platformReferrers,
         existingTargetTags: existingTags(resolved.digest, plans, recorded),
       },
     );
@@ -389,17 +393,10 @@ export class PromotionsService {
             repository: resolved.targetRepository,
             tags: resolved.tags,
           },
+          options: { referrers: true },
         }),
       ),
     );
-  }
-
-  private async referrerTypes(resolved: Resolved): Promise<string[]> {
-    const referrers = await resolved.sourceClient.referrers(
-      resolved.sourceRepository,
-      resolved.digest,
-    );
-    return referrers.flatMap((r) => (r.artifactType ? [r.artifactType] : []));
   }
 
   private dryRunAnswer(
@@ -440,10 +437,7 @@ export class PromotionsService {
     tx: Transaction,
   ): Promise<PromotionView> {
     const [image] = await this.images.byDigest(resolved.digest, request.repository);
-    const options: PromotionOptions = {
-      allowTagOverwrite: !assessment.policy.immutableTags,
-      referrerTypes: assessment.policy.requiredReferrers,
-    };
+    const options: PromotionOptions = { allowTagOverwrite: !assessment.policy.immutableTags };
     const planViews: TargetPlanView[] = plans.map((plan, i) =>
       toTargetPlan(resolved.targets[i]!.registry.name, plan),
     );
