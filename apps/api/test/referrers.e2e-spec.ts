@@ -2,6 +2,7 @@ import { generateToken } from '@airlock/auth';
 import {
   AirlockProcess,
   buildImage,
+  FaultProxy,
   buildIndex,
   buildSbom,
   buildSignature,
@@ -57,6 +58,7 @@ describe('referrers of every platform manifest through a promotion', () => {
   let worker: AirlockProcess;
   let ciRegistry: RegistryFixture;
   let prod: RegistryFixture;
+  let flakyProd: FaultProxy;
   let pusher: ImagePusher;
   let ci: string;
 
@@ -66,6 +68,7 @@ describe('referrers of every platform manifest through a promotion', () => {
       RegistryFixture.start({ name: 'referrers-prod' }),
     ]);
     pusher = new ImagePusher(ciRegistry);
+    flakyProd = await FaultProxy.start({ target: prod.url });
     ({ db, redis, api } = await startTestApi('referrers', adminToken));
     worker = AirlockProcess.start('worker', {
       AIRLOCK_DATABASE_URL: db.url,
@@ -78,21 +81,25 @@ describe('referrers of every platform manifest through a promotion', () => {
     for (const [name, url, role] of [
       ['ci-pool', ciRegistry.url, 'ci'],
       ['prod', prod.url, 'prod'],
+      ['prod-flaky', flakyProd.url, 'prod'],
     ])
       expect((await admin('POST', '/api/v1/registries', { name, url, role })).status).toBe(201);
     for (const [name, registry] of [
       ['ci', 'ci-pool'],
       ['prod', 'prod'],
+      ['prod-b', 'prod-flaky'],
     ])
       expect((await admin('POST', '/api/v1/stages', { name, registries: [registry] })).status).toBe(
         201,
       );
-    const policy = await admin('PUT', '/api/v1/stages/prod/policy', {
+    const rules = {
       allowedSourceStages: ['ci'],
       requiredReferrers: [SIG],
       requiredPlatformReferrers: [SIG],
-    });
+    };
+    const policy = await admin('PUT', '/api/v1/stages/prod/policy', rules);
     expect(policy.status).toBe(200);
+    expect((await admin('PUT', '/api/v1/stages/prod-b/policy', rules)).status).toBe(200);
     expect(policy.body).toMatchObject({
       requiredReferrers: [SIG],
       requiredPlatformReferrers: [SIG],
@@ -107,6 +114,7 @@ describe('referrers of every platform manifest through a promotion', () => {
   afterAll(async () => {
     await worker?.stop();
     pusher?.close();
+    await flakyProd?.stop();
     await Promise.all([ciRegistry?.stop(), prod?.stop()]);
     await stopTestApi({ api, redis, db });
   });
@@ -228,5 +236,26 @@ describe('referrers of every platform manifest through a promotion', () => {
     expect(await listedInProd('team/single', image.digest)).toEqual(
       [sbom.digest, signature.digest].sort(),
     );
+  });
+
+  it('judges a retry by the same referrers: a failed promotion of a signed index runs again', async () => {
+    const index = buildIndex({ layers: [{ size: 512 }] });
+    await pusher.push('team/retry', index, ['build']);
+    for (const subject of [index, ...index.children])
+      await pusher.pushReferrer('team/retry', buildSignature(subject));
+    // The first copy is refused for good by the registry (403 on its first manifest).
+    const denied = flakyProd.addRule({ method: 'PUT', path: /\/manifests\//, status: 403 });
+    const accepted = await promote<Promotion>('team/retry', index.digest, { target: 'prod-b' });
+    expect(accepted.status).toBe(202);
+    expect((await settled(accepted.body.id)).status).toBe('failed');
+    expect(denied.applied).toBe(1);
+
+    const retried = await api.call<Promotion>(
+      'POST',
+      `/api/v1/promotions/${accepted.body.id}/retry`,
+      { token: ci },
+    );
+    expect(retried.status).toBe(202);
+    expect((await settled(accepted.body.id)).status).toBe('succeeded');
   });
 });

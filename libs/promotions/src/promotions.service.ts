@@ -238,6 +238,13 @@ export class PromotionsService {
         { details: { id, status: current.status } },
       );
     }
+    // Judged on the source's referrers as a request is, else a policy requiring some never holds.
+    const source = await this.registries.require(current.source.registry);
+    const referrers = await readSourceReferrers(
+      this.clients.clientFor(source),
+      current.source.repository,
+      current.digest,
+    );
     const assessment = await this.readiness.assess(
       current.digest,
       {
@@ -245,7 +252,7 @@ export class PromotionsService {
         source: current.source.stage ?? undefined,
         tags: current.tags,
       },
-      { requester: actor.tokenId ?? undefined },
+      { requester: actor.tokenId ?? undefined, ...referrers },
     );
     if (!assessment.evaluation.ready)
       throw policyUnmet(current.target.stage, current.digest, assessment);
