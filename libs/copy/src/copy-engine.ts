@@ -64,11 +64,11 @@ export class CopyEngine {
     options.signal?.throwIfAborted();
 
     for (const manifest of tree.manifests) await this.putByDigest(route, manifest);
-    const referrersWritten = await writeReferrers(route, referrers, concurrency);
+    const referrersWritten = await writeReferrers(route, referrers);
     options.signal?.throwIfAborted();
     if (options.pinTag) {
       const carried = [...tree.manifests, ...referrers.manifests];
-      await writePins(target, carried, options.pinTag, concurrency);
+      await writePins(target, carried, options.pinTag);
     }
 
     await writeTags(
@@ -202,14 +202,9 @@ export class CopyEngine {
       : undefined;
     const referrers = await this.planReferrers(request, tree?.manifests ?? []);
     await mapLimit(referrerBlobs(referrers), concurrency, (blob) => copyBlob(route, blob));
-    await writeReferrers(route, referrers, concurrency);
+    await writeReferrers(route, referrers);
     if (options.pinTag && tree)
-      await writePins(
-        target,
-        [...tree.manifests, ...referrers.manifests],
-        options.pinTag,
-        concurrency,
-      );
+      await writePins(target, [...tree.manifests, ...referrers.manifests], options.pinTag);
     await this.tagPresent(request, tree?.root.raw);
     return referrers.carried;
   }

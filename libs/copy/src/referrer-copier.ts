@@ -70,20 +70,19 @@ export function referrerBlobs(plan: ReferrerPlan, besides: Descriptor[] = []): D
  * referrer of a referrer comes after its subject: an index referrer's children, the referrer,
  * then the subject's `sha256-<hex>` fallback index, which is merged, never replaced, for a
  * target without the referrers API. Answers the number of manifests written.
+ *
+ * One subject at a time, each manifest once: distribution's filesystem driver rewrites a
+ * manifest's link in place on every PUT (truncate, then write), so an index PUT checking a
+ * child that another request is writing at that moment fails with DIGEST_INVALID.
  */
-export async function writeReferrers(
-  route: BlobRoute,
-  plan: ReferrerPlan,
-  concurrency: number,
-): Promise<number> {
+export async function writeReferrers(route: BlobRoute, plan: ReferrerPlan): Promise<number> {
+  const done = new Set<string>();
   let written = 0;
   for (const level of byDepth(plan.missing)) {
-    route.signal?.throwIfAborted();
-    const subjects = [...groupBySubject(level)];
-    const counts = await mapLimit(subjects, concurrency, ([subject, referrers]) =>
-      writeForSubject(route.target, subject, referrers),
-    );
-    written += counts.reduce((sum, n) => sum + n, 0);
+    for (const [subject, referrers] of groupBySubject(level)) {
+      route.signal?.throwIfAborted();
+      written += await writeForSubject(route.target, subject, referrers, done);
+    }
   }
   return written;
 }
@@ -92,27 +91,24 @@ async function writeForSubject(
   target: Place,
   subject: string,
   referrers: FoundReferrer[],
+  done: Set<string>,
 ): Promise<number> {
   let written = 0;
   for (const referrer of referrers) {
     for (const manifest of collectTree(referrer.node).manifests) {
+      if (done.has(manifest.digest)) continue;
       const digest = await target.registry.putManifest(
         target.repository,
         manifest.digest,
         manifest,
       );
       assertSameDigest(target.registry, `referrer ${manifest.digest}`, manifest.digest, digest);
+      done.add(manifest.digest);
       written++;
     }
   }
-  return (
-    written +
-    (await updateFallbackIndex(
-      target,
-      subject,
-      referrers.map((r) => r.descriptor),
-    ))
-  );
+  const listed = referrers.map((r) => r.descriptor);
+  return written + (await updateFallbackIndex(target, subject, listed));
 }
 
 async function listedAt(
