@@ -8,6 +8,7 @@ import { WebhookDeliveries1795800000000 } from './1795800000000-webhook-deliveri
 import { MirrorAndDrift1795900000000 } from './1795900000000-mirror-and-drift';
 import { GateLedgerOneDigestIndex1796000000000 } from './1796000000000-gate-ledger-one-digest-index';
 import { ImageChildManifests1796100000000 } from './1796100000000-image-child-manifests';
+import { PolicyPlatformReferrers1796200000000 } from './1796200000000-policy-platform-referrers';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   MirrorAndDrift1795900000000,
   GateLedgerOneDigestIndex1796000000000,
   ImageChildManifests1796100000000,
+  PolicyPlatformReferrers1796200000000,
 ];

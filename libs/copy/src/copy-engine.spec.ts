@@ -1,65 +1,8 @@
 import { AirlockError } from '@airlock/errors';
-import { MediaType, type Platform, type RawManifest } from '@airlock/registry-client';
+import { addImage, addIndex, linux } from '../test/fake-content';
 import { FakeRegistry } from '../test/fake-registry';
 import { CopyEngine } from './copy-engine';
 import type { CopyProgress } from './copy-types';
-
-function addImage(
-  registry: FakeRegistry,
-  repo: string,
-  layerSizes: number[],
-  tag?: string,
-  seed = 'a',
-): RawManifest {
-  const config = registry.addBlob(
-    repo,
-    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', seed })),
-  );
-  const layers = layerSizes.map((size, i) =>
-    registry.addBlob(repo, Buffer.alloc(size, `${seed}${i}`)),
-  );
-  return registry.addManifest(
-    repo,
-    {
-      schemaVersion: 2,
-      mediaType: MediaType.OciManifest,
-      config: { ...config, mediaType: MediaType.OciConfig },
-      layers: layers.map((l) => ({
-        ...l,
-        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-      })),
-    },
-    MediaType.OciManifest,
-    tag,
-  );
-}
-
-function addIndex(
-  registry: FakeRegistry,
-  repo: string,
-  platforms: Platform[],
-): { index: RawManifest; children: RawManifest[] } {
-  const children = platforms.map((p, i) =>
-    addImage(registry, repo, [10 + i, 20 + i], undefined, `${p.architecture}`),
-  );
-  const index = registry.addManifest(
-    repo,
-    {
-      schemaVersion: 2,
-      mediaType: MediaType.OciIndex,
-      manifests: children.map((c, i) => ({
-        mediaType: c.mediaType,
-        digest: c.digest,
-        size: c.bytes.length,
-        platform: platforms[i],
-      })),
-    },
-    MediaType.OciIndex,
-  );
-  return { index, children };
-}
-
-const linux = (architecture: string): Platform => ({ os: 'linux', architecture });
 
 describe('CopyEngine (write order and decisions, in-memory registries)', () => {
   let source: FakeRegistry;

@@ -1,19 +1,27 @@
 import { isIndexMediaType, type Descriptor, type RawManifest } from '@airlock/registry-client';
 import { copyBlob, planBlob, type BlobRoute } from './blob-copier';
-import type { CopyPlan, CopyRequest, CopyResult, PlannedBlob } from './copy-types';
+import type { CarriedReferrer, CopyPlan, CopyRequest, CopyResult, PlannedBlob } from './copy-types';
 import { mapLimit } from './map-limit';
+import { writePins } from './pin-writer';
 import { ProgressTracker } from './progress-tracker';
-import { copyReferrers } from './referrer-copier';
+import {
+  NO_REFERRERS,
+  planReferrers,
+  referrerBlobs,
+  writeReferrers,
+  type ReferrerPlan,
+} from './referrer-copier';
 import { RegistryLimiter } from './registry-limiter';
-import { readSourceTree } from './source-tree';
+import { readSourceTree, type SourceTree } from './source-tree';
 import { assertSameDigest, findTagCollisions, tagConflict, writeTags } from './tag-writer';
 
 const DEFAULT_CONCURRENCY = 6;
 
 /**
- * Copies exactly the bytes behind a digest from one registry to another. Write order is the
- * invariant: blobs → child manifests → index → referrers → tags, so a failed copy never leaves a
- * tag behind, and a re-run skips what already arrived.
+ * Copies exactly the bytes behind a digest from one registry to another, with the referrers of
+ * every manifest it copies. Write order is the invariant: blobs → child manifests → index →
+ * referrers → (pins →) tags, so a failed copy never leaves a tag behind, and a re-run skips
+ * what already arrived.
  */
 export class CopyEngine {
   constructor(private readonly limiter = new RegistryLimiter()) {}
@@ -22,16 +30,16 @@ export class CopyEngine {
     const started = Date.now();
     const { source, target, options = {} } = request;
     const tags = target.tags ?? [];
-    const route = this.route(request, new ProgressTracker(0, 0));
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
 
-    // Present at the target → the whole tree is there (one request); only tags and referrers
-    // that arrived at the source since may remain to be written.
+    // Present at the target → the whole tree is there (one request); only tags, pins and
+    // referrers that arrived at the source since may remain to be written.
     const present =
       !options.platforms?.length &&
       (await target.registry.headManifest(target.repository, source.digest));
     if (present) {
-      await this.finishPresent(request, route);
-      return this.noopResult(request, present, started);
+      const referrers = await this.finishPresent(request, present);
+      return this.noopResult(request, present, referrers, started);
     }
 
     const tree = await readSourceTree(
@@ -42,28 +50,26 @@ export class CopyEngine {
     );
     const digest = tree.root.raw.digest;
     await this.failOnTagConflict(request, digest);
+    const referrers = await this.planReferrers(request, tree.manifests);
 
+    // The referrers' blobs go with the image's: all blobs before any manifest.
+    const blobs = [...tree.blobs, ...referrerBlobs(referrers, tree.blobs)];
     const progress = new ProgressTracker(
-      tree.blobs.reduce((sum, b) => sum + b.size, 0),
-      tree.blobs.length,
+      blobs.reduce((sum, b) => sum + b.size, 0),
+      blobs.length,
       options.onProgress,
     );
-    const blobRoute = this.route(request, progress);
-    await mapLimit(tree.blobs, options.concurrency ?? DEFAULT_CONCURRENCY, (blob) =>
-      copyBlob(blobRoute, blob),
-    );
+    const route = this.route(request, progress);
+    await mapLimit(blobs, concurrency, (blob) => copyBlob(route, blob));
     options.signal?.throwIfAborted();
 
     for (const manifest of tree.manifests) await this.putByDigest(route, manifest);
-    const referrers = options.referrers
-      ? await copyReferrers(
-          blobRoute,
-          source.digest,
-          options.referrers === true ? {} : options.referrers,
-          options.concurrency ?? DEFAULT_CONCURRENCY,
-        )
-      : { referrers: [], manifestsWritten: 0 };
+    const referrersWritten = await writeReferrers(route, referrers);
     options.signal?.throwIfAborted();
+    if (options.pinTag) {
+      const carried = [...tree.manifests, ...referrers.manifests];
+      await writePins(target, carried, options.pinTag);
+    }
 
     await writeTags(
       target.registry,
@@ -73,28 +79,10 @@ export class CopyEngine {
       options.allowTagOverwrite ?? false,
     );
     await this.verifyLanded(route, digest);
-
-    const state = progress.snapshot();
     return {
-      sourceDigest: source.digest,
-      digest,
-      mediaType: tree.root.raw.mediaType,
-      mode: tree.mode,
-      alreadyPresent: false,
-      platforms: tree.platforms,
-      blobs: {
-        total: state.blobsTotal,
-        copied: state.copied,
-        mounted: state.mounted,
-        skipped: state.skipped,
-        bytesTotal: state.bytesTotal,
-        bytesCopied: progress.bytesCopied,
-        bytesMounted: progress.bytesMounted,
-        bytesSkipped: progress.bytesSkipped,
-      },
-      manifestsWritten: tree.manifests.length + referrers.manifestsWritten,
-      referrers: referrers.referrers,
-      tags,
+      ...copiedResult(request, tree, progress),
+      manifestsWritten: tree.manifests.length + referrersWritten,
+      referrers: referrers.carried,
       durationMs: Date.now() - started,
     };
   }
@@ -111,15 +99,18 @@ export class CopyEngine {
     const digest = tree.root.raw.digest;
     const present = (await target.registry.headManifest(target.repository, digest)) !== undefined;
     const route = this.route(request, new ProgressTracker(0, 0));
-    const blobs: PlannedBlob[] = await mapLimit(
-      tree.blobs,
-      options.concurrency ?? DEFAULT_CONCURRENCY,
-      async (blob) => ({
-        digest: blob.digest,
-        size: blob.size,
-        action: present ? 'skip' : await planBlob(route, blob),
-      }),
-    );
+    const [blobs, referrers] = await Promise.all([
+      mapLimit(
+        tree.blobs,
+        options.concurrency ?? DEFAULT_CONCURRENCY,
+        async (blob): Promise<PlannedBlob> => ({
+          digest: blob.digest,
+          size: blob.size,
+          action: present ? 'skip' : await planBlob(route, blob),
+        }),
+      ),
+      this.planReferrers(request, tree.manifests),
+    ]);
     return {
       sourceDigest: source.digest,
       digest,
@@ -136,7 +127,24 @@ export class CopyEngine {
         target.tags ?? [],
         digest,
       ),
+      referrers: referrers.carried,
     };
+  }
+
+  /**
+   * The referrers of every manifest copied (`options.referrers`), and of the requested digest
+   * itself, which in platform-subset mode is not one of them.
+   */
+  private planReferrers(request: CopyRequest, manifests: RawManifest[]): Promise<ReferrerPlan> {
+    const { source, target, options = {} } = request;
+    if (!options.referrers) return Promise.resolve(NO_REFERRERS);
+    const subjects = [...new Set([source.digest, ...manifests.map((m) => m.digest)])];
+    return planReferrers(
+      { source, target },
+      subjects,
+      options.referrers === true ? {} : options.referrers,
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+    );
   }
 
   private route(request: CopyRequest, progress: ProgressTracker): BlobRoute {
@@ -177,33 +185,54 @@ export class CopyEngine {
     assertSameDigest(registry, `${repository}@${digest}`, digest, landed?.digest ?? 'nothing');
   }
 
-  private async finishPresent(request: CopyRequest, route: BlobRoute): Promise<void> {
+  /**
+   * The target holds the digest: carries the referrers it lacks (of the root and, for an index,
+   * of each platform manifest), pins, and tags. Reads the source tree only when that needs it.
+   */
+  private async finishPresent(
+    request: CopyRequest,
+    present: Descriptor,
+  ): Promise<CarriedReferrer[]> {
     const { source, target, options = {} } = request;
-    if (options.referrers) {
-      await copyReferrers(
-        route,
-        source.digest,
-        options.referrers === true ? {} : options.referrers,
-        options.concurrency ?? DEFAULT_CONCURRENCY,
-      );
-    }
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    const route = this.route(request, new ProgressTracker(0, 0));
+    const needsTree =
+      options.pinTag !== undefined || (options.referrers && isIndexMediaType(present.mediaType));
+    const tree = needsTree
+      ? await readSourceTree(source.registry, source.repository, source.digest)
+      : undefined;
+    const referrers = await this.planReferrers(request, tree?.manifests ?? []);
+    await mapLimit(referrerBlobs(referrers), concurrency, (blob) => copyBlob(route, blob));
+    await writeReferrers(route, referrers);
+    if (options.pinTag && tree)
+      await writePins(target, [...tree.manifests, ...referrers.manifests], options.pinTag);
+    await this.tagPresent(request, tree?.root.raw);
+    return referrers.carried;
+  }
+
+  private async tagPresent(request: CopyRequest, root: RawManifest | undefined): Promise<void> {
+    const { source, target, options = {} } = request;
     const tags = target.tags ?? [];
     if (tags.length === 0) return;
-    const missing = await Promise.all(
+    const current = await Promise.all(
       tags.map((tag) => target.registry.headManifest(target.repository, tag)),
     );
-    if (missing.every((d) => d?.digest === source.digest)) return;
-    const root = await target.registry.getManifest(target.repository, source.digest);
+    if (current.every((d) => d?.digest === source.digest)) return;
     await writeTags(
       target.registry,
       target.repository,
       tags,
-      root,
+      root ?? (await target.registry.getManifest(target.repository, source.digest)),
       options.allowTagOverwrite ?? false,
     );
   }
 
-  private noopResult(request: CopyRequest, root: Descriptor, started: number): CopyResult {
+  private noopResult(
+    request: CopyRequest,
+    root: Descriptor,
+    referrers: CarriedReferrer[],
+    started: number,
+  ): CopyResult {
     return {
       sourceDigest: request.source.digest,
       digest: root.digest,
@@ -222,9 +251,36 @@ export class CopyEngine {
         bytesSkipped: 0,
       },
       manifestsWritten: 0,
-      referrers: [],
+      referrers,
       tags: request.target.tags ?? [],
       durationMs: Date.now() - started,
     };
   }
+}
+
+function copiedResult(
+  request: CopyRequest,
+  tree: SourceTree,
+  progress: ProgressTracker,
+): Omit<CopyResult, 'manifestsWritten' | 'referrers' | 'durationMs'> {
+  const state = progress.snapshot();
+  return {
+    sourceDigest: request.source.digest,
+    digest: tree.root.raw.digest,
+    mediaType: tree.root.raw.mediaType,
+    mode: tree.mode,
+    alreadyPresent: false,
+    platforms: tree.platforms,
+    blobs: {
+      total: state.blobsTotal,
+      copied: state.copied,
+      mounted: state.mounted,
+      skipped: state.skipped,
+      bytesTotal: state.bytesTotal,
+      bytesCopied: progress.bytesCopied,
+      bytesMounted: progress.bytesMounted,
+      bytesSkipped: progress.bytesSkipped,
+    },
+    tags: request.target.tags ?? [],
+  };
 }

@@ -14,7 +14,10 @@ export interface CopyTarget {
 }
 
 export interface ReferrerSelection {
-  /** Only referrers of these artifact types (all when omitted). */
+  /**
+   * Only referrers of these artifact types (all when omitted), among those of the copied
+   * manifests; what refers to a selected referrer (a signature on an SBOM) travels with it.
+   */
   artifactTypes?: string[];
 }
 
@@ -24,8 +27,18 @@ export interface CopyOptions {
    * just those entries — an explicit mode, reported as `mode: 'platform-subset'`.
    */
   platforms?: Platform[];
-  /** Copy referrers (signatures, SBOMs, attestations) of the root digest too. */
+  /**
+   * Copy the referrers (signatures, SBOMs, attestations) of every manifest copied — the root and
+   * each platform manifest — and, in turn, the referrers of those referrers.
+   */
   referrers?: boolean | ReferrerSelection;
+  /**
+   * Tags every manifest the copy carries (the root, its platform manifests, every referrer and an
+   * index referrer's children) with `pinTag(digest)`, after the referrers and before
+   * `target.tags`: a registry whose garbage collection deletes untagged manifests (distribution
+   * 2.8 `garbage-collect --delete-untagged`) deletes them even when a tagged index lists them.
+   */
+  pinTag?: (digest: string) => string;
   /** When a target tag points at another digest: overwrite it (true) or fail with TAG_CONFLICT (default). */
   allowTagOverwrite?: boolean;
   /** Blobs transferred at once for this copy (default 6). */
@@ -57,6 +70,16 @@ export interface CopyProgress {
 
 export type CopyMode = 'image' | 'index' | 'platform-subset';
 
+/** `copy`: the target lacks the referrer (it is, or will be, written); `skip`: the target lists it. */
+export type ReferrerAction = 'copy' | 'skip';
+
+/** A referrer a copy carries, as the source lists it, with the manifest it refers to. */
+export interface CarriedReferrer extends Descriptor {
+  /** The digest its `subject` names: the root, a platform manifest, or another referrer. */
+  subject: string;
+  action: ReferrerAction;
+}
+
 export interface CopyResult {
   sourceDigest: string;
   /** Digest now present in the target: equal to sourceDigest except in platform-subset mode. */
@@ -80,7 +103,8 @@ export interface CopyResult {
   };
   /** Manifests written (children, the root, referrers). */
   manifestsWritten: number;
-  referrers: Descriptor[];
+  /** Every referrer of every manifest copied, and theirs; `skip` = the target had it. */
+  referrers: CarriedReferrer[];
   tags: string[];
   durationMs: number;
 }
@@ -104,4 +128,6 @@ export interface CopyPlan {
   bytesTotal: number;
   /** Tags that already point at another digest in the target. */
   tagCollisions: Array<{ tag: string; currentDigest: string }>;
+  /** The referrers the copy would carry (`options.referrers`), with what the target lacks. */
+  referrers: CarriedReferrer[];
 }

@@ -1,6 +1,7 @@
 export { CopyEngine } from './copy-engine';
 export type {
   BlobAction,
+  CarriedReferrer,
   CopyMode,
   CopyOptions,
   CopyPlan,
@@ -10,7 +11,9 @@ export type {
   CopySource,
   CopyTarget,
   PlannedBlob,
+  ReferrerAction,
   ReferrerSelection,
 } from './copy-types';
+export { MAX_REFERRER_DEPTH, MAX_REFERRERS } from './referrer-walk';
 export { RegistryLimiter } from './registry-limiter';
 export { tagConflictError, type TagConflict } from './tag-conflict';

@@ -5,60 +5,142 @@ import {
   type OciRegistry,
   type RawManifest,
 } from '@airlock/registry-client';
-import { copyBlob, type BlobRoute } from './blob-copier';
-import type { ReferrerSelection } from './copy-types';
+import type { BlobRoute } from './blob-copier';
+import type { CarriedReferrer, ReferrerSelection } from './copy-types';
 import { referrersTag, sha256Digest } from './digest';
 import { mapLimit } from './map-limit';
-import { readNode } from './source-tree';
+import { findReferrers, type FoundReferrer } from './referrer-walk';
+import { collectTree } from './source-tree';
 import { assertSameDigest } from './tag-writer';
 
+interface Place {
+  registry: OciRegistry;
+  repository: string;
+}
+
+/** The referrers a copy carries, and which of them the target lacks. */
+export interface ReferrerPlan {
+  carried: CarriedReferrer[];
+  /** To write, in the order found: a referrer's subject is always written before it. */
+  missing: FoundReferrer[];
+  /** Every manifest of every referrer (an index referrer's children first), for pinning. */
+  manifests: RawManifest[];
+}
+
+export const NO_REFERRERS: ReferrerPlan = { carried: [], missing: [], manifests: [] };
+
 /**
- * Copies the referrers of `subject` (signatures, SBOMs, attestations): their blobs, then their
- * manifests by digest. A target without the referrers API learns about them through the
- * `sha256-<hex>` tag fallback index, which is merged, never replaced.
+ * The referrers of `subjects` (and theirs) at the source, and what the target lists already:
+ * one listing per subject on each side. Reads only.
  */
-export async function copyReferrers(
-  route: BlobRoute,
-  subject: string,
+export async function planReferrers(
+  route: Pick<BlobRoute, 'source' | 'target'>,
+  subjects: string[],
   selection: ReferrerSelection,
   concurrency: number,
-): Promise<{ referrers: Descriptor[]; manifestsWritten: number }> {
-  const found = await route.source.registry.referrers(route.source.repository, subject);
-  const wanted = selection.artifactTypes
-    ? found.filter((r) => r.artifactType && selection.artifactTypes!.includes(r.artifactType))
-    : found;
-  // Only what the target does not list yet: a re-run costs two listings, not a re-copy.
-  const listed = new Set(
-    (await route.target.registry.referrers(route.target.repository, subject)).map((d) => d.digest),
-  );
-  const missing = wanted.filter((r) => !listed.has(r.digest));
-  let manifestsWritten = 0;
-  for (const referrer of missing) {
-    const node = await readNode(route.source.registry, route.source.repository, referrer.digest);
-    if (node.parsed.kind === 'image') {
-      const blobs = [node.parsed.config, ...node.parsed.layers];
-      await mapLimit(blobs, concurrency, (blob) => copyBlob(route, blob));
+): Promise<ReferrerPlan> {
+  const found = await findReferrers(route.source, subjects, selection, concurrency);
+  const listed = await listedAt(route.target, found, concurrency);
+  return {
+    carried: found.map((f) => ({
+      ...f.descriptor,
+      subject: f.subject,
+      action: listed.has(f.descriptor.digest) ? 'skip' : 'copy',
+    })),
+    // Only what the target does not list yet: a re-run costs the listings, not a re-copy.
+    missing: found.filter((f) => !listed.has(f.descriptor.digest)),
+    manifests: found.flatMap((f) => collectTree(f.node).manifests),
+  };
+}
+
+/**
+ * The blobs the missing referrers need, each once (signatures share their empty config), and
+ * none of `besides` (the image's own, copied with them).
+ */
+export function referrerBlobs(plan: ReferrerPlan, besides: Descriptor[] = []): Descriptor[] {
+  const blobs = new Map<string, Descriptor>();
+  for (const referrer of plan.missing)
+    for (const blob of collectTree(referrer.node).blobs) blobs.set(blob.digest, blob);
+  for (const blob of besides) blobs.delete(blob.digest);
+  return [...blobs.values()].sort((a, b) => b.size - a.size);
+}
+
+/**
+ * Writes the missing referrers' manifests (their blobs are already there) level by level, so a
+ * referrer of a referrer comes after its subject: an index referrer's children, the referrer,
+ * then the subject's `sha256-<hex>` fallback index, which is merged, never replaced, for a
+ * target without the referrers API. Answers the number of manifests written.
+ *
+ * One subject at a time, each manifest once: distribution's filesystem driver rewrites a
+ * manifest's link in place on every PUT (truncate, then write), so an index PUT checking a
+ * child that another request is writing at that moment fails with DIGEST_INVALID.
+ */
+export async function writeReferrers(route: BlobRoute, plan: ReferrerPlan): Promise<number> {
+  const done = new Set<string>();
+  let written = 0;
+  for (const level of byDepth(plan.missing)) {
+    for (const [subject, referrers] of groupBySubject(level)) {
+      route.signal?.throwIfAborted();
+      written += await writeForSubject(route.target, subject, referrers, done);
     }
-    const written = await route.target.registry.putManifest(
-      route.target.repository,
-      referrer.digest,
-      node.raw,
-    );
-    assertSameDigest(
-      route.target.registry,
-      `referrer ${referrer.digest}`,
-      referrer.digest,
-      written,
-    );
-    manifestsWritten++;
   }
-  if (missing.length > 0)
-    manifestsWritten += await updateFallbackIndex(route.target, subject, missing);
-  return { referrers: wanted, manifestsWritten };
+  return written;
+}
+
+async function writeForSubject(
+  target: Place,
+  subject: string,
+  referrers: FoundReferrer[],
+  done: Set<string>,
+): Promise<number> {
+  let written = 0;
+  for (const referrer of referrers) {
+    for (const manifest of collectTree(referrer.node).manifests) {
+      if (done.has(manifest.digest)) continue;
+      const digest = await target.registry.putManifest(
+        target.repository,
+        manifest.digest,
+        manifest,
+      );
+      assertSameDigest(target.registry, `referrer ${manifest.digest}`, manifest.digest, digest);
+      done.add(manifest.digest);
+      written++;
+    }
+  }
+  const listed = referrers.map((r) => r.descriptor);
+  return written + (await updateFallbackIndex(target, subject, listed));
+}
+
+async function listedAt(
+  target: Place,
+  found: FoundReferrer[],
+  concurrency: number,
+): Promise<Set<string>> {
+  const subjects = [...new Set(found.map((f) => f.subject))];
+  const lists = await mapLimit(subjects, concurrency, (subject) =>
+    target.registry.referrers(target.repository, subject),
+  );
+  return new Set(lists.flat().map((d) => d.digest));
+}
+
+function byDepth(referrers: FoundReferrer[]): FoundReferrer[][] {
+  const levels: FoundReferrer[][] = [];
+  for (const referrer of referrers) (levels[referrer.depth - 1] ??= []).push(referrer);
+  return levels.filter(Boolean);
+}
+
+function groupBySubject(referrers: FoundReferrer[]): Map<string, FoundReferrer[]> {
+  const groups = new Map<string, FoundReferrer[]>();
+  for (const referrer of referrers) {
+    const group = groups.get(referrer.subject) ?? [];
+    group.push(referrer);
+    groups.set(referrer.subject, group);
+  }
+  return groups;
 }
 
 async function updateFallbackIndex(
-  target: { registry: OciRegistry; repository: string },
+  target: Place,
   subject: string,
   referrers: Descriptor[],
 ): Promise<number> {

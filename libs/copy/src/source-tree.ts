@@ -45,13 +45,11 @@ export async function readSourceTree(
     tree = selectPlatforms(root, platforms);
     mode = 'platform-subset';
   }
-  const manifests: RawManifest[] = [];
-  const blobs = new Map<string, Descriptor>();
-  collect(tree, manifests, blobs);
+  const { manifests, blobs } = collectTree(tree);
   return {
     root: tree,
     manifests,
-    blobs: [...blobs.values()].sort((a, b) => b.size - a.size),
+    blobs,
     platforms:
       tree.parsed.kind === 'index'
         ? tree.parsed.manifests.flatMap((m) => (m.platform ? [m.platform] : []))
@@ -73,6 +71,14 @@ export async function readNode(
       ? await mapLimit(parsed.manifests, 4, (child) => readNode(registry, repository, child.digest))
       : [];
   return { raw, parsed, children };
+}
+
+/** A node's manifests in write order (children before their index) and its unique blobs, largest first. */
+export function collectTree(node: ManifestNode): { manifests: RawManifest[]; blobs: Descriptor[] } {
+  const manifests: RawManifest[] = [];
+  const blobs = new Map<string, Descriptor>();
+  collect(node, manifests, blobs);
+  return { manifests, blobs: [...blobs.values()].sort((a, b) => b.size - a.size) };
 }
 
 function collect(

@@ -1,11 +1,15 @@
-import { RegistryClient, type RegistryEndpoint } from '@airlock/registry-client';
+import {
+  RegistryClient,
+  type RegistryEndpoint,
+  type RegistryRequestEvent,
+} from '@airlock/registry-client';
 import type { RegistryFixture } from '@airlock/testing';
 
 /** A client for a fixture, as Airlock would build one from a registry record. */
 export function clientFor(
   registry: RegistryFixture,
   name: string,
-  onRequest?: () => void,
+  onRequest?: (event: RegistryRequestEvent) => void,
 ): RegistryClient {
   const endpoint: RegistryEndpoint = {
     name,

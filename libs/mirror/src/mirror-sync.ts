@@ -25,8 +25,11 @@ import { MAX_SELECTED_TAGS, needsTagList, selectTags, type TagSelection } from '
 import { UpstreamClients } from './upstream-clients';
 
 /**
- * The tag that keeps an archived digest alive in the Archive after its upstream tag moved on:
- * without a tag, a registry's garbage collection may delete an untagged manifest. One per digest.
+ * The tag that keeps a manifest alive in the Archive: an archived digest after its upstream tag
+ * moved on, and each of its platform manifests and referrers (and theirs). Registry garbage
+ * collection that deletes untagged manifests (distribution 2.8 `--delete-untagged`) deletes one
+ * no tag points at, even when a tagged index or a `sha256-<hex>` fallback index lists it. One
+ * per digest.
  */
 export function historyTagOf(digest: string): string {
   return `archive-${digest.replace(/^sha256:/, '')}`;
@@ -205,14 +208,15 @@ export class MirrorSync {
       const historyTag = historyTagOf(digest);
       const copied = await this.engine.copy({
         source: { registry: context.upstream, repository: rule.upstreamRepository, digest },
-        target: {
-          registry: context.archive,
-          repository: rule.archiveRepository,
-          // The history tag first: once the moving tag is written, the old digest's own
-          // history tag (written when it was archived) is what keeps it.
-          tags: [historyTag, tag],
+        target: { registry: context.archive, repository: rule.archiveRepository, tags: [tag] },
+        options: {
+          referrers: true,
+          allowTagOverwrite: true,
+          // Every manifest archived gets its history tag before the moving tag is written — the
+          // root's is `historyTag`: once the tag moves on, these are what keep the old digest,
+          // its platforms and its referrers.
+          pinTag: historyTagOf,
         },
-        options: { referrers: true, allowTagOverwrite: true },
       });
       return {
         tag,

@@ -2,6 +2,7 @@ export {
   POLICY_RULES,
   type ApprovalOutcome,
   type GateOutcome,
+  type PlatformReferrers,
   type PolicyEvaluation,
   type PolicyEvaluationInput,
   type PolicyRule,

@@ -14,12 +14,13 @@ import { assertValidPolicy } from './policy-rules';
 /** A stage's policy as the API and the audit log show it. */
 export interface StagePolicy extends Omit<
   PolicyRuleSet,
-  'allowedSourceStages' | 'requiredGates' | 'requiredReferrers'
+  'allowedSourceStages' | 'requiredGates' | 'requiredReferrers' | 'requiredPlatformReferrers'
 > {
   stage: string;
   allowedSourceStages: string[];
   requiredGates: string[];
   requiredReferrers: string[];
+  requiredPlatformReferrers: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -90,6 +91,7 @@ function pickRules(rules: PolicyRuleSet) {
     tagPattern: rules.tagPattern,
     forbidLatest: rules.forbidLatest,
     requiredReferrers: [...rules.requiredReferrers],
+    requiredPlatformReferrers: [...rules.requiredPlatformReferrers],
   };
 }
 

@@ -11,8 +11,22 @@ export interface PolicyRuleSet {
   /** Every requested tag must match it whole (it is anchored); null = any tag. */
   tagPattern: string | null;
   forbidLatest: boolean;
-  /** Artifact types of referrers (signatures, SBOMs) that must exist and travel with the image. */
+  /** Artifact types of referrers (signatures, SBOMs) the digest itself must have. */
   requiredReferrers: readonly string[];
+  /**
+   * Artifact types of referrers every platform manifest of an index must have (cosign and
+   * notation sign each one); for a single-platform image, the image itself.
+   */
+  requiredPlatformReferrers: readonly string[];
+}
+
+/** One platform manifest of the digest (or the image itself) and what refers to it. */
+export interface PlatformReferrers {
+  digest: string;
+  /** `os/architecture[/variant]` from the index entry; absent for a single-platform image. */
+  platform?: string;
+  /** Artifact types of its referrers. */
+  referrerTypes: readonly string[];
 }
 
 export interface GateOutcome {
@@ -47,6 +61,8 @@ export interface PolicyEvaluationInput {
   existingTargetTags: ReadonlyMap<string, string>;
   /** Artifact types of the referrers present for the digest. */
   referrerTypes: readonly string[];
+  /** Each platform manifest of an index (a single-platform image: itself) with its referrers. */
+  platformReferrers: readonly PlatformReferrers[];
 }
 
 export const POLICY_RULES = [
@@ -57,6 +73,7 @@ export const POLICY_RULES = [
   'latestForbidden',
   'immutableTag',
   'requiredReferrer',
+  'requiredPlatformReferrer',
 ] as const;
 export type PolicyRule = (typeof POLICY_RULES)[number];
 

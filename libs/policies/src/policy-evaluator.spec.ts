@@ -12,6 +12,7 @@ const OPEN: PolicyRuleSet = {
   tagPattern: null,
   forbidLatest: false,
   requiredReferrers: [],
+  requiredPlatformReferrers: [],
 };
 
 function input(
@@ -28,6 +29,7 @@ function input(
     requestedTags: [],
     existingTargetTags: new Map(),
     referrerTypes: [],
+    platformReferrers: [{ digest: DIGEST, referrerTypes: [] }],
     ...rest,
   };
 }
@@ -329,6 +331,73 @@ describe('PolicyEvaluator', () => {
     );
   });
 
+  describe('requiredPlatformReferrer', () => {
+    const SIG = 'application/vnd.dev.cosign.artifact.sig.v1+json';
+    const SBOM = 'application/spdx+json';
+    const AMD64 = `sha256:${'1'.repeat(64)}`;
+    const ARM64 = `sha256:${'2'.repeat(64)}`;
+    const platforms = (amd64: string[], arm64: string[]) => [
+      { digest: AMD64, platform: 'linux/amd64', referrerTypes: amd64 },
+      { digest: ARM64, platform: 'linux/arm64', referrerTypes: arm64 },
+    ];
+    it.each([
+      {
+        name: 'every platform signed',
+        required: [SIG],
+        present: platforms([SIG], [SIG, SBOM]),
+        missing: [],
+      },
+      {
+        name: 'one platform unsigned',
+        required: [SIG],
+        present: platforms([SIG], [SBOM]),
+        missing: [['linux/arm64', ARM64, SIG]],
+      },
+      {
+        name: 'two types, each missing somewhere',
+        required: [SIG, SBOM],
+        present: platforms([SIG], [SBOM]),
+        missing: [
+          ['linux/amd64', AMD64, SBOM],
+          ['linux/arm64', ARM64, SIG],
+        ],
+      },
+      { name: 'nothing required', required: [], present: platforms([], []), missing: [] },
+      { name: 'no platform manifests', required: [SIG], present: [], missing: [] },
+    ])('$name', ({ required, present, missing }) => {
+      const result = evaluate(
+        input({ requiredPlatformReferrers: required }, { platformReferrers: present }),
+      );
+      expect(rulesOf(result)).toEqual(missing.map(() => 'requiredPlatformReferrer'));
+      expect(result.violations.map((v) => v.message)).toEqual(
+        missing.map(
+          ([platform, digest, type]) =>
+            `Platform ${platform} (${digest}) has no referrer of type ${type}; every platform manifest must have one`,
+        ),
+      );
+    });
+
+    it('names a single-platform image by its digest', () => {
+      const result = evaluate(input({ requiredPlatformReferrers: [SIG] }));
+      expect(result.violations).toEqual([
+        {
+          rule: 'requiredPlatformReferrer',
+          message: `The image ${DIGEST} has no referrer of type ${SIG}; every platform manifest must have one`,
+        },
+      ]);
+    });
+
+    it('is independent of the referrers of the index itself', () => {
+      const result = evaluate(
+        input(
+          { requiredReferrers: [SIG], requiredPlatformReferrers: [SIG] },
+          { referrerTypes: [SIG], platformReferrers: platforms([], [SIG]) },
+        ),
+      );
+      expect(rulesOf(result)).toEqual(['requiredPlatformReferrer']);
+    });
+  });
+
   it('reports every broken rule at once, in the order of POLICY_RULES', () => {
     const result = evaluate(
       input(
@@ -340,6 +409,7 @@ describe('PolicyEvaluator', () => {
           tagPattern: '\\d+',
           forbidLatest: true,
           requiredReferrers: ['application/spdx+json'],
+          requiredPlatformReferrers: ['application/spdx+json'],
         },
         {
           sourceStage: 'sandbox',
@@ -357,6 +427,7 @@ describe('PolicyEvaluator', () => {
       'latestForbidden',
       'immutableTag',
       'requiredReferrer',
+      'requiredPlatformReferrer',
     ]);
   });
 });

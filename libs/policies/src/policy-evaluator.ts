@@ -19,6 +19,7 @@ export class PolicyEvaluator {
       ...checkApprovals(input),
       ...checkTags(input),
       ...checkReferrers(input),
+      ...checkPlatformReferrers(input),
     ];
     return {
       ready: violations.length === 0,
@@ -178,6 +179,26 @@ function checkReferrers({ policy, referrerTypes }: PolicyEvaluationInput): Polic
       rule: 'requiredReferrer' as const,
       message: `A referrer of type ${type} is required and none is present`,
     }));
+}
+
+/** One violation per platform manifest and artifact type it lacks, naming both. */
+function checkPlatformReferrers({
+  policy,
+  platformReferrers,
+}: PolicyEvaluationInput): PolicyViolation[] {
+  const required = unique(policy.requiredPlatformReferrers);
+  return platformReferrers.flatMap((manifest) => {
+    const present = new Set(manifest.referrerTypes);
+    const what = manifest.platform
+      ? `Platform ${manifest.platform} (${manifest.digest})`
+      : `The image ${manifest.digest}`;
+    return required
+      .filter((type) => !present.has(type))
+      .map((type) => ({
+        rule: 'requiredPlatformReferrer' as const,
+        message: `${what} has no referrer of type ${type}; every platform manifest must have one`,
+      }));
+  });
 }
 
 function unique(values: readonly string[]): string[] {

@@ -10,6 +10,7 @@ const VALID: PolicyRuleSet = {
   tagPattern: '\\d+\\.\\d+\\.\\d+',
   forbidLatest: true,
   requiredReferrers: ['application/vnd.dev.cosign.artifact.sig.v1+json'],
+  requiredPlatformReferrers: ['application/spdx+json'],
 };
 
 function fieldsOf(policy: Partial<PolicyRuleSet>): string[] {
@@ -30,6 +31,11 @@ describe('assertValidPolicy', () => {
     [{ requiredGates: ['a', 'a'] }, ['requiredGates']],
     [{ allowedSourceStages: ['prod eu'] }, ['allowedSourceStages[0]']],
     [{ requiredReferrers: ['sbom'] }, ['requiredReferrers[0]']],
+    [
+      { requiredPlatformReferrers: ['application/spdx+json', 'sbom'] },
+      ['requiredPlatformReferrers[1]'],
+    ],
+    [{ requiredPlatformReferrers: ['a/b', 'a/b'] }, ['requiredPlatformReferrers']],
     [{ approvalsRequired: -1 }, ['approvalsRequired']],
     [{ approvalsRequired: 1.5 }, ['approvalsRequired']],
     [{ tagPattern: '(' }, ['tagPattern']],

@@ -33,6 +33,12 @@ export function assertValidPolicy(policy: PolicyRuleSet): void {
       ARTIFACT_TYPE_PATTERN,
       'an artifact (media) type',
     ),
+    ...checkList(
+      'requiredPlatformReferrers',
+      policy.requiredPlatformReferrers,
+      ARTIFACT_TYPE_PATTERN,
+      'an artifact (media) type',
+    ),
     ...checkApprovals(policy.approvalsRequired),
     ...checkTagPattern(policy.tagPattern),
   ];

@@ -2,7 +2,7 @@ import { GatesService, type Approver, type GateRecord } from '@airlock/gates';
 import { DigestPrincipalsLookup, TransactionRunner } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { PoliciesService, type StagePolicy } from './policies.service';
-import type { PolicyEvaluation } from './policy-evaluation';
+import type { PlatformReferrers, PolicyEvaluation } from './policy-evaluation';
 import { PolicyEvaluator } from './policy-evaluator';
 
 export interface ReadinessQuery {
@@ -21,6 +21,8 @@ export interface ReadinessContext {
   existingTargetTags?: ReadonlyMap<string, string>;
   /** Artifact types of the referrers present at the source. */
   referrerTypes?: readonly string[];
+  /** The platform manifests at the source (a single image: itself) with their referrers. */
+  platformReferrers?: readonly PlatformReferrers[];
 }
 
 /** A verdict and the ledger entries it was made from (a promotion stores them as evidence). */
@@ -79,6 +81,9 @@ export class ReadinessService {
       requestedTags: query.tags ?? [],
       existingTargetTags: context.existingTargetTags ?? new Map(),
       referrerTypes: context.referrerTypes ?? [],
+      // Without registry state the image counts as one manifest with no referrers known, as
+      // every requiredReferrer counts as missing then.
+      platformReferrers: context.platformReferrers ?? [{ digest, referrerTypes: [] }],
     });
     return { policy, evaluation, latestGates, approvers };
   }

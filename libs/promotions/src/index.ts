@@ -14,7 +14,7 @@ export type {
   PromotionTargetView,
   PromotionView,
 } from './promotion-view';
-export type { DryRunView, TargetPlanView } from './plan-view';
+export type { DryRunView, ReferrerPlanView, TargetPlanView } from './plan-view';
 export { PromotionsModule, PromotionsWorkerModule } from './promotions.module';
 export {
   PromotionsService,

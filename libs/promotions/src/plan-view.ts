@@ -15,6 +15,17 @@ export interface TargetPlanView {
   /** Tags that point at another digest in this registry now. */
   tagCollisions: Array<{ tag: string; currentDigest: string }>;
   blobActions: Array<{ digest: string; size: number; action: string }>;
+  /** Every referrer the copy carries, with the manifest it refers to; `copy` = the target lacks it. */
+  referrers: ReferrerPlanView[];
+}
+
+export interface ReferrerPlanView {
+  digest: string;
+  mediaType: string;
+  artifactType: string | null;
+  /** The root, one of its platform manifests, or another referrer. */
+  subject: string;
+  action: string;
 }
 
 /** A dry run's answer: nothing was written. */
@@ -45,5 +56,12 @@ export function toTargetPlan(registry: string, plan: CopyPlan): TargetPlanView {
     bytesTotal: plan.bytesTotal,
     tagCollisions: plan.tagCollisions,
     blobActions: plan.blobs.map((b) => ({ digest: b.digest, size: b.size, action: b.action })),
+    referrers: plan.referrers.map((r) => ({
+      digest: r.digest,
+      mediaType: r.mediaType,
+      artifactType: r.artifactType ?? null,
+      subject: r.subject,
+      action: r.action,
+    })),
   };
 }

@@ -140,7 +140,8 @@ export class PromotionRunner {
         tags: promotion.tags,
       },
       options: {
-        referrers: options.referrerTypes?.length ? { artifactTypes: options.referrerTypes } : true,
+        // Every referrer of every manifest copied: the policy's lists only gate admission.
+        referrers: true,
         allowTagOverwrite: options.allowTagOverwrite ?? false,
         onProgress: (p) => progress.update(p),
         signal,
@@ -319,7 +320,12 @@ function summaryOf(result: CopyResult): Record<string, unknown> {
     alreadyPresent: result.alreadyPresent,
     blobs: result.blobs,
     manifestsWritten: result.manifestsWritten,
-    referrers: result.referrers.map((r) => ({ digest: r.digest, artifactType: r.artifactType })),
+    referrers: result.referrers.map((r) => ({
+      digest: r.digest,
+      artifactType: r.artifactType,
+      subject: r.subject,
+      action: r.action,
+    })),
     tags: result.tags,
     durationMs: result.durationMs,
   };

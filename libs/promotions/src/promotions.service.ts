@@ -31,6 +31,7 @@ import {
 } from './promotion-rules';
 import { toPromotionView, type PromotionPage, type PromotionView } from './promotion-view';
 import { toTargetPlan, type DryRunView, type TargetPlanView } from './plan-view';
+import { readSourceReferrers } from './source-referrers';
 
 /** The answer to a promotion request: what to send and with which HTTP status. */
 export interface PromotionAnswer {
@@ -48,11 +49,13 @@ export interface PromotionListFilters {
   limit?: number;
 }
 
-/** Copy options fixed at request time and read by the worker. */
+/**
+ * Copy options fixed at request time and read by the worker. Every referrer of every manifest
+ * copied travels; the policy's referrer lists only decide admission. (Rows stored before this
+ * also hold `referrerTypes`, which is no longer read.)
+ */
 export interface PromotionOptions {
   allowTagOverwrite: boolean;
-  /** Artifact types of referrers that travel with the image; empty = every referrer. */
-  referrerTypes: string[];
 }
 
 interface ResolvedTarget {
@@ -111,9 +114,9 @@ export class PromotionsService {
       if (replay) return replay;
     }
     const resolved = await this.resolve(request);
-    const [plans, referrerTypes, recorded] = await Promise.all([
+    const [plans, referrers, recorded] = await Promise.all([
       this.plan(resolved),
-      this.referrerTypes(resolved),
+      readSourceReferrers(resolved.sourceClient, resolved.sourceRepository, resolved.digest),
       this.promotions.recordedTags(
         resolved.targets.map((t) => t.registry.id),
         resolved.targetRepository,
@@ -126,7 +129,8 @@ export class PromotionsService {
       { stage: request.target, source: resolved.sourceStage, tags: resolved.tags },
       {
         requester: actor.tokenId ?? undefined,
-        referrerTypes,
+        referrerTypes: referrers.referrerTypes,
+        platformReferrers: referrers.platformReferrers,
         existingTargetTags: new Map(clashes.map((c) => [c.tag, c.digest])),
       },
     );
@@ -242,6 +246,13 @@ export class PromotionsService {
         { details: { id, status: current.status } },
       );
     }
+    // Judged on the source's referrers as a request is, else a policy requiring some never holds.
+    const source = await this.registries.require(current.source.registry);
+    const referrers = await readSourceReferrers(
+      this.clients.clientFor(source),
+      current.source.repository,
+      current.digest,
+    );
     const assessment = await this.readiness.assess(
       current.digest,
       {
@@ -249,7 +260,7 @@ export class PromotionsService {
         source: current.source.stage ?? undefined,
         tags: current.tags,
       },
-      { requester: actor.tokenId ?? undefined },
+      { requester: actor.tokenId ?? undefined, ...referrers },
     );
     if (!assessment.evaluation.ready)
       throw refusal(current.target.stage, current.digest, assessment, []);
@@ -397,17 +408,10 @@ export class PromotionsService {
             repository: resolved.targetRepository,
             tags: resolved.tags,
           },
+          options: { referrers: true },
         }),
       ),
     );
-  }
-
-  private async referrerTypes(resolved: Resolved): Promise<string[]> {
-    const referrers = await resolved.sourceClient.referrers(
-      resolved.sourceRepository,
-      resolved.digest,
-    );
-    return referrers.flatMap((r) => (r.artifactType ? [r.artifactType] : []));
   }
 
   private dryRunAnswer(
@@ -452,10 +456,7 @@ export class PromotionsService {
     actor: AuditActor,
     tx: Transaction,
   ): Promise<PromotionView> {
-    const options: PromotionOptions = {
-      allowTagOverwrite: !assessment.policy.immutableTags,
-      referrerTypes: assessment.policy.requiredReferrers,
-    };
+    const options: PromotionOptions = { allowTagOverwrite: !assessment.policy.immutableTags };
     const planViews: TargetPlanView[] = plans.map((plan, i) =>
       toTargetPlan(resolved.targets[i]!.registry.name, plan),
     );

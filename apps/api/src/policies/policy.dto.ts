@@ -118,7 +118,7 @@ export class PutPolicyBody {
     type: [String],
     example: ['application/vnd.dev.cosign.artifact.sig.v1+json'],
     default: [],
-    description: 'Artifact types of referrers (signatures, SBOMs) that must exist.',
+    description: 'Artifact types of referrers (signatures, SBOMs) the digest itself must have.',
   })
   @IsOptional()
   @IsArray()
@@ -129,6 +129,23 @@ export class PutPolicyBody {
     message: 'each of requiredReferrers must be a media type (type/subtype)',
   })
   requiredReferrers: string[] = [];
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['application/vnd.dev.cosign.artifact.sig.v1+json'],
+    default: [],
+    description:
+      'Artifact types of referrers every platform manifest of an index must have (for a single-platform image: the image itself).',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_LIST_ITEMS)
+  @ArrayUnique()
+  @Matches(ARTIFACT_TYPE_PATTERN, {
+    each: true,
+    message: 'each of requiredPlatformReferrers must be a media type (type/subtype)',
+  })
+  requiredPlatformReferrers: string[] = [];
 }
 
 export class ReadinessQuery {

@@ -26,6 +26,9 @@ export class PolicyView {
   @ApiProperty({ type: [String] })
   requiredReferrers!: string[];
 
+  @ApiProperty({ type: [String] })
+  requiredPlatformReferrers!: string[];
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: Date;
 

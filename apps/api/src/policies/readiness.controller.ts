@@ -16,9 +16,9 @@ export class ReadinessController {
     summary: 'Would the digest be admitted to a stage now?',
     description:
       "Evaluates the target stage's stored policy against the newest gate results of the digest. Rules: " +
-      '`sourceStage`, `requiredGate`, `approvals`, `tagPattern`, `latestForbidden`, `immutableTag`, `requiredReferrer`. ' +
+      '`sourceStage`, `requiredGate`, `approvals`, `tagPattern`, `latestForbidden`, `immutableTag`, `requiredReferrer`, `requiredPlatformReferrer`. ' +
       "This answers from the ledger alone: it knows no registry state, so the target's existing tags are not checked " +
-      '(`immutableTag` never fires here) and no referrers are known (every `requiredReferrer` is reported missing). ' +
+      '(`immutableTag` never fires here) and no referrers are known (every `requiredReferrer` and `requiredPlatformReferrer` is reported missing). ' +
       'Four-eyes excludes who registered the image and who requested its promotions. `POST /api/v1/promotions` with ' +
       '`dryRun: true` gives the full verdict, registries included.',
   })

@@ -132,6 +132,31 @@ export class TargetPlanDto {
     },
   })
   blobActions!: Array<{ digest: string; size: number; action: string }>;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        digest: { type: 'string' },
+        mediaType: { type: 'string' },
+        artifactType: { type: 'string', nullable: true },
+        subject: {
+          type: 'string',
+          description: 'The manifest it refers to: the root, a platform manifest, or a referrer.',
+        },
+        action: { type: 'string', enum: ['copy', 'skip'] },
+      },
+    },
+    description:
+      'Every referrer the copy carries (signatures, SBOMs, attestations of the root, of each platform manifest, and of referrers); `skip` = the registry has it.',
+  })
+  referrers!: Array<{
+    digest: string;
+    mediaType: string;
+    artifactType: string | null;
+    subject: string;
+    action: string;
+  }>;
 }
 
 export class PromotionDto {

@@ -36,6 +36,9 @@ export class Policy {
   @Column({ name: 'required_referrers', type: 'text', array: true })
   requiredReferrers!: string[];
 
+  @Column({ name: 'required_platform_referrers', type: 'text', array: true })
+  requiredPlatformReferrers!: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -11,7 +11,8 @@ const POLICY_COLUMNS = `p.id, p.target_stage_id AS "targetStageId",
   p.allowed_source_stages AS "allowedSourceStages", p.required_gates AS "requiredGates",
   p.approvals_required AS "approvalsRequired", p.immutable_tags AS "immutableTags",
   p.tag_pattern AS "tagPattern", p.forbid_latest AS "forbidLatest",
-  p.required_referrers AS "requiredReferrers", p.created_at AS "createdAt",
+  p.required_referrers AS "requiredReferrers",
+  p.required_platform_referrers AS "requiredPlatformReferrers", p.created_at AS "createdAt",
   p.updated_at AS "updatedAt"`;
 
 /** Every query on `policies` (one row per target stage). The rules live in @airlock/policies. */

@@ -47,6 +47,39 @@ export function buildArtifact(spec: ArtifactSpec): TestImage {
   };
 }
 
+export interface ArtifactIndexSpec {
+  /** The image the index refers to (becomes the index's `subject`). */
+  subject: TestImage | Descriptor;
+  artifactType: string;
+  /** The index's manifests, e.g. one attestation per platform; pushed before the index. */
+  children: TestImage[];
+}
+
+/**
+ * An OCI 1.1 index that is itself a referrer: `artifactType`, `subject`, and manifests of its
+ * own (e.g. one attestation per platform). Copying it means copying its children first.
+ */
+export function buildArtifactIndex(spec: ArtifactIndexSpec): TestImage {
+  const subject = 'manifestBytes' in spec.subject ? descriptorOf(spec.subject) : spec.subject;
+  const index = {
+    schemaVersion: 2,
+    mediaType: MediaTypes.ociIndex,
+    artifactType: spec.artifactType,
+    manifests: spec.children.map(descriptorOf),
+    subject,
+  };
+  return {
+    ...manifestOf(index, MediaTypes.ociIndex),
+    ...blobsOf([]),
+    layers: [],
+    diffIds: [],
+    platforms: [],
+    children: spec.children,
+    artifactType: spec.artifactType,
+    subject,
+  };
+}
+
 /** A cosign-style signature (simple-signing payload naming the subject digest). */
 export function buildSignature(
   subject: TestImage | Descriptor,

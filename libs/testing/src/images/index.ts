@@ -1,4 +1,11 @@
-export { buildArtifact, buildSbom, buildSignature, type ArtifactSpec } from './artifact-builder';
+export {
+  buildArtifact,
+  buildArtifactIndex,
+  buildSbom,
+  buildSignature,
+  type ArtifactIndexSpec,
+  type ArtifactSpec,
+} from './artifact-builder';
 export {
   createBlob,
   createConfig,

@@ -8,7 +8,7 @@ import { freePort } from '../process/free-port';
 import { writeHtpasswd } from './htpasswd';
 import type { OutputTail } from './output-tail';
 import { renderRegistryConfig, type RegistryConfigInput } from './registry-config';
-import { launchRegistry, RegistryStartError } from './registry-process';
+import { collectGarbage, launchRegistry, RegistryStartError } from './registry-process';
 import type { RegistryUser } from './registry-user';
 import { createTempDir, removeDir } from './temp-dir';
 import {
@@ -67,8 +67,8 @@ export class RegistryFixture {
   private constructor(
     private readonly prepared: Prepared,
     readonly port: number,
-    private readonly child: ChildProcess,
-    private readonly output: OutputTail,
+    private child: ChildProcess,
+    private output: OutputTail,
   ) {
     this.name = prepared.options.name ?? 'registry';
     this.auth = prepared.options.auth ?? 'none';
@@ -133,6 +133,26 @@ export class RegistryFixture {
     removeDir(this.prepared.tempDir);
   }
 
+  /**
+   * Distribution's own garbage collection on this registry's storage, as an operator runs it:
+   * the registry is stopped (GC must not race writes), `docker-registry garbage-collect
+   * [--delete-untagged] <its config>` runs, and the registry starts again on the same port and
+   * storage. Answers what the GC printed (`marking …`, `manifest eligible for deletion: …`).
+   */
+  async garbageCollect(options: { deleteUntagged?: boolean } = {}): Promise<string> {
+    if (this.stopped) throw new Error(`${this.name} is stopped`);
+    await stopChild(this.child, STOP_GRACE_MS);
+    const printed = await collectGarbage(configPathOf(this.prepared), options.deleteUntagged);
+    const { child, output } = await launchRegistry(
+      configPathOf(this.prepared),
+      this.url,
+      this.caCertPem,
+    );
+    this.child = child;
+    this.output = output;
+    return printed;
+  }
+
   /** Last resort when the test process exits: synchronous, no waiting. */
   killNow(): void {
     this.child.kill('SIGKILL');
@@ -141,7 +161,7 @@ export class RegistryFixture {
 
   /** Picking a free port races with other processes; a lost race shows as a bind error. */
   private static async launchOnFreePort(prepared: Prepared): Promise<RegistryFixture> {
-    const configPath = join(prepared.tempDir, 'config.yml');
+    const configPath = configPathOf(prepared);
     const name = prepared.options.name ?? 'registry';
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
@@ -218,6 +238,10 @@ async function prepareToken(prepared: Prepared): Promise<void> {
   });
   const realm = prepared.tokenServer.realm;
   prepared.config.token = { realm, service, issuer, rootCertBundlePath: signing.cert.path };
+}
+
+function configPathOf(prepared: Prepared): string {
+  return join(prepared.tempDir, 'config.yml');
 }
 
 function mkdir(parent: string, name: string): string {

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { spawnGuarded } from '../process/child-processes';
@@ -30,13 +30,8 @@ export async function launchRegistry(
   url: string,
   ca?: string,
 ): Promise<LaunchedRegistry> {
-  // REGISTRY_* variables override config.yml keys; one left in the environment would change
-  // what the test thinks it configured.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')),
-  );
   const child = spawnGuarded('docker-registry', ['serve', configPath], {
-    env,
+    env: registryEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = new OutputTail();
@@ -67,6 +62,35 @@ export async function launchRegistry(
   throw new RegistryStartError(
     `registry did not answer ${url}/v2/ within ${STARTUP_TIMEOUT_MS} ms:\n${output}`,
     false,
+  );
+}
+
+const GC_TIMEOUT_MS = 60000;
+
+/** `docker-registry garbage-collect [--delete-untagged] <config>` on a stopped registry's storage. */
+export function collectGarbage(configPath: string, deleteUntagged = false): Promise<string> {
+  const args = ['garbage-collect', ...(deleteUntagged ? ['--delete-untagged'] : []), configPath];
+  return new Promise((resolve, reject) => {
+    execFile(
+      'docker-registry',
+      args,
+      { env: registryEnv(), timeout: GC_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const printed = `${stdout}${stderr}`;
+        if (error) reject(new Error(`docker-registry ${args.join(' ')} failed: ${printed}`));
+        else resolve(printed);
+      },
+    );
+  });
+}
+
+/**
+ * REGISTRY_* variables override config.yml keys; one left in the environment would change what
+ * the test thinks it configured.
+ */
+function registryEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')),
   );
 }
 
