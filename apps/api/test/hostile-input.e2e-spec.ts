@@ -268,6 +268,137 @@ describe('hostile input', () => {
     });
   });
 
+  describe('what the generated tier found', () => {
+    it('an empty chunked JSON body is no body: 400, the policy stays', async () => {
+      const before = (await call('GET', '/api/v1/stages/prod/policy')).body;
+      await changesNothing(async () => {
+        const empty = new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+        const response = await fetch(`${api.base}/api/v1/stages/prod/policy`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+          body: empty,
+          duplex: 'half',
+        } as RequestInit);
+        expect(response.headers.get('transfer-encoding')).toBeNull();
+        const body = (await response.json()) as Problem;
+        expectProblem({ status: response.status, body }, 400, 'INVALID_INPUT', {
+          field: 'body',
+          rule: 'required',
+        });
+      });
+      expect((await call('GET', '/api/v1/stages/prod/policy')).body).toEqual(before);
+    });
+
+    it.each([
+      ['PUT', '/api/v1/stages/prod/policy', { requiredGates: null }, 'requiredGates'],
+      ['PUT', '/api/v1/stages/prod/policy', { allowedSourceStages: null }, 'allowedSourceStages'],
+      ['PATCH', '/api/v1/stages/prod', { registries: null }, 'registries'],
+      ['PATCH', '/api/v1/mirror-rules/base', { upstream: null }, 'upstream'],
+      ['PATCH', 'webhook', { events: null }, 'events'],
+    ])(
+      'null where the field is not nullable (%s %s): 400 notNull',
+      async (method, path, body, field) => {
+        const target = path === 'webhook' ? `/api/v1/webhooks/${webhookId}` : path;
+        await changesNothing(async () =>
+          expectProblem(
+            await raw(method, target, JSON.stringify(body), 'application/json'),
+            400,
+            'INVALID_INPUT',
+            {
+              field,
+              rule: 'notNull',
+            },
+          ),
+        );
+      },
+    );
+
+    it('null where the document says nullable still clears the field', async () => {
+      const put = await call<{ tagPattern: unknown }>('PUT', '/api/v1/stages/prod/policy', {
+        allowedSourceStages: ['ci'],
+        requiredGates: ['unit-tests'],
+        approvalsRequired: 1,
+        tagPattern: null,
+      });
+      expect(put.status).toBe(200);
+      expect(put.body.tagPattern).toBeNull();
+      expect(
+        (await call('PATCH', '/api/v1/registries/ci-pool', { credentials: null })).status,
+      ).toBe(200);
+    });
+
+    it.each([
+      [
+        'gate details',
+        `/api/v1/gates/{digest}/results`,
+        { gate: 'unit-tests', status: 'passed', details: { log: 'x\ud800' } },
+        'details.log',
+      ],
+      [
+        'gate url',
+        `/api/v1/gates/{digest}/results`,
+        { gate: 'unit-tests', status: 'passed', url: 'https://ci.example.com/\udfff' },
+        'url',
+      ],
+      [
+        'webhook url',
+        '/api/v1/webhooks',
+        { url: 'http://127.0.0.1:9/\ud800', events: ['*'] },
+        'url',
+      ],
+    ])('a lone surrogate in %s: 400 unicode, nothing stored', async (_, path, body, field) => {
+      const text = JSON.stringify(body);
+      await changesNothing(async () =>
+        expectProblem(
+          await raw('POST', path.replace('{digest}', digest), text, 'application/json'),
+          400,
+          'INVALID_INPUT',
+          {
+            field,
+            rule: 'unicode',
+          },
+        ),
+      );
+    });
+
+    it('a path that is not percent-encoded UTF-8: 400 naming the path', async () => {
+      for (const path of ['/api/v1/stages/%zz', '/api/v1/stages/%E0%A4%A'])
+        expectProblem(await raw('DELETE', path, undefined), 400, 'INVALID_INPUT', {
+          field: 'path',
+          rule: 'percentEncoding',
+        });
+    });
+
+    it('an array where the field is one object: 400 isObject', async () => {
+      const body = {
+        registry: 'ci-pool',
+        repository: 'team/app',
+        digest,
+        build: [{ commit: 'abc' }],
+      };
+      await changesNothing(async () =>
+        expectProblem(
+          await raw('POST', '/api/v1/images', JSON.stringify(body), 'application/json'),
+          400,
+          'INVALID_INPUT',
+          {
+            field: 'build',
+            rule: 'isObject',
+          },
+        ),
+      );
+    });
+
+    it('a prototype-named field is reported along with the other broken rules', async () => {
+      const body = `{"events":[],"toString":{"a":1},"url":"x"}`;
+      const answer = await raw('PATCH', `/api/v1/webhooks/${webhookId}`, body, 'application/json');
+      expectProblem(answer, 400, 'INVALID_INPUT', { field: 'toString', rule: 'unknownField' });
+      expect(answer.body.errors!.map((e) => e.field)).toEqual(
+        expect.arrayContaining(['events', 'url']),
+      );
+    });
+  });
+
   describe('bodies built to break a recursive walk', () => {
     it('200,000 nested arrays: 400 maxDepth, no 500', async () => {
       await changesNothing(async () => {

@@ -45,3 +45,15 @@ describe('JSON document checks', () => {
     ]);
   });
 });
+
+describe('JSON document checks: Unicode', () => {
+  it('refuses a lone surrogate in values and keys, accepts a pair', () => {
+    expect(checkJsonDocument({ ok: 'emoji \ud83d\ude00', 'k\ud83d\ude00': 1 })).toEqual([]);
+    const problems = checkJsonDocument({ log: ['x\ud800'], url: '\udfffy', ['k\ud800']: 1 });
+    expect(problems.map((p) => [p.field, p.rule]).sort()).toEqual([
+      ['k\\ud800', 'unicode'],
+      ['log[0]', 'unicode'],
+      ['url', 'unicode'],
+    ]);
+  });
+});

@@ -13,7 +13,7 @@ import { GATE_STATUSES, type GateStatus } from '@airlock/persistence';
 import { ApiProperty, ApiPropertyOptional, type ApiParamOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { unknownField } from '../http/validation';
+import { unknownField } from '../http/sent-fields';
 
 const GATE_NAME_MESSAGE =
   'must be 1-63 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit';

@@ -19,13 +19,25 @@ const JSON_MEDIA_TYPE = /^application\/(?:json|[!#$%&'*.^`|~\w-]+\+json)$/;
  * without a body leaves `body` undefined; routes that need one refuse that (validation pipe).
  */
 export function jsonBody(limit: string): RequestHandler {
-  const parse = json({ limit, type: () => true, strict: true });
+  // A chunked body can turn out empty; Express's parser makes `{}` of that, which would be
+  // validated as "all defaults" (a PUT of nothing wiping a policy). Seen here, it is no body.
+  const empty = new WeakSet<Request>();
+  const parse = json({
+    limit,
+    type: () => true,
+    strict: true,
+    verify: (request, _response, raw) => void (raw.length === 0 && empty.add(request as Request)),
+  });
   return (request: Request, response: Response, next: NextFunction) => {
     if (!carriesBody(request)) return next();
     const type = request.headers['content-type'];
     if (!isJsonMediaType(type)) return next(unsupportedMediaType(type));
     parse(request, response, (error?: unknown) => {
       if (error) return next(toAirlockError(error as BodyParserError, limit));
+      if (empty.has(request)) {
+        request.body = undefined;
+        return next();
+      }
       const problems = checkJsonDocument(request.body);
       next(problems.length > 0 ? invalidInput(problems) : undefined);
     });

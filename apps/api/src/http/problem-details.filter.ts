@@ -66,7 +66,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return base(status, codeOfStatus(status), messageOf(exception, request));
+      const problem = base(status, codeOfStatus(status), messageOf(exception, request));
+      // Every 400 names what was wrong, even one that did not come from a field's rule.
+      return status === 400 ? { ...problem, errors: [unreadableRequest(problem.detail)] } : problem;
     }
     if (isDatabaseUnavailable(exception)) {
       // Nothing wrong with the request: the same request will work once Postgres is back.
@@ -81,6 +83,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       'An unexpected error occurred; the request id identifies it in the logs.',
     );
   }
+}
+
+/** A 400 from Express itself: its router could not decode a path parameter (`%zz`), or worse. */
+function unreadableRequest(detail: string): FieldProblem {
+  if (/^Failed to decode param/.test(detail))
+    return {
+      field: 'path',
+      rule: 'percentEncoding',
+      message: `${detail}: a path must be percent-encoded UTF-8`,
+    };
+  return { field: 'request', rule: 'malformed', message: detail };
 }
 
 function base(status: number, code: string, detail: string): Problem {

@@ -1,21 +1,29 @@
 import { AirlockError } from '@airlock/errors';
-import { checkJsonDocument, fieldPath, invalidInput, type FieldProblem } from '@airlock/validation';
+import { checkJsonDocument, invalidInput, type FieldProblem } from '@airlock/validation';
 import {
   ValidationPipe,
   type ArgumentMetadata,
   type PipeTransform,
   type ValidationError,
 } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import {
+  checkSentFields,
+  isDeclaredClass,
+  sentTreeOf,
+  unknownField,
+  type SentTree,
+} from './sent-fields';
 import { cacheValidationMetadata } from './validation-metadata-cache';
 
 /**
  * Global validation of what a route takes from the request: unknown fields are refused (not
  * silently dropped), values are converted to the declared types, and every broken rule is
- * reported with its field path. Three things class-validator alone gets wrong are checked here:
- * a route that takes a body refuses a request without one (instead of validating `{}` and
- * applying the defaults — a PUT of nothing would wipe a policy); a field named like a member of
- * Object.prototype (`__proto__`, `constructor`, `toString`) is an unknown field like any other
- * (class-transformer drops those keys without a word); query and path values may not hold NUL.
+ * reported with its field path. What class-validator alone gets wrong is checked here: a route
+ * that takes a body refuses a request without one (instead of validating `{}` and applying the
+ * defaults — a PUT of nothing would wipe a policy); query and path values may not hold NUL; and
+ * the fields the request sent are held to the document (checkSentFields: prototype-named keys
+ * are unknown fields, null only where nullable, an object is not an array).
  */
 export class RequestValidationPipe implements PipeTransform {
   private readonly fields = createFieldValidation();
@@ -24,12 +32,32 @@ export class RequestValidationPipe implements PipeTransform {
     if (metadata.type === 'custom') return value;
     if (metadata.type === 'body' && value === undefined) throw missingBody();
     if (metadata.type !== 'body') throwIfAny(checkJsonDocument(namedValue(value, metadata), ''));
-    // Taken first: Nest's pipe deletes `__proto__`, `prototype` and `constructor` keys in place.
-    const sent = isDeclaredClass(metadata.metatype) ? keysOf(value) : undefined;
-    const result: unknown = await this.fields.transform(value, metadata);
-    if (sent !== undefined) throwIfAny(unknownKeys(sent, result, ''));
-    return result;
+    if (!isDeclaredClass(metadata.metatype)) return this.fields.transform(value, metadata);
+    const sent = sentTreeOf(value);
+    try {
+      const validated: unknown = await this.fields.transform(value, metadata);
+      throwIfAny(checkSentFields(sent, validated));
+      return validated;
+    } catch (error) {
+      // Other rules broke as well: the request still hears about every field at fault.
+      throw withSentFieldProblems(error, sent, metadata.metatype, value);
+    }
   }
+}
+
+function withSentFieldProblems(
+  error: unknown,
+  sent: SentTree,
+  metatype: new () => object,
+  value: unknown,
+): unknown {
+  if (!(error instanceof AirlockError) || error.code !== 'INVALID_INPUT') return error;
+  const reported = (error.details.errors as FieldProblem[] | undefined) ?? [];
+  const seen = new Set(reported.map((p) => `${p.field} ${p.rule}`));
+  const more = checkSentFields(sent, plainToInstance(metatype, value)).filter(
+    (p) => !seen.has(`${p.field} ${p.rule}`) && !seen.has(`${p.field} unknownField`),
+  );
+  return more.length > 0 ? invalidInput([...reported, ...more]) : error;
 }
 
 function createFieldValidation(): ValidationPipe {
@@ -63,44 +91,6 @@ function throwIfAny(problems: FieldProblem[]): void {
   if (problems.length > 0) throw invalidInput(problems);
 }
 
-const BUILT_IN = new Set<unknown>([String, Number, Boolean, Object, Array]);
-
-function isDeclaredClass(metatype: unknown): boolean {
-  return typeof metatype === 'function' && !BUILT_IN.has(metatype);
-}
-
-/** The value's key structure (objects and arrays; leaves as null), as the request sent it. */
-type KeyTree = null | KeyTree[] | { [key: string]: KeyTree };
-
-function keysOf(value: unknown): KeyTree {
-  if (Array.isArray(value)) return value.map(keysOf);
-  if (!isRecord(value)) return null;
-  return Object.fromEntries(Object.keys(value).map((key) => [key, keysOf(value[key])]));
-}
-
-/**
- * The keys of the request that the validated value lacks: class-transformer skips keys whose
- * name resolves to a function or accessor on the class (every Object.prototype member) before
- * class-validator's whitelist could see them. Walks the declared nested classes, not free-form
- * values (those are passed as they came).
- */
-function unknownKeys(sent: KeyTree, validated: unknown, path: string): FieldProblem[] {
-  if (Array.isArray(sent))
-    return Array.isArray(validated)
-      ? sent.flatMap((item, i) => unknownKeys(item, validated[i], fieldPath(path, i)))
-      : [];
-  if (sent === null || !isRecord(validated) || !isDeclaredClass(validated.constructor)) return [];
-  return Object.keys(sent).flatMap((key) => {
-    const at = fieldPath(path, key);
-    if (!Object.prototype.hasOwnProperty.call(validated, key)) return [unknownField(at)];
-    return unknownKeys(sent[key]!, validated[key], at);
-  });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
 export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = pathOf(parent, error.property);
@@ -111,11 +101,6 @@ export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] 
     );
     return [...own, ...flatten(error.children ?? [], field)];
   });
-}
-
-/** The problem of a field the request may not carry (what `whitelist` validation reports). */
-export function unknownField(field: string): FieldProblem {
-  return { field, rule: 'unknownField', message: `${field} is not a known field` };
 }
 
 function pathOf(parent: string, property: string): string {
