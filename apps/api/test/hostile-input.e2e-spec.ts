@@ -369,7 +369,7 @@ describe('hostile input', () => {
         });
     });
 
-    it('an array where the field is one object: 400 isObject', async () => {
+    it('a list where the field is one object: 400 type', async () => {
       const body = {
         registry: 'ci-pool',
         repository: 'team/app',
@@ -383,7 +383,7 @@ describe('hostile input', () => {
           'INVALID_INPUT',
           {
             field: 'build',
-            rule: 'isObject',
+            rule: 'type',
           },
         ),
       );

@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { QueryError } from './sql/query-error';
 
 /** A Postgres constraint a write broke, so services can answer 409 without knowing TypeORM. */
 export interface ConstraintViolation {
@@ -15,8 +16,13 @@ const SQLSTATES: Record<string, ConstraintViolation['kind']> = {
 
 /** The constraint `error` reports, or undefined when it is some other error. */
 export function constraintViolationOf(error: unknown): ConstraintViolation | undefined {
-  if (!(error instanceof QueryFailedError)) return undefined;
-  const driver = error.driverError as { code?: string; constraint?: string; table?: string };
+  const driver =
+    error instanceof QueryError
+      ? error
+      : error instanceof QueryFailedError
+        ? (error.driverError as { code?: string; constraint?: string; table?: string })
+        : undefined;
+  if (!driver) return undefined;
   const kind = driver.code ? SQLSTATES[driver.code] : undefined;
   return kind ? { kind, constraint: driver.constraint, table: driver.table } : undefined;
 }

@@ -101,3 +101,6 @@ export {
   type MirrorTrigger,
   type NewMirrorRule,
 } from './repositories/mirror.repository';
+export { Database } from './sql/database';
+export { QueryError } from './sql/query-error';
+export { columns, join, json, raw, sql, Sql } from './sql/sql';

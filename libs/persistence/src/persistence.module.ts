@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseHealth } from './database-health';
+import { Database } from './sql/database';
 import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditEventRepository } from './repositories/audit-event.repository';
 import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
@@ -56,7 +57,7 @@ const REPOSITORIES = [
       }),
     }),
   ],
-  providers: [DatabaseHealth, TransactionRunner, ...REPOSITORIES],
-  exports: [DatabaseHealth, TypeOrmModule, TransactionRunner, ...REPOSITORIES],
+  providers: [Database, DatabaseHealth, TransactionRunner, ...REPOSITORIES],
+  exports: [Database, DatabaseHealth, TypeOrmModule, TransactionRunner, ...REPOSITORIES],
 })
 export class PersistenceModule {}

@@ -71,6 +71,16 @@ function statementName(text: string): string {
   return name;
 }
 
+/** @internal for Database: the connection `tx` runs on. */
+export function clientOf(tx: Transaction): PoolClient {
+  return handleOf(tx).client;
+}
+
+/** @internal for Database: the pool that autocommit statements take a connection from. */
+export function poolOfDataSource(dataSource: DataSource): Pool {
+  return poolOf(dataSource);
+}
+
 function handleOf(tx: Transaction): Handle {
   const handle = HANDLES.get(tx);
   if (!handle) throw new Error('not a Transaction from TransactionRunner');

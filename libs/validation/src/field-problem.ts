@@ -1,15 +1,16 @@
 import { AirlockError } from '@airlock/errors';
+import type { FieldRule } from './rules';
 
 /** One broken rule of one request field: what a 400's `errors` lists (docs/api-errors.md). */
 export interface FieldProblem {
   /** Path of the field in the request: `tags[0]`, `details.build.id`, `cursor`, `body`. */
   field: string;
-  /** The rule's name, from the one vocabulary in docs/api-errors.md. */
-  rule: string;
+  /** The rule's name, from the one vocabulary (FIELD_RULES, listed in docs/api-errors.md). */
+  rule: FieldRule;
   message: string;
 }
 
-export function fieldProblem(field: string, rule: string, message: string): FieldProblem {
+export function fieldProblem(field: string, rule: FieldRule, message: string): FieldProblem {
   return { field, rule, message };
 }
 

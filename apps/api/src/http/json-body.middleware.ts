@@ -1,5 +1,5 @@
 import { AirlockError } from '@airlock/errors';
-import { checkJsonDocument, invalidInput } from '@airlock/validation';
+import { checkJsonDocument, invalidInput, type FieldRule } from '@airlock/validation';
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 
 interface BodyParserError {
@@ -97,10 +97,10 @@ function toAirlockError(error: BodyParserError, limit: string): AirlockError {
         },
       );
     default:
-      return invalidBody('encoding', `Unreadable request body: ${error.message}`);
+      return invalidBody('malformed', `Unreadable request body: ${error.message}`);
   }
 }
 
-function invalidBody(rule: string, message: string): AirlockError {
+function invalidBody(rule: FieldRule, message: string): AirlockError {
   return invalidInput([{ field: 'body', rule, message }]);
 }

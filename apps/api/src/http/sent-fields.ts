@@ -33,7 +33,7 @@ export function sentTreeOf(value: unknown): SentTree {
  * - a key the class does not declare (class-transformer skips keys named like a member of
  *   Object.prototype — `toString`, `__proto__` — before the whitelist could see them);
  * - null where the field is not `nullable` (`@IsOptional` lets null pass to the service);
- * - an array where the field is one object (`@ValidateNested` validates an array's items).
+ * - a list where the field is one object (`@ValidateNested` validates a list's items).
  * Walks the declared nested classes, not free-form values.
  */
 export function checkSentFields(sent: SentTree, value: unknown, path = ''): FieldProblem[] {
@@ -52,7 +52,7 @@ export function checkSentFields(sent: SentTree, value: unknown, path = ''): Fiel
     if (given === 'null' && facts && !facts.nullable)
       return [{ field: at, rule: 'notNull', message: `${at} may not be null` }];
     if (Array.isArray(given) && facts && !facts.isArray && isDeclaredClass(typeOf(facts)))
-      return [{ field: at, rule: 'isObject', message: `${at} must be an object, not an array` }];
+      return [{ field: at, rule: 'type', message: `${at} must be an object, not a list` }];
     return checkSentFields(given, value[key], at);
   });
 }

@@ -1,5 +1,10 @@
 import { AirlockError } from '@airlock/errors';
-import { checkJsonDocument, invalidInput, type FieldProblem } from '@airlock/validation';
+import {
+  checkJsonDocument,
+  invalidInput,
+  type FieldProblem,
+  type FieldRule,
+} from '@airlock/validation';
 import {
   ValidationPipe,
   type ArgumentMetadata,
@@ -97,7 +102,8 @@ export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] 
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) =>
       rule === 'whitelistValidation'
         ? unknownField(field)
-        : { field, rule, message: message.replace(error.property, field) },
+        : // class-validator's own rule names, until the services read every input themselves.
+          { field, rule: rule as FieldRule, message: message.replace(error.property, field) },
     );
     return [...own, ...flatten(error.children ?? [], field)];
   });
