@@ -29,13 +29,11 @@ export {
   type DigestPrincipals,
 } from './repositories/digest-principals-lookup';
 export { REGISTRY_ROLES, Registry, type RegistryRole } from './entities/registry.entity';
-export { Stage } from './entities/stage.entity';
 export {
   RegistryRepository,
   type NewRegistry,
   type RegistryChanges,
 } from './repositories/registry.repository';
-export { StageRepository, type StageMember } from './repositories/stage.repository';
 export { constraintViolationOf, type ConstraintViolation } from './constraint-violation';
 export {
   ImageRepository,

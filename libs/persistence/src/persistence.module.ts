@@ -15,7 +15,6 @@ import { PromotionRepository } from './repositories/promotion.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 import { MirrorRepository } from './repositories/mirror.repository';
 import { RegistryRepository } from './repositories/registry.repository';
-import { StageRepository } from './repositories/stage.repository';
 import { WebhookAfterCommit } from './repositories/webhook-after-commit';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
 import { WebhookSubscriptionRepository } from './repositories/webhook-subscription.repository';
@@ -33,7 +32,6 @@ const REPOSITORIES = [
   ImageRepository,
   MirrorRepository,
   RegistryRepository,
-  StageRepository,
   WebhookAfterCommit,
   WebhookDeliveryRepository,
   WebhookSubscriptionRepository,

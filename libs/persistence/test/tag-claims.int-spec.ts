@@ -3,7 +3,6 @@ import {
   ImageRepository,
   PromotionRepository,
   RegistryRepository,
-  StageRepository,
   TransactionRunner,
   type TagClaim,
   type Transaction,
@@ -55,7 +54,9 @@ describe('promotion tag claims', () => {
       tlsCaPem: null,
       tlsInsecure: false,
     });
-    stageId = (await new StageRepository(dataSource).insert({ name: 'prod', position: 1 })).id;
+    [{ id: stageId }] = (await dataSource.query(
+      `INSERT INTO stages (name, position) VALUES ('prod', 1) RETURNING id`,
+    )) as Array<{ id: string }>;
     const imageRepository = new ImageRepository(dataSource);
     for (const digest of [A, B]) {
       await imageRepository.insertIfAbsent({

@@ -2,11 +2,11 @@ import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
 import {
   PolicyRepository,
-  StageRepository,
   TransactionRunner,
   type Policy,
   type Transaction,
 } from '@airlock/persistence';
+import { StagesService } from '@airlock/stages';
 import { Injectable } from '@nestjs/common';
 import type { PolicyRuleSet } from './policy-evaluation';
 import { assertValidPolicy } from './policy-rules';
@@ -30,7 +30,7 @@ export interface StagePolicy extends Omit<
 export class PoliciesService {
   constructor(
     private readonly policies: PolicyRepository,
-    private readonly stages: StageRepository,
+    private readonly stages: StagesService,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
   ) {}
@@ -75,7 +75,7 @@ export class PoliciesService {
   }
 
   private async stageId(stage: string, tx?: Transaction): Promise<string> {
-    const found = await this.stages.findByName(stage, tx);
+    const found = await this.stages.find(stage, tx);
     if (!found)
       throw new AirlockError('NOT_FOUND', `No stage named "${stage}"`, { details: { stage } });
     return found.id;

@@ -4,6 +4,7 @@ import { EventsModule } from '@airlock/events';
 import { ImagesModule } from '@airlock/images';
 import { PoliciesModule } from '@airlock/policies';
 import { RegistriesModule } from '@airlock/registries';
+import { StagesModule } from '@airlock/stages';
 import { Module } from '@nestjs/common';
 import { PromotionJobs } from './promotion-jobs';
 import { PromotionReconciler } from './promotion-reconciler';
@@ -28,6 +29,7 @@ class PromotionCoreModule {}
     ImagesModule,
     PoliciesModule,
     RegistriesModule,
+    StagesModule,
   ],
   providers: [PromotionsService],
   exports: [PromotionsService],

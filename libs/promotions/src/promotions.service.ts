@@ -7,7 +7,6 @@ import {
   IdempotencyKeyRepository,
   ImageRepository,
   PromotionRepository,
-  StageRepository,
   TransactionRunner,
   type PromotionStatus,
   type Registry,
@@ -18,6 +17,7 @@ import { ReadinessService, type Assessment } from '@airlock/policies';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import type { RegistryClient } from '@airlock/registry-client';
 import { decodeCursor, encodeCursor } from '@airlock/validation';
+import { StagesService } from '@airlock/stages';
 import { Injectable } from '@nestjs/common';
 import { PromotionJobs } from './promotion-jobs';
 import {
@@ -90,7 +90,7 @@ export class PromotionsService {
     private readonly idempotency: IdempotencyKeyRepository,
     private readonly images: ImageRepository,
     private readonly imagesService: ImagesService,
-    private readonly stages: StageRepository,
+    private readonly stages: StagesService,
     private readonly registries: RegistriesService,
     private readonly clients: RegistryClientFactory,
     private readonly readiness: ReadinessService,
@@ -350,10 +350,9 @@ export class PromotionsService {
   }
 
   private async stage(name: string, field: 'source' | 'target') {
-    const stage = await this.stages.findByName(name);
+    const stage = await this.stages.find(name);
     if (!stage) throw invalidField(field, 'exists', `${field}: no stage named "${name}"`);
-    const members = await this.stages.members([stage.id]);
-    return { id: stage.id, name: stage.name, members: members.map((m) => m.registryName) };
+    return { id: stage.id, name: stage.name, members: stage.registries };
   }
 
   private sourceRegistryName(request: PromotionRequest, members: string[]): string {

@@ -89,6 +89,11 @@ export class RegistriesService {
   }
 
   /** The row itself, for features that talk to the registry (through RegistryClientFactory). */
+  /** The registries of these names that exist (for features that refer to registries by name). */
+  findByNames(names: string[], tx?: Transaction): Promise<Registry[]> {
+    return this.registries.findByNames(names, tx);
+  }
+
   async require(name: string, tx?: Transaction): Promise<Registry> {
     const registry = await this.registries.findByName(name, tx);
     if (!registry)

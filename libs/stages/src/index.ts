@@ -1,4 +1,10 @@
 export { StagesModule } from './stages.module';
-export { StagesService, type NewStageRequest, type StageUpdateRequest } from './stages.service';
-export { MAX_STAGE_POSITION, STAGE_NAME_PATTERN } from './stage-rules';
+export { StagesService } from './stages.service';
+export {
+  MAX_STAGE_POSITION,
+  MAX_STAGE_REGISTRIES,
+  STAGE_NAME_PATTERN,
+  type NewStageRequest,
+  type StageUpdateRequest,
+} from './stage-rules';
 export { toStageView, type StageView } from './stage-view';

@@ -1,43 +1,67 @@
-import { AirlockError } from '@airlock/errors';
+import {
+  fieldProblem,
+  readInput,
+  readQuery,
+  throwIfInvalid,
+  type StringOptions,
+} from '@airlock/validation';
 
 export const STAGE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const MAX_STAGE_POSITION = 10_000;
+export const MAX_STAGE_REGISTRIES = 100;
 
-export function invalidField(field: string, rule: string, message: string): AirlockError {
-  return new AirlockError('INVALID_INPUT', message, {
-    details: { errors: [{ field, rule, message }] },
-  });
+const STAGE_NAME: StringOptions = {
+  pattern: {
+    regex: STAGE_NAME_PATTERN,
+    describe: '1-63 lowercase letters, digits or "-", starting with a letter or digit',
+  },
+};
+
+export interface NewStageRequest {
+  name: string;
+  position?: number;
+  registries?: string[];
 }
 
-export function checkStageName(name: string): string {
-  if (!STAGE_NAME_PATTERN.test(name)) {
-    throw invalidField(
-      'name',
-      'matches',
-      'name must be 1-63 lowercase letters, digits or "-", starting with a letter or digit',
-    );
-  }
-  return name;
+/** Fields left out stay as they are; `registries` replaces the whole membership. */
+export interface StageUpdateRequest {
+  position?: number;
+  registries?: string[];
 }
 
-export function checkPosition(position: number): number {
-  if (!Number.isInteger(position) || position < 0 || position > MAX_STAGE_POSITION) {
-    throw invalidField(
-      'position',
-      'position',
-      `position must be an integer from 0 to ${MAX_STAGE_POSITION}`,
-    );
-  }
-  return position;
+/** A stage's name as the path or query gives it: a 400 naming `field` when it is none. */
+export function checkStageName(name: unknown, field = 'name'): string {
+  return readQuery({ [field]: name }, (r) => r.string(field, { required: true, ...STAGE_NAME })!);
 }
 
-/** The same registry twice is a mistake in the request, not something to silently merge. */
-export function checkMemberNames(names: string[]): string[] {
-  const seen = new Set<string>();
-  for (const [index, name] of names.entries()) {
-    if (seen.has(name))
-      throw invalidField(`registries[${index}]`, 'unique', `registries lists "${name}" twice`);
-    seen.add(name);
-  }
-  return names;
+export function readNewStage(input: unknown): NewStageRequest {
+  return readInput(input, (r) => ({
+    name: r.string('name', { required: true, ...STAGE_NAME })!,
+    position: r.integer('position', { min: 0, max: MAX_STAGE_POSITION }),
+    registries: r.strings('registries', { maxItems: MAX_STAGE_REGISTRIES, unique: true }),
+  }));
+}
+
+export function readStageUpdate(input: unknown): StageUpdateRequest {
+  return readInput(input, (r) => ({
+    position: r.integer('position', { min: 0, max: MAX_STAGE_POSITION }),
+    registries: r.strings('registries', { maxItems: MAX_STAGE_REGISTRIES, unique: true }),
+  }));
+}
+
+/** `registries[i]` names no registry. */
+export function throwUnknownRegistries(names: string[], known: Set<string>): void {
+  throwIfInvalid(
+    names.flatMap((name, index) =>
+      known.has(name)
+        ? []
+        : [
+            fieldProblem(
+              `registries[${index}]`,
+              'exists',
+              `registries[${index}]: no registry named "${name}"`,
+            ),
+          ],
+    ),
+  );
 }

@@ -1,4 +1,4 @@
-import type { Stage, StageMember } from '@airlock/persistence';
+import type { StageMemberRow, StageRow } from './stage.repository';
 
 /** A stage with the registries a promotion into it fans out to (by name). */
 export interface StageView {
@@ -9,7 +9,7 @@ export interface StageView {
   createdAt: Date;
 }
 
-export function toStageView(stage: Stage, members: StageMember[]): StageView {
+export function toStageView(stage: StageRow, members: StageMemberRow[]): StageView {
   return {
     id: stage.id,
     name: stage.name,

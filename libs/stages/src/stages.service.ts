@@ -1,46 +1,35 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import {
-  constraintViolationOf,
-  RegistryRepository,
-  StageRepository,
-  TransactionRunner,
-  type Stage,
-  type Transaction,
-} from '@airlock/persistence';
+import { constraintViolationOf, TransactionRunner, type Transaction } from '@airlock/persistence';
+import { RegistriesService } from '@airlock/registries';
 import { Injectable } from '@nestjs/common';
-import { checkMemberNames, checkPosition, checkStageName, invalidField } from './stage-rules';
+import {
+  checkStageName,
+  readNewStage,
+  readStageUpdate,
+  throwUnknownRegistries,
+} from './stage-rules';
+import { StageRepository, type StageRow } from './stage.repository';
 import { toStageView, type StageView } from './stage-view';
 
-export interface NewStageRequest {
-  name: string;
-  position?: number;
-  registries?: string[];
-}
-
-/** Fields left out stay as they are; `registries` replaces the whole membership. */
-export interface StageUpdateRequest {
-  position?: number;
-  registries?: string[];
-}
-
-/** Stages of the pipeline and the registries serving each. */
+/**
+ * Stages of the pipeline and the registries serving each. Takes requests as they came (the one
+ * owner of their validation) and is how other features learn about stages.
+ */
 @Injectable()
 export class StagesService {
   constructor(
     private readonly stages: StageRepository,
-    private readonly registries: RegistryRepository,
+    private readonly registries: RegistriesService,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
   ) {}
 
-  async create(request: NewStageRequest, actor: AuditActor): Promise<StageView> {
-    const name = checkStageName(request.name);
-    const position = checkPosition(request.position ?? 0);
-    const names = checkMemberNames(request.registries ?? []);
+  async create(input: unknown, actor: AuditActor): Promise<StageView> {
+    const { name, position = 0, registries = [] } = readNewStage(input);
     return this.transactions.run(async (tx) => {
       if (await this.stages.findByName(name, tx)) throw duplicate(name);
-      const registryIds = await this.registryIds(names, tx);
+      const registryIds = await this.registryIds(registries, tx);
       const stage = await this.stages.insert({ name, position }, tx).catch((error: unknown) => {
         throw constraintViolationOf(error)?.kind === 'unique' ? duplicate(name) : error;
       });
@@ -61,24 +50,27 @@ export class StagesService {
     return stages.map((stage) => toStageView(stage, members));
   }
 
-  async show(name: string): Promise<StageView> {
-    return this.view(await this.require(name));
+  async show(name: unknown): Promise<StageView> {
+    return this.view(await this.require(checkStageName(name)));
   }
 
-  async update(name: string, request: StageUpdateRequest, actor: AuditActor): Promise<StageView> {
+  /** The stage named so, with its registries, or null: for features that refer to stages. */
+  async find(name: string, tx?: Transaction): Promise<StageView | null> {
+    const stage = await this.stages.findByName(name, tx);
+    return stage ? this.view(stage, tx) : null;
+  }
+
+  async update(name: unknown, input: unknown, actor: AuditActor): Promise<StageView> {
+    const stageName = checkStageName(name);
+    const request = readStageUpdate(input);
     return this.transactions.run(async (tx) => {
-      const stage = await this.require(name, tx);
+      const stage = await this.require(stageName, tx);
       const before = await this.view(stage, tx);
       if (request.position !== undefined)
-        await this.stages.setPosition(stage.id, checkPosition(request.position), tx);
-      if (request.registries !== undefined) {
-        await this.stages.setMembers(
-          stage.id,
-          await this.registryIds(checkMemberNames(request.registries), tx),
-          tx,
-        );
-      }
-      const after = await this.view(await this.require(name, tx), tx);
+        await this.stages.setPosition(stage.id, request.position, tx);
+      if (request.registries !== undefined)
+        await this.stages.setMembers(stage.id, await this.registryIds(request.registries, tx), tx);
+      const after = await this.view(await this.require(stageName, tx), tx);
       await this.audit.record(
         { actor, action: 'stage.updated', subject: { type: 'stage', id: stage.id }, before, after },
         tx,
@@ -88,18 +80,18 @@ export class StagesService {
   }
 
   /** Refused (409) while promotions reference the stage; its membership rows go with it. */
-  async delete(name: string, actor: AuditActor): Promise<void> {
+  async delete(name: unknown, actor: AuditActor): Promise<void> {
+    const stageName = checkStageName(name);
     await this.transactions.run(async (tx) => {
-      const stage = await this.require(name, tx);
+      const stage = await this.require(stageName, tx);
       const before = await this.view(stage, tx);
       await this.stages.delete(stage.id, tx).catch((error: unknown) => {
-        if (constraintViolationOf(error)?.kind !== 'foreignKey') throw error;
+        const violation = constraintViolationOf(error);
+        if (violation?.kind !== 'foreignKey') throw error;
         throw new AirlockError(
           'CONFLICT',
-          `Stage "${name}" is the target of promotions; it cannot be deleted`,
-          {
-            details: { name, usedBy: { table: constraintViolationOf(error)?.table } },
-          },
+          `Stage "${stageName}" is the target of promotions; it cannot be deleted`,
+          { details: { name: stageName, usedBy: { table: violation.table } } },
         );
       });
       await this.audit.record(
@@ -109,14 +101,14 @@ export class StagesService {
     });
   }
 
-  private async require(name: string, tx?: Transaction): Promise<Stage> {
+  private async require(name: string, tx?: Transaction): Promise<StageRow> {
     const stage = await this.stages.findByName(name, tx);
     if (!stage)
       throw new AirlockError('NOT_FOUND', `No stage named "${name}"`, { details: { name } });
     return stage;
   }
 
-  private async view(stage: Stage, tx?: Transaction): Promise<StageView> {
+  private async view(stage: StageRow, tx?: Transaction): Promise<StageView> {
     return toStageView(stage, await this.stages.members([stage.id], tx));
   }
 
@@ -128,16 +120,8 @@ export class StagesService {
         registry.id,
       ]),
     );
-    return names.map((name, index) => {
-      const id = found.get(name);
-      if (!id)
-        throw invalidField(
-          `registries[${index}]`,
-          'exists',
-          `registries[${index}]: no registry named "${name}"`,
-        );
-      return id;
-    });
+    throwUnknownRegistries(names, new Set(found.keys()));
+    return names.map((name) => found.get(name)!);
   }
 }
 

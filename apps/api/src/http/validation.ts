@@ -12,6 +12,7 @@ import {
   type ValidationError,
 } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage } from 'class-validator';
 import {
   checkSentFields,
   isDeclaredClass,
@@ -38,6 +39,8 @@ export class RequestValidationPipe implements PipeTransform {
     if (metadata.type === 'body' && value === undefined) throw missingBody();
     if (metadata.type !== 'body') throwIfAny(checkJsonDocument(namedValue(value, metadata), ''));
     if (!isDeclaredClass(metadata.metatype)) return this.fields.transform(value, metadata);
+    // A class that only documents the input (no rules of its own): its service reads it.
+    if (!declaresRules(metadata.metatype)) return value;
     const sent = sentTreeOf(value);
     try {
       const validated: unknown = await this.fields.transform(value, metadata);
@@ -48,6 +51,10 @@ export class RequestValidationPipe implements PipeTransform {
       throw withSentFieldProblems(error, sent, metadata.metatype, value);
     }
   }
+}
+
+function declaresRules(metatype: new () => object): boolean {
+  return getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
 }
 
 function withSentFieldProblems(

@@ -1,6 +1,8 @@
+import type { StageView as Stage } from '@airlock/stages';
 import { ApiProperty } from '@nestjs/swagger';
 
-export class StageView {
+/** The answer's document: the compiler holds it to the lib's StageView. */
+export class StageView implements Stage {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
