@@ -1,4 +1,5 @@
 import { ApiClient, UnreachableError, type ApiAnswer } from './api-client';
+import type { DryRunAnswer, GateResultAnswer, ImageAnswer, ReadinessAnswer } from './api-schemas';
 import {
   ExitCode,
   exitCodeForPromotion,
@@ -41,33 +42,6 @@ export interface CommandContext {
 export const POLL_INTERVAL_MS = 1_000;
 /** Polls that may fail in a row (Airlock restarting, a blip) before `--wait` gives up with 3. */
 export const MAX_POLL_FAILURES = 5;
-
-interface ImageAnswer {
-  digest: string;
-}
-interface GateResultAnswer {
-  digest: string;
-  gate: string;
-  status: string;
-  recordedByName: string | null;
-}
-interface ReadinessAnswer extends PolicyGaps {
-  ready: boolean;
-  satisfied: string[];
-}
-interface DryRunAnswer {
-  dryRun: true;
-  digest: string;
-  ready: boolean;
-  evaluation: ReadinessAnswer;
-  targets: Array<{
-    registry: string;
-    alreadyPresent: boolean;
-    blobs: { total: number; copy: number; mount: number; skip: number };
-    bytesToCopy: number;
-    tagCollisions: Array<{ tag: string; currentDigest: string }>;
-  }>;
-}
 
 export async function register(ctx: CommandContext, options: RegisterOptions): Promise<Code> {
   return simpleCall<ImageAnswer>(ctx, 'registration', registerRequest(options), (image) => [

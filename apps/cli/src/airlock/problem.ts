@@ -1,4 +1,5 @@
 import type { ApiAnswer } from './api-client';
+import type { ViolationAnswer } from './api-schemas';
 
 /** The parts of Airlock's application/problem+json bodies (RFC 9457) the CLI shows. */
 export interface Problem {
@@ -14,11 +15,7 @@ export interface Problem {
   conflicts?: Array<{ registry?: string; tag?: string; digest?: string; promotionId?: string }>;
 }
 
-export interface Violation {
-  rule: string;
-  message: string;
-  field?: string;
-}
+export type Violation = ViolationAnswer;
 
 /** What a policy evaluation left open: shared by POLICY_UNMET, readiness and dry runs. */
 export interface PolicyGaps {

@@ -3,10 +3,10 @@ import {
   formatBytes,
   formatProgress,
   ProgressPrinter,
-  type Promotion,
+  type PromotionProgress,
 } from './progress';
 
-function promotion(overrides: Partial<Promotion> = {}): Promotion {
+function promotion(overrides: Partial<PromotionProgress> = {}): PromotionProgress {
   return {
     id: 'p-1',
     status: 'running',
@@ -102,7 +102,7 @@ describe('ProgressPrinter', () => {
     const sink = new Sink(false);
     let now = 0;
     const printer = new ProgressPrinter(sink, () => now);
-    const at = (bytesDone: number, status = 'running') =>
+    const at = (bytesDone: number, status: PromotionProgress['status'] = 'running') =>
       promotion({ status, progress: { bytesDone, bytesTotal: 4096, blobsDone: 0, blobsTotal: 2 } });
     printer.update(at(0, 'queued')); // printed: first
     now = 1000;

@@ -1,29 +1,23 @@
+import type { ProgressAnswer, PromotionAnswer, PromotionTargetAnswer } from './api-schemas';
+
 /** The progress fields of a promotion (and of each of its targets) as the API reports them. */
-export interface Progress {
-  bytesDone: number;
-  bytesTotal: number;
-  blobsDone: number;
-  blobsTotal: number;
-}
+export type Progress = ProgressAnswer;
 
-export interface PromotionTarget {
-  registry: string;
-  status: string;
-  progress: Progress;
-  attempts?: number;
-  error: { code: string; message: string } | null;
-}
+/** What progress lines are made of: the parts of a target the CLI shows. */
+export type PromotionTarget = Pick<
+  PromotionTargetAnswer,
+  'registry' | 'status' | 'progress' | 'error'
+> &
+  Partial<Pick<PromotionTargetAnswer, 'attempts'>>;
 
-export interface Promotion {
-  id: string;
-  status: string;
-  digest: string;
-  target: { stage: string; repository: string };
-  tags: string[];
-  progress: Progress;
-  targets: PromotionTarget[];
-  error: { code: string; message: string } | null;
-}
+/** What progress lines are made of: the parts of a promotion the CLI shows. */
+export type PromotionProgress = Pick<
+  PromotionAnswer,
+  'id' | 'status' | 'digest' | 'target' | 'tags' | 'progress' | 'error'
+> & { targets: PromotionTarget[] };
+
+/** A promotion as the API answers it. */
+export type Promotion = PromotionAnswer;
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -39,7 +33,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** "running  1.5 MiB / 3.0 MiB (50%)  blobs 2/4", plus each target's status when there are several. */
-export function formatProgress(promotion: Promotion): string {
+export function formatProgress(promotion: PromotionProgress): string {
   const { bytesDone, bytesTotal, blobsDone, blobsTotal } = promotion.progress;
   const percent = bytesTotal > 0 ? ` (${Math.floor((bytesDone / bytesTotal) * 100)}%)` : '';
   let line =
@@ -52,7 +46,7 @@ export function formatProgress(promotion: Promotion): string {
 }
 
 /** The lines that say why a promotion failed: its error, then every target's own error. */
-export function describeFailure(promotion: Promotion): string[] {
+export function describeFailure(promotion: PromotionProgress): string[] {
   const lines = [
     `error: promotion ${promotion.id} ${promotion.status}` +
       (promotion.error ? `: ${promotion.error.code}: ${promotion.error.message}` : ''),
@@ -90,7 +84,7 @@ export class ProgressPrinter {
     private readonly intervalMs = PLAIN_INTERVAL_MS,
   ) {}
 
-  update(promotion: Promotion): void {
+  update(promotion: PromotionProgress): void {
     const line = formatProgress(promotion);
     if (this.sink.isTTY) {
       if (line !== this.lastLine) this.sink.write(`\r${line}\x1b[K`);
