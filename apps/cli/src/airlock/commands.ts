@@ -8,7 +8,7 @@ import {
   type ExitCode as Code,
 } from './exit-codes';
 import { writeJson, writeLines, type CliIo } from './output';
-import { describeGaps, describeProblem, type PolicyGaps } from './problem';
+import { describeGaps, describeProblem } from './problem';
 import {
   describeFailure,
   formatBytes,
