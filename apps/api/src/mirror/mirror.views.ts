@@ -48,7 +48,7 @@ export class MirrorTagResultView {
   outcome!: string;
   @ApiPropertyOptional({ example: `sha256:${'b'.repeat(64)}` })
   digest?: string;
-  @ApiPropertyOptional({ example: `sha256:${'a'.repeat(64)}`, nullable: true })
+  @ApiPropertyOptional({ type: String, example: `sha256:${'a'.repeat(64)}`, nullable: true })
   previousDigest?: string | null;
   @ApiPropertyOptional({ example: `archive-${'b'.repeat(64)}` })
   historyTag?: string;
@@ -68,6 +68,7 @@ export class MirrorRunView {
   @ApiProperty({ enum: ['schedule', 'manual'] })
   trigger!: string;
   @ApiProperty({
+    type: String,
     format: 'date-time',
     nullable: true,
     description: 'The scheduler tick (scheduled runs).',
@@ -87,9 +88,9 @@ export class MirrorRunView {
   tags!: MirrorTagResultView[];
   @ApiProperty({ format: 'date-time' })
   startedAt!: Date;
-  @ApiProperty({ format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   finishedAt!: Date | null;
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ type: Number, nullable: true })
   durationMs!: number | null;
 }
 

@@ -6,6 +6,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@airlock/testing';
+import { OpenApiAnswers } from './openapi-answers';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -21,6 +22,8 @@ export interface CallOptions {
 
 /** A real API process (dist/, as production runs it) on a free port, and a small JSON client for it. */
 export class AirlockApi {
+  private answers: Promise<OpenApiAnswers> | undefined;
+
   private constructor(
     readonly process: AirlockProcess,
     readonly base: string,
@@ -47,11 +50,26 @@ export class AirlockApi {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (text ? JSON.parse(text) : undefined) as T,
-    };
+    const body = (text ? JSON.parse(text) : undefined) as T;
+    (await this.document()).check(
+      method,
+      path,
+      response.status,
+      response.headers.get('content-type') ?? '',
+      body,
+    );
+    return { status: response.status, headers: response.headers, body };
+  }
+
+  /** The API's own OpenAPI document, fetched once: every answer `call` gets is held to it. */
+  private document(): Promise<OpenApiAnswers> {
+    this.answers ??= fetch(`${this.base}/api/docs-json`)
+      .then((response) => response.json())
+      .then(
+        (document) =>
+          new OpenApiAnswers(document as ConstructorParameters<typeof OpenApiAnswers>[0]),
+      );
+    return this.answers;
   }
 
   async stop(): Promise<void> {

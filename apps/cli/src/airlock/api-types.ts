@@ -1362,7 +1362,7 @@ export interface components {
             /** @example sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb */
             digest?: string;
             /** @example sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa */
-            previousDigest?: Record<string, never> | null;
+            previousDigest?: string | null;
             /** @example archive-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb */
             historyTag?: string;
             bytesCopied?: number;
@@ -1381,7 +1381,7 @@ export interface components {
              * Format: date-time
              * @description The scheduler tick (scheduled runs).
              */
-            scheduledFor: Record<string, never> | null;
+            scheduledFor: string | null;
             tagsChecked: number;
             tagsFailed: number;
             /** @description Digests copied into the Archive. */
@@ -1393,8 +1393,8 @@ export interface components {
             /** Format: date-time */
             startedAt: string;
             /** Format: date-time */
-            finishedAt: Record<string, never> | null;
-            durationMs: Record<string, never> | null;
+            finishedAt: string | null;
+            durationMs: number | null;
         };
         MirrorRunPageView: {
             /** @description Newest first. */
