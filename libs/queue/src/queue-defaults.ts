@@ -20,6 +20,5 @@ export function queueDefaults(
     promotion: retried(config.promotionAttempts, 2000),
     mirror: retried(3, 10000),
     webhook: retried(8, 5000),
-    maintenance: retried(1, 1000),
   };
 }

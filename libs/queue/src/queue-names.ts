@@ -1,5 +1,5 @@
 /** Every BullMQ queue Airlock uses (ARCHITECTURE.md, "Queues"). */
-export const QUEUE_NAMES = ['promotion', 'mirror', 'webhook', 'maintenance'] as const;
+export const QUEUE_NAMES = ['promotion', 'mirror', 'webhook'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -13,8 +13,6 @@ export interface JobPayloads {
   mirror: { mirrorRuleId: string; trigger?: 'manual' };
   /** Deliver one event to one webhook subscription. */
   webhook: { deliveryId: string };
-  /** Periodic housekeeping. */
-  maintenance: { task: 'reconcile-promotions' | 'drift-audit' };
 }
 
 /** Deterministic job ids make enqueueing idempotent: BullMQ ignores a second add with the same id. */

@@ -28,12 +28,13 @@ type Behaviour =
 
 /** A processor driven by a table the test fills, so each job's behaviour is explicit. */
 @Injectable()
-@JobProcessor('maintenance')
-class ScriptedProcessor implements ProcessesJobs<'maintenance'> {
+// The webhook queue's name: the host runs whatever processor is registered for a queue.
+@JobProcessor('webhook')
+class ScriptedProcessor implements ProcessesJobs<'webhook'> {
   static behaviours = new Map<string, Behaviour>();
   static done: string[] = [];
 
-  async process(job: Job<JobPayloads['maintenance']>): Promise<string> {
+  async process(job: Job<JobPayloads['webhook']>): Promise<string> {
     const behaviour = ScriptedProcessor.behaviours.get(job.id!) ?? { kind: 'ok' };
     if (behaviour.kind === 'sleep') await new Promise((r) => setTimeout(r, behaviour.ms));
     if (behaviour.kind === 'hold') await behaviour.until;
@@ -42,7 +43,7 @@ class ScriptedProcessor implements ProcessesJobs<'maintenance'> {
     if (behaviour.kind === 'flaky' && job.attemptsMade < behaviour.failures)
       throw new Error('blip');
     ScriptedProcessor.done.push(job.id!);
-    return `done ${job.data.task}`;
+    return `done ${job.data.deliveryId}`;
   }
 }
 
@@ -82,20 +83,20 @@ describe('WorkerHost (real Redis)', () => {
     await db?.drop();
   });
 
-  const stateOf = async (id: string) => (await queues.queue('maintenance').getJob(id))?.getState();
+  const stateOf = async (id: string) => (await queues.queue('webhook').getJob(id))?.getState();
 
   it('runs an enqueued job through the discovered processor', async () => {
-    const id = await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'ok-1' });
+    const id = await queues.enqueue('webhook', { deliveryId: 'd' }, { jobId: 'ok-1' });
     await waitFor('job to complete', async () =>
       (await stateOf(id)) === 'completed' ? true : undefined,
     );
-    const job = await queues.queue('maintenance').getJob(id);
-    expect(job?.returnvalue).toBe('done drift-audit');
+    const job = await queues.queue('webhook').getJob(id);
+    expect(job?.returnvalue).toBe('done d');
   });
 
   it('treats a second enqueue with the same job id as a no-op', async () => {
-    await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'same-1' });
-    await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'same-1' });
+    await queues.enqueue('webhook', { deliveryId: 'd' }, { jobId: 'same-1' });
+    await queues.enqueue('webhook', { deliveryId: 'd' }, { jobId: 'same-1' });
     await waitFor('job to complete', async () =>
       (await stateOf('same-1')) === 'completed' ? true : undefined,
     );
@@ -105,34 +106,34 @@ describe('WorkerHost (real Redis)', () => {
   it('retries a transient failure and completes', async () => {
     ScriptedProcessor.behaviours.set('flaky-1', { kind: 'flaky', failures: 1 });
     await queues.enqueue(
-      'maintenance',
-      { task: 'reconcile-promotions' },
+      'webhook',
+      { deliveryId: 'd' },
       { jobId: 'flaky-1', attempts: 3, backoff: { type: 'fixed', delay: 50 } },
     );
     await waitFor('job to complete', async () =>
       (await stateOf('flaky-1')) === 'completed' ? true : undefined,
     );
-    expect((await queues.queue('maintenance').getJob('flaky-1'))?.attemptsMade).toBe(2);
+    expect((await queues.queue('webhook').getJob('flaky-1'))?.attemptsMade).toBe(2);
   });
 
   it('fails a permanent error at once, without spending the remaining attempts', async () => {
     ScriptedProcessor.behaviours.set('perm-1', { kind: 'permanent' });
     await queues.enqueue(
-      'maintenance',
-      { task: 'reconcile-promotions' },
+      'webhook',
+      { deliveryId: 'd' },
       { jobId: 'perm-1', attempts: 5, backoff: { type: 'fixed', delay: 50 } },
     );
     await waitFor('job to fail', async () =>
       (await stateOf('perm-1')) === 'failed' ? true : undefined,
     );
-    const job = await queues.queue('maintenance').getJob('perm-1');
+    const job = await queues.queue('webhook').getJob('perm-1');
     expect(job?.attemptsMade).toBe(1);
     expect(job?.failedReason).toBe('denied for good');
   });
 
   it('on shutdown lets a running job finish within the bound', async () => {
     ScriptedProcessor.behaviours.set('slow-1', { kind: 'sleep', ms: 700 });
-    await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'slow-1' });
+    await queues.enqueue('webhook', { deliveryId: 'd' }, { jobId: 'slow-1' });
     await waitFor('job to start', async () =>
       (await stateOf('slow-1')) === 'active' ? true : undefined,
     );
@@ -147,7 +148,7 @@ describe('WorkerHost (real Redis)', () => {
     let release!: () => void;
     const until = new Promise<void>((resolve) => (release = resolve));
     ScriptedProcessor.behaviours.set('stuck-1', { kind: 'hold', until });
-    await queues.enqueue('maintenance', { task: 'drift-audit' }, { jobId: 'stuck-1' });
+    await queues.enqueue('webhook', { deliveryId: 'd' }, { jobId: 'stuck-1' });
     await waitFor('job to start', async () =>
       (await stateOf('stuck-1')) === 'active' ? true : undefined,
     );
