@@ -2,6 +2,30 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const SEAMS = {
+  typeorm: ['typeorm', '@nestjs/typeorm'],
+  pg: ['pg'],
+  axios: ['axios'],
+};
+
+/** Imports a file may not use: another lib's src/, and the libraries behind the seams named. */
+function restrictedImports(seams) {
+  return {
+    paths: seams.flatMap((seam) =>
+      SEAMS[seam].map((name) => ({
+        name,
+        message: `${name} is used behind its seam only (eslint.config.mjs, docs/architecture.md).`,
+      })),
+    ),
+    patterns: [
+      {
+        group: ['**/libs/*/src/**', '../../libs/**'],
+        message: 'Import a lib through its @airlock/<lib> alias.',
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -23,18 +47,25 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/libs/*/src/**', '../../libs/**'],
-              message: 'Import a lib through its @airlock/<lib> alias.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', restrictedImports(['typeorm', 'pg', 'axios'])],
     },
+  },
+  // The house's seams: only the persistence lib (and migrations, tests, benches) talks to Postgres
+  // through TypeORM or pg; only the registry client's HTTP layer and the webhook transport use axios.
+  {
+    files: [
+      'libs/persistence/src/**/*.ts',
+      'migrations/**/*.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/test/**/*.ts',
+      'bench/**/*.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', restrictedImports(['axios'])] },
+  },
+  {
+    files: ['libs/registry-client/src/http/**/*.ts', 'libs/events/src/webhook-sender.ts'],
+    rules: { 'no-restricted-imports': ['error', restrictedImports(['typeorm', 'pg'])] },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts'],
