@@ -4,7 +4,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseHealth } from './database-health';
 import { Database } from './sql/database';
-import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditEventRepository } from './repositories/audit-event.repository';
 import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
 import { DriftRepository } from './repositories/drift.repository';
@@ -21,7 +20,6 @@ import { WebhookSubscriptionRepository } from './repositories/webhook-subscripti
 import { TransactionRunner } from './transaction-runner';
 
 const REPOSITORIES = [
-  ApiTokenRepository,
   AuditEventRepository,
   GateResultRepository,
   PolicyRepository,
