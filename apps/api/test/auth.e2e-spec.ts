@@ -219,9 +219,7 @@ describe('authentication and authorization over HTTP', () => {
       token: adminToken,
     });
     expectProblem(malformed, 400);
-    expect(malformed.body.errors).toEqual([
-      expect.objectContaining({ field: 'id', rule: 'uuid' }),
-    ]);
+    expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'id', rule: 'uuid' })]);
     const unknown = await api.call<Problem>(
       'DELETE',
       '/api/v1/tokens/00000000-0000-4000-8000-000000000000',

@@ -26,12 +26,6 @@ export {
   DigestPrincipalsLookup,
   type DigestPrincipals,
 } from './repositories/digest-principals-lookup';
-export { REGISTRY_ROLES, Registry, type RegistryRole } from './entities/registry.entity';
-export {
-  RegistryRepository,
-  type NewRegistry,
-  type RegistryChanges,
-} from './repositories/registry.repository';
 export { constraintViolationOf, type ConstraintViolation } from './constraint-violation';
 export {
   ImageRepository,

@@ -13,7 +13,6 @@ import { PolicyRepository } from './repositories/policy.repository';
 import { PromotionRepository } from './repositories/promotion.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 import { MirrorRepository } from './repositories/mirror.repository';
-import { RegistryRepository } from './repositories/registry.repository';
 import { WebhookAfterCommit } from './repositories/webhook-after-commit';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
 import { WebhookSubscriptionRepository } from './repositories/webhook-subscription.repository';
@@ -29,7 +28,6 @@ const REPOSITORIES = [
   DriftRepository,
   ImageRepository,
   MirrorRepository,
-  RegistryRepository,
   WebhookAfterCommit,
   WebhookDeliveryRepository,
   WebhookSubscriptionRepository,
