@@ -251,14 +251,14 @@ describe('registries and stages over HTTP', () => {
   it('answers 400 naming the field for bad input, and changes nothing', async () => {
     const cases: Array<[unknown, string, string]> = [
       [{ name: 'Bad_Name', url: plain.url, role: 'ci' }, 'name', 'matches'],
-      [{ name: 'ok', url: `${plain.url}/v2/`, role: 'ci' }, 'url', 'noPath'],
-      [{ name: 'ok', url: 'https://bob:pw@r.example.com', role: 'ci' }, 'url', 'noCredentials'],
-      [{ name: 'ok', url: plain.url, role: 'staging' }, 'role', 'isIn'],
+      [{ name: 'ok', url: `${plain.url}/v2/`, role: 'ci' }, 'url', 'url'],
+      [{ name: 'ok', url: 'https://bob:pw@r.example.com', role: 'ci' }, 'url', 'url'],
+      [{ name: 'ok', url: plain.url, role: 'staging' }, 'role', 'oneOf'],
       [{ name: 'ok', url: plain.url, role: 'ci', colour: 'red' }, 'colour', 'unknownField'],
       [
         { name: 'ok', url: plain.url, role: 'ci', credentials: { username: 'a' } },
         'credentials.password',
-        'isString',
+        'required',
       ],
       [{ name: 'ok', url: plain.url, role: 'ci', tls: { caPem: 'nope' } }, 'tls.caPem', 'pem'],
     ];

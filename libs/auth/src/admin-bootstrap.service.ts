@@ -1,9 +1,11 @@
 import { AuditService, systemActor } from '@airlock/audit';
-import { ApiTokenRepository, TransactionRunner, type Transaction } from '@airlock/persistence';
+import { TransactionRunner, type Transaction } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
+import { ApiTokenRepository } from './api-token.repository';
 import { hashToken } from './token-format';
-import { toSummary } from './token-summary';
-import { BOOTSTRAP_TOKEN_NAME, TokensService } from './tokens.service';
+import { BOOTSTRAP_TOKEN_NAME } from './token-rules';
+import { toSummary } from './token-view';
+import { TokensService } from './tokens.service';
 
 export type BootstrapOutcome =
   /** No admin token was active: one was generated; `token` must be shown once, then forgotten. */

@@ -11,5 +11,11 @@ export {
   looksLikeToken,
   TOKEN_SCHEME,
 } from './token-format';
-export type { CreatedToken, TokenSummary } from './token-summary';
-export { BOOTSTRAP_TOKEN_NAME, TokensService, type NewTokenRequest } from './tokens.service';
+export {
+  BOOTSTRAP_TOKEN_NAME,
+  MAX_TOKEN_NAME_LENGTH,
+  TOKEN_NAME_PATTERN,
+  type NewTokenRequest,
+} from './token-rules';
+export type { CreatedToken, TokenSummary } from './token-view';
+export { TokensService } from './tokens.service';

@@ -1,14 +1,13 @@
-import { API_TOKEN_ROLES, type ApiTokenRole } from '@airlock/persistence';
-
 /**
- * What a token may do is decided by its one role:
+ * What a token may do is decided by its one role (the `api_tokens.role` CHECK constraint allows
+ * exactly these):
  * - `admin`: everything, including managing tokens; always allowed, whatever a route requires.
  * - `ci`: what a build pipeline does (register images, record gate results, request promotions).
  * - `approver`: record approvals (four-eyes gates).
  * - `reader`: read, the audit log included; never change anything.
  */
-export const ROLES = API_TOKEN_ROLES;
-export type Role = ApiTokenRole;
+export const ROLES = ['admin', 'ci', 'approver', 'reader'] as const;
+export type Role = (typeof ROLES)[number];
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

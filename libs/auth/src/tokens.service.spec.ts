@@ -1,22 +1,23 @@
 import type { AuditService } from '@airlock/audit';
-import type { ApiToken, ApiTokenRepository, TransactionRunner } from '@airlock/persistence';
+import type { TransactionRunner } from '@airlock/persistence';
+import type { ApiTokenRepository, ApiTokenRow } from './api-token.repository';
 import { generateToken } from './token-format';
 import { TokensService } from './tokens.service';
 
 const actor = { tokenId: 'admin-1', name: 'admin', requestId: undefined };
+const TOKEN_ID = '00000000-0000-4000-8000-000000000001';
 
 function fixture() {
-  const row: ApiToken = {
-    id: 'token-1',
+  const row: ApiTokenRow = {
+    id: TOKEN_ID,
     name: 'jenkins',
     role: 'ci',
-    tokenHash: Buffer.alloc(32),
     tokenPrefix: 'alk_abcdefgh',
     createdBy: null,
     createdAt: new Date(),
     lastUsedAt: new Date(),
     revokedAt: null,
-  } as ApiToken;
+  };
   const tokens = {
     findByHash: jest.fn(async () => ({ ...row })),
     findById: jest.fn(async () => ({ ...row })),
@@ -43,7 +44,7 @@ describe('TokensService.authenticate', () => {
     const first = await service.authenticate(token);
     const second = await service.authenticate(token);
     expect(second).toEqual(first);
-    expect(first).toEqual({ tokenId: 'token-1', name: 'jenkins', role: 'ci' });
+    expect(first).toEqual({ tokenId: TOKEN_ID, name: 'jenkins', role: 'ci' });
     expect(tokens.findByHash).toHaveBeenCalledTimes(1);
   });
 
@@ -51,7 +52,7 @@ describe('TokensService.authenticate', () => {
     const { service, tokens } = fixture();
     const token = generateToken();
     await service.authenticate(token);
-    await service.revoke('token-1', actor);
+    await service.revoke(TOKEN_ID, actor);
     await expect(service.authenticate(token)).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
       details: { reason: 'revokedToken' },

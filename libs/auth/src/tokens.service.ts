@@ -1,29 +1,21 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import {
-  ApiTokenRepository,
-  TransactionRunner,
-  type ApiToken,
-  type Transaction,
-} from '@airlock/persistence';
+import { TransactionRunner, type Transaction } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
+import { ApiTokenRepository, type ApiTokenRow } from './api-token.repository';
 import { unauthenticated } from './auth-errors';
 import type { Principal } from './principal';
 import { PrincipalCache } from './principal-cache';
-import { isRole, type Role } from './roles';
 import { displayPrefix, generateToken, hashToken, looksLikeToken } from './token-format';
-import { toSummary, type CreatedToken, type TokenSummary } from './token-summary';
+import { checkTokenId, readNewToken, type NewTokenRequest } from './token-rules';
+import { toSummary, type CreatedToken, type TokenSummary } from './token-view';
 
-/** The name of the token Airlock creates for itself at first start (or from AIRLOCK_ADMIN_TOKEN). */
-export const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export interface NewTokenRequest {
-  name: string;
-  role: Role;
-}
-
-/** API tokens: creation (shown once), listing, revocation, and authentication of a bearer token. */
+/**
+ * API tokens: creation (shown once), listing, revocation, and authentication of a bearer token.
+ * Takes requests as they came (the one owner of their validation).
+ */
 @Injectable()
 export class TokensService {
   /** Every request authenticates: see PrincipalCache for what reusing a lookup for seconds means. */
@@ -35,20 +27,13 @@ export class TokensService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(request: NewTokenRequest, actor: AuditActor): Promise<CreatedToken> {
-    if (!isRole(request.role))
-      throw invalid('role', 'isIn', `role must be one of admin, ci, approver, reader`);
-    if (request.name === BOOTSTRAP_TOKEN_NAME) {
-      throw invalid(
-        'name',
-        'reserved',
-        `name "${BOOTSTRAP_TOKEN_NAME}" is reserved for the token Airlock creates itself`,
-      );
-    }
+  /** A `POST /tokens` body as it came: `{name, role}`. */
+  async create(input: unknown, actor: AuditActor): Promise<CreatedToken> {
+    const request = readNewToken(input);
     return this.transactions.run((tx) => this.insert(request, actor, tx));
   }
 
-  /** Inserts and audits a token inside `tx`; also used by the admin bootstrap. */
+  /** Inserts and audits a token inside `tx`, unchecked: for create and the admin bootstrap. */
   async insert(
     request: NewTokenRequest,
     actor: AuditActor,
@@ -86,14 +71,15 @@ export class TokensService {
    * Revokes a token; revoking an already revoked one changes nothing. Revoking yourself is fine;
    * revoking the last active admin is refused, or nobody could manage tokens any more.
    */
-  async revoke(id: string, actor: AuditActor): Promise<TokenSummary> {
+  async revoke(tokenId: unknown, actor: AuditActor): Promise<TokenSummary> {
+    const id = checkTokenId(tokenId);
     const summary = await this.transactions.run((tx) => this.revokeIn(id, actor, tx));
     // Again after the commit: a request may have cached the token while the revocation ran.
     this.principals.forgetToken(id);
     return summary;
   }
 
-  async revokeIn(id: string, actor: AuditActor, tx: Transaction): Promise<TokenSummary> {
+  private async revokeIn(id: string, actor: AuditActor, tx: Transaction): Promise<TokenSummary> {
     const token = await this.tokens.findById(id, tx);
     if (!token)
       throw new AirlockError('NOT_FOUND', `No API token with id ${id}`, { details: { id } });
@@ -153,7 +139,7 @@ export class TokensService {
     return { tokenId: row.id, name: row.name, role: row.role };
   }
 
-  private async refuseLastAdmin(token: ApiToken, tx: Transaction): Promise<void> {
+  private async refuseLastAdmin(token: ApiTokenRow, tx: Transaction): Promise<void> {
     // Locks every active admin row: concurrent revocations of the last two admins take turns.
     const admins = await this.tokens.lockActiveAdmins(tx);
     if (!admins.some((admin) => admin.id !== token.id)) {
@@ -164,10 +150,4 @@ export class TokensService {
       );
     }
   }
-}
-
-function invalid(field: string, rule: string, message: string): AirlockError {
-  return new AirlockError('INVALID_INPUT', message, {
-    details: { errors: [{ field, rule, message }] },
-  });
 }

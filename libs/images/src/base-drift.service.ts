@@ -1,12 +1,7 @@
 import { AirlockError } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
-import {
-  DriftRepository,
-  RegistryRepository,
-  type DependentRow,
-  type Registry,
-  type Transaction,
-} from '@airlock/persistence';
+import { DriftRepository, type DependentRow, type Transaction } from '@airlock/persistence';
+import { RegistriesService, type Registry } from '@airlock/registries';
 import {
   canonicalImageName,
   formatImageName,
@@ -82,7 +77,7 @@ const MAX_DEPENDENTS = 1000;
 export class BaseDriftService {
   constructor(
     private readonly drift: DriftRepository,
-    private readonly registries: RegistryRepository,
+    private readonly registries: RegistriesService,
     private readonly events: EventsService,
   ) {}
 

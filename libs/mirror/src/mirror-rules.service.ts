@@ -5,13 +5,12 @@ import { decodeCursor, encodeCursor } from '@airlock/validation';
 import {
   constraintViolationOf,
   MirrorRepository,
-  RegistryRepository,
   TransactionRunner,
   type MirrorRuleChanges,
   type MirrorRuleRow,
-  type Registry,
   type Transaction,
 } from '@airlock/persistence';
+import { RegistriesService, type Registry } from '@airlock/registries';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
@@ -56,7 +55,7 @@ export class MirrorRulesService {
 
   constructor(
     private readonly mirrors: MirrorRepository,
-    private readonly registries: RegistryRepository,
+    private readonly registries: RegistriesService,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly schedules: MirrorSchedules,
@@ -250,7 +249,7 @@ export class MirrorRulesService {
   }
 
   private async registry(field: string, name: string, tx: Transaction): Promise<Registry> {
-    const registry = await this.registries.findByName(name, tx);
+    const registry = await this.registries.find(name, tx);
     if (!registry) throw invalid(field, 'exists', `${field}: no registry named "${name}"`);
     return registry;
   }

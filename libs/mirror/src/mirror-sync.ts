@@ -8,16 +8,14 @@ import { METRICS } from '@airlock/observability';
 import {
   ImageRepository,
   MirrorRepository,
-  RegistryRepository,
   TransactionRunner,
   type MirrorRuleRow,
   type MirrorRunRow,
   type MirrorRunStatus,
   type MirrorTagResult,
   type MirrorTrigger,
-  type Registry,
 } from '@airlock/persistence';
-import { RegistryClientFactory } from '@airlock/registries';
+import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
 import type { OciRegistry } from '@airlock/registry-client';
 import { Injectable, Logger } from '@nestjs/common';
 import { toMirrorRunView, type MirrorRunView } from './mirror-view';
@@ -65,7 +63,7 @@ export class MirrorSync {
   constructor(
     private readonly config: AppConfig,
     private readonly mirrors: MirrorRepository,
-    private readonly registries: RegistryRepository,
+    private readonly registries: RegistriesService,
     private readonly images: ImageRepository,
     private readonly imagesService: ImagesService,
     private readonly drift: BaseDriftService,

@@ -13,7 +13,7 @@ import { UpstreamClients } from './upstream-clients';
 
 /** Mirror rules, their schedules and history (the API side). */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, RegistriesModule],
   providers: [MirrorRulesService, MirrorSchedules],
   exports: [MirrorRulesService],
 })

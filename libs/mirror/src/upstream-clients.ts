@@ -1,7 +1,6 @@
 import { AppConfig } from '@airlock/config';
-import type { Registry } from '@airlock/persistence';
 import { REDIS_PRODUCER } from '@airlock/queue';
-import { RegistryClientFactory } from '@airlock/registries';
+import { RegistryClientFactory, type Registry } from '@airlock/registries';
 import type { RegistryClient } from '@airlock/registry-client';
 import { Inject, Injectable } from '@nestjs/common';
 import type IORedis from 'ioredis';

@@ -2,11 +2,9 @@ export { dataSourceOptions } from './data-source-options';
 export { DatabaseHealth } from './database-health';
 export { isDatabaseUnavailable } from './database-unavailable';
 export { dropDatabase, ensureDatabase } from './ensure-database';
-export { API_TOKEN_ROLES, ApiToken, type ApiTokenRole } from './entities/api-token.entity';
 export { AuditEvent } from './entities/audit-event.entity';
 export { migrateDatabase, type MigrationReport } from './migrator';
 export { PersistenceModule } from './persistence.module';
-export { ApiTokenRepository, type NewApiToken } from './repositories/api-token.repository';
 export {
   AuditEventRepository,
   type AuditEventQuery,
@@ -28,12 +26,6 @@ export {
   DigestPrincipalsLookup,
   type DigestPrincipals,
 } from './repositories/digest-principals-lookup';
-export { REGISTRY_ROLES, Registry, type RegistryRole } from './entities/registry.entity';
-export {
-  RegistryRepository,
-  type NewRegistry,
-  type RegistryChanges,
-} from './repositories/registry.repository';
 export { constraintViolationOf, type ConstraintViolation } from './constraint-violation';
 export {
   ImageRepository,

@@ -4,7 +4,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseHealth } from './database-health';
 import { Database } from './sql/database';
-import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditEventRepository } from './repositories/audit-event.repository';
 import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
 import { DriftRepository } from './repositories/drift.repository';
@@ -14,14 +13,12 @@ import { PolicyRepository } from './repositories/policy.repository';
 import { PromotionRepository } from './repositories/promotion.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 import { MirrorRepository } from './repositories/mirror.repository';
-import { RegistryRepository } from './repositories/registry.repository';
 import { WebhookAfterCommit } from './repositories/webhook-after-commit';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
 import { WebhookSubscriptionRepository } from './repositories/webhook-subscription.repository';
 import { TransactionRunner } from './transaction-runner';
 
 const REPOSITORIES = [
-  ApiTokenRepository,
   AuditEventRepository,
   GateResultRepository,
   PolicyRepository,
@@ -31,7 +28,6 @@ const REPOSITORIES = [
   DriftRepository,
   ImageRepository,
   MirrorRepository,
-  RegistryRepository,
   WebhookAfterCommit,
   WebhookDeliveryRepository,
   WebhookSubscriptionRepository,

@@ -2,7 +2,6 @@ import {
   dataSourceOptions,
   ImageRepository,
   PromotionRepository,
-  RegistryRepository,
   TransactionRunner,
   type TagClaim,
   type Transaction,
@@ -44,16 +43,10 @@ describe('promotion tag claims', () => {
     promotions = new PromotionRepository(dataSource);
     transactions = new TransactionRunner(dataSource);
     registryId = randomUUID();
-    await new RegistryRepository(dataSource).insert({
-      id: registryId,
-      name: 'prod-eu',
-      url: 'http://127.0.0.1:1',
-      role: 'prod',
-      credentialsUsername: null,
-      credentialsCiphertext: null,
-      tlsCaPem: null,
-      tlsInsecure: false,
-    });
+    await dataSource.query(
+      `INSERT INTO registries (id, name, url, role) VALUES ($1, 'prod-eu', 'http://127.0.0.1:1', 'prod')`,
+      [registryId],
+    );
     [{ id: stageId }] = (await dataSource.query(
       `INSERT INTO stages (name, position) VALUES ('prod', 1) RETURNING id`,
     )) as Array<{ id: string }>;

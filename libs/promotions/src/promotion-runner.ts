@@ -9,12 +9,11 @@ import {
   TransactionRunner,
   type PromotionRow,
   type PromotionTargetRow,
-  type Registry,
   type Transaction,
 } from '@airlock/persistence';
 import { METRICS, withLogContext } from '@airlock/observability';
 import { isPermanentFailure } from '@airlock/queue';
-import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
+import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
 import { Injectable, Logger } from '@nestjs/common';
 import type { PromotionOptions } from './promotions.service';
 import { toPromotionView } from './promotion-view';

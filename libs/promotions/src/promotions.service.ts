@@ -9,12 +9,11 @@ import {
   PromotionRepository,
   TransactionRunner,
   type PromotionStatus,
-  type Registry,
   type Transaction,
 } from '@airlock/persistence';
 import { METRICS } from '@airlock/observability';
 import { ReadinessService, type Assessment } from '@airlock/policies';
-import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
+import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
 import type { RegistryClient } from '@airlock/registry-client';
 import { decodeCursor, encodeCursor } from '@airlock/validation';
 import { StagesService } from '@airlock/stages';

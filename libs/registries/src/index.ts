@@ -9,10 +9,18 @@ export type {
   RegistryUpdateRequest,
 } from './registry-requests';
 export {
-  checkCaPem,
   checkRegistryName,
-  normalizeRegistryUrl,
+  MAX_CA_PEM_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  MAX_REGISTRY_URL_LENGTH,
+  MAX_USERNAME_LENGTH,
   REGISTRY_NAME_PATTERN,
   REGISTRY_NAME_RULE,
 } from './registry-rules';
-export { toRegistryView, type RegistryView } from './registry-view';
+export {
+  toRegistryView,
+  type RegistryCredentialsView,
+  type RegistryTlsView,
+  type RegistryView,
+} from './registry-view';
+export { REGISTRY_ROLES, type Registry, type RegistryRole } from './registry.repository';

@@ -1,33 +1,16 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { SecretBox, UnreadableSecretError } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
-import {
-  constraintViolationOf,
-  RegistryRepository,
-  TransactionRunner,
-  type Registry,
-  type RegistryChanges,
-  type Transaction,
-} from '@airlock/persistence';
+import { constraintViolationOf, TransactionRunner, type Transaction } from '@airlock/persistence';
 import { RegistryError, type RegistryClient } from '@airlock/registry-client';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { RegistryClientFactory } from './registry-client-factory';
 import { sealCredentials, type RegistryCredentials } from './registry-credentials';
-import type {
-  NewRegistryRequest,
-  RegistryCheckResult,
-  RegistryTlsSettings,
-  RegistryUpdateRequest,
-} from './registry-requests';
-import {
-  checkCaPem,
-  checkCredentials,
-  checkRegistryName,
-  checkRegistryRole,
-  normalizeRegistryUrl,
-} from './registry-rules';
+import type { RegistryCheckResult, RegistryTlsSettings } from './registry-requests';
+import { checkRegistryName, readNewRegistry, readRegistryUpdate } from './registry-rules';
 import { toRegistryView, type RegistryView } from './registry-view';
+import { RegistryRepository, type Registry, type RegistryChanges } from './registry.repository';
 
 // A check answers within seconds: one attempt, short timeouts (the worker's clients keep the defaults).
 const CHECK_OPTIONS = {
@@ -44,7 +27,11 @@ const REFERENCING_TABLES: Record<string, string> = {
   mirror_rules: 'mirror rules',
 };
 
-/** Registries: the OCI endpoints Airlock reads from and writes to, with sealed credentials. */
+/**
+ * Registries: the OCI endpoints Airlock reads from and writes to, with sealed credentials. Takes
+ * requests as they came (the one owner of their validation) and is how other features learn
+ * about registries. Credentials are sealed before any statement carries them.
+ */
 @Injectable()
 export class RegistriesService {
   constructor(
@@ -55,15 +42,16 @@ export class RegistriesService {
     private readonly clients: RegistryClientFactory,
   ) {}
 
-  async create(request: NewRegistryRequest, actor: AuditActor): Promise<RegistryView> {
+  /** A `POST /registries` body as it came. */
+  async create(input: unknown, actor: AuditActor): Promise<RegistryView> {
+    const request = readNewRegistry(input);
     const id = randomUUID();
-    const credentials = this.sealed(id, request.credentials);
     const row = {
       id,
-      name: checkRegistryName(request.name),
-      url: normalizeRegistryUrl(request.url),
-      role: checkRegistryRole(request.role),
-      ...credentials,
+      name: request.name,
+      url: request.url,
+      role: request.role,
+      ...this.sealed(id, request.credentials),
       ...tlsColumns(request.tls),
     };
     return this.transactions.run(async (tx) => {
@@ -84,16 +72,29 @@ export class RegistriesService {
     return (await this.registries.list()).map(toRegistryView);
   }
 
-  async show(name: string): Promise<RegistryView> {
-    return toRegistryView(await this.require(name));
+  /** `name` as the path gave it. */
+  async show(name: unknown): Promise<RegistryView> {
+    return toRegistryView(await this.require(checkRegistryName(name)));
   }
 
-  /** The row itself, for features that talk to the registry (through RegistryClientFactory). */
+  /**
+   * The rows themselves are for features that talk to a registry (through RegistryClientFactory)
+   * or refer to one: the registry named so, or null.
+   */
+  find(name: string, tx?: Transaction): Promise<Registry | null> {
+    return this.registries.findByName(name, tx);
+  }
+
+  findById(id: string, tx?: Transaction): Promise<Registry | null> {
+    return this.registries.findById(id, tx);
+  }
+
   /** The registries of these names that exist (for features that refer to registries by name). */
   findByNames(names: string[], tx?: Transaction): Promise<Registry[]> {
     return this.registries.findByNames(names, tx);
   }
 
+  /** The registry named so, or NOT_FOUND. */
   async require(name: string, tx?: Transaction): Promise<Registry> {
     const registry = await this.registries.findByName(name, tx);
     if (!registry)
@@ -101,16 +102,15 @@ export class RegistriesService {
     return registry;
   }
 
-  async update(
-    name: string,
-    request: RegistryUpdateRequest,
-    actor: AuditActor,
-  ): Promise<RegistryView> {
+  /** `name` as the path gave it, a `PATCH` body as it came. */
+  async update(name: unknown, input: unknown, actor: AuditActor): Promise<RegistryView> {
+    const registryName = checkRegistryName(name);
+    const request = readRegistryUpdate(input);
     return this.transactions.run(async (tx) => {
-      const before = await this.require(name, tx);
+      const before = await this.require(registryName, tx);
       const changes: RegistryChanges = {};
-      if (request.url !== undefined) changes.url = normalizeRegistryUrl(request.url);
-      if (request.role !== undefined) changes.role = checkRegistryRole(request.role);
+      if (request.url !== undefined) changes.url = request.url;
+      if (request.role !== undefined) changes.role = request.role;
       if (request.credentials !== undefined)
         Object.assign(changes, this.sealed(before.id, request.credentials));
       if (request.tls !== undefined) Object.assign(changes, tlsColumns(request.tls));
@@ -132,7 +132,8 @@ export class RegistriesService {
   }
 
   /** Refused (409) while anything uses the registry; the answer names what. */
-  async delete(name: string, actor: AuditActor): Promise<void> {
+  async delete(registryName: unknown, actor: AuditActor): Promise<void> {
+    const name = checkRegistryName(registryName);
     await this.transactions.run(async (tx) => {
       const registry = await this.require(name, tx);
       const stages = await this.registries.stagesUsing(registry.id, tx);
@@ -169,8 +170,8 @@ export class RegistriesService {
   }
 
   /** `GET /v2/` with the registry's credentials: reachability, TLS trust and login in one request. */
-  async check(name: string): Promise<RegistryCheckResult> {
-    const registry = await this.require(name);
+  async check(name: unknown): Promise<RegistryCheckResult> {
+    const registry = await this.require(checkRegistryName(name));
     let client: RegistryClient;
     try {
       client = this.clients.create(registry, CHECK_OPTIONS);
@@ -193,7 +194,6 @@ export class RegistriesService {
 
   private sealed(id: string, credentials: RegistryCredentials | null | undefined): SealedColumns {
     if (!credentials) return { credentialsUsername: null, credentialsCiphertext: null };
-    checkCredentials(credentials);
     return {
       credentialsUsername: credentials.username,
       credentialsCiphertext: sealCredentials(this.box, id, credentials),
@@ -211,7 +211,7 @@ function tlsColumns(tls: RegistryTlsSettings | null | undefined): {
   tlsInsecure: boolean;
 } {
   return {
-    tlsCaPem: tls?.caPem ? checkCaPem(tls.caPem) : null,
+    tlsCaPem: tls?.caPem ? tls.caPem : null,
     tlsInsecure: tls?.insecure ?? false,
   };
 }

@@ -1,5 +1,5 @@
 import { SecretBox } from '@airlock/crypto';
-import type { Registry } from '@airlock/persistence';
+import type { Registry } from './registry.repository';
 import { RegistryClientFactory } from './registry-client-factory';
 import { sealCredentials } from './registry-credentials';
 

@@ -1,6 +1,6 @@
 import { SecretBox } from '@airlock/crypto';
 import { METRICS } from '@airlock/observability';
-import type { Registry } from '@airlock/persistence';
+import type { Registry } from './registry.repository';
 import {
   RegistryClient,
   type RegistryClientOptions,

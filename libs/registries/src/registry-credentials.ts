@@ -1,6 +1,6 @@
 import type { SecretBox } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
-import type { Registry } from '@airlock/persistence';
+import type { Registry } from './registry.repository';
 
 export interface RegistryCredentials {
   username: string;

@@ -1,11 +1,12 @@
-import type { RegistryRole } from '@airlock/persistence';
 import type { RegistryCredentials } from './registry-credentials';
+import type { RegistryRole } from './registry.repository';
 
 export interface RegistryTlsSettings {
   caPem?: string | null;
   insecure?: boolean;
 }
 
+/** Read by readNewRegistry: `url` is the origin as stored. */
 export interface NewRegistryRequest {
   name: string;
   url: string;

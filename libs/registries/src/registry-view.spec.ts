@@ -1,6 +1,6 @@
 import { scrubSecrets } from '@airlock/audit';
 import { SecretBox } from '@airlock/crypto';
-import type { Registry } from '@airlock/persistence';
+import type { Registry } from './registry.repository';
 import { openCredentials, sealCredentials } from './registry-credentials';
 import { toRegistryView } from './registry-view';
 

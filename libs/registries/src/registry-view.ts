@@ -1,4 +1,15 @@
-import type { Registry, RegistryRole } from '@airlock/persistence';
+import type { Registry, RegistryRole } from './registry.repository';
+
+/** Who Airlock logs in as, and that a password is stored: never the password. */
+export interface RegistryCredentialsView {
+  username: string;
+  passwordSet: true;
+}
+
+export interface RegistryTlsView {
+  caPem: string | null;
+  insecure: boolean;
+}
 
 /** A registry as the API shows it and the audit log records it: never a password or ciphertext. */
 export interface RegistryView {
@@ -6,8 +17,8 @@ export interface RegistryView {
   name: string;
   url: string;
   role: RegistryRole;
-  credentials: { username: string; passwordSet: true } | null;
-  tls: { caPem: string | null; insecure: boolean };
+  credentials: RegistryCredentialsView | null;
+  tls: RegistryTlsView;
   /** Settings that weaken security, spelled out on every read. */
   warnings: string[];
   createdAt: Date;

@@ -45,6 +45,7 @@ export const FIELD_RULES = {
   exactlyOneOf: 'exactly one of the fields the message names must be given',
   requires: 'the field needs another field the message names',
   exists: 'the value names something that does not exist',
+  reserved: 'the value is kept for Airlock itself (the message says what for)',
 } as const;
 
 export type FieldRule = keyof typeof FIELD_RULES;

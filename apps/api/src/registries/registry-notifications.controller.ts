@@ -88,13 +88,14 @@ export class RegistryNotificationsController {
     @Body() body: unknown,
     @CurrentActor() actor: AuditActor,
   ): Promise<NotificationSummaryView> {
-    await this.registries.require(params.name);
+    // Checks the name as the path gave it, then that the registry exists.
+    const { name } = await this.registries.show(params.name);
     const events = eventsOf(body);
     const { images, ignored } = selectPushedImages(events);
     let registered = 0;
     let failed = 0;
     for (const image of images) {
-      if (await this.register(params.name, image, actor)) registered += image.events;
+      if (await this.register(name, image, actor)) registered += image.events;
       else failed += image.events;
     }
     return { received: events.length, registered, ignored, failed };

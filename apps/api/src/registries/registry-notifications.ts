@@ -1,5 +1,5 @@
-import { AirlockError } from '@airlock/errors';
 import { isImageManifestMediaType, isIndexMediaType } from '@airlock/registry-client';
+import { fieldProblem, invalidInput, throwIfInvalid } from '@airlock/validation';
 
 /** The media type CNCF distribution POSTs its notification envelopes with. */
 export const NOTIFICATION_MEDIA_TYPE = 'application/vnd.docker.distribution.events.v1+json';
@@ -31,21 +31,28 @@ export interface EventSelection {
   ignored: number;
 }
 
-/** The events of an envelope `{events: [...]}`; anything else is bad input. */
+/** The events of an envelope `{events: [...]}`; anything else is bad input, each problem named. */
 export function eventsOf(body: unknown): RegistryEvent[] {
-  const events = (body as { events?: unknown } | null | undefined)?.events;
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    !Array.isArray(events) ||
-    events.some((e) => typeof e !== 'object' || e === null)
-  ) {
-    const message = 'body must be a registry notification envelope {"events": [...]}';
-    throw new AirlockError('INVALID_INPUT', message, {
-      details: { errors: [{ field: 'events', rule: 'envelope', message }] },
-    });
-  }
+  const envelope = 'a registry notification envelope {"events": [...]}';
+  if (!isObject(body))
+    throw invalidInput([fieldProblem('body', 'type', `body must be ${envelope}`)]);
+  const events = body.events;
+  if (events === undefined || events === null)
+    throw invalidInput([fieldProblem('events', 'required', `events is required in ${envelope}`)]);
+  if (!Array.isArray(events))
+    throw invalidInput([fieldProblem('events', 'type', 'events must be a list of events')]);
+  throwIfInvalid(
+    events.flatMap((event: unknown, i) =>
+      isObject(event)
+        ? []
+        : [fieldProblem(`events[${i}]`, 'type', `events[${i}] must be an event object`)],
+    ),
+  );
   return events as RegistryEvent[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A push of an image manifest or index (OCI or Docker schema2), not of a layer or config blob. */

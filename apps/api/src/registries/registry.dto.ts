@@ -1,35 +1,27 @@
-import { REGISTRY_ROLES, type RegistryRole } from '@airlock/persistence';
-import { REGISTRY_NAME_PATTERN, REGISTRY_NAME_RULE } from '@airlock/registries';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
-  IsBoolean,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+  MAX_PASSWORD_LENGTH,
+  MAX_REGISTRY_URL_LENGTH,
+  MAX_USERNAME_LENGTH,
+  REGISTRY_NAME_PATTERN,
+  REGISTRY_NAME_RULE,
+  REGISTRY_ROLES,
+  type RegistryRole,
+} from '@airlock/registries';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+/** The document's description of registry bodies; RegistriesService reads and checks them. */
 export class RegistryCredentialsBody {
-  @ApiProperty({ example: 'airlock-robot', minLength: 1, maxLength: 256 })
-  @IsString()
-  @Length(1, 256)
+  @ApiProperty({ example: 'airlock-robot', minLength: 1, maxLength: MAX_USERNAME_LENGTH })
   username!: string;
 
   @ApiProperty({
     example: 's3cr3t',
     minLength: 1,
-    maxLength: 4096,
+    maxLength: MAX_PASSWORD_LENGTH,
     writeOnly: true,
     description:
       'Sealed with AIRLOCK_SECRET_KEY (AES-256-GCM) before it is stored; never returned, logged or audited.',
   })
-  @IsString()
-  @Length(1, 4096)
   password!: string;
 }
 
@@ -41,9 +33,6 @@ export class RegistryTlsBody {
     nullable: true,
     type: String,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(65536)
   caPem?: string | null;
 
   @ApiPropertyOptional({
@@ -51,8 +40,6 @@ export class RegistryTlsBody {
       'Skip certificate verification. For test registries only: the registry answers with a warning on every read.',
     default: false,
   })
-  @IsOptional()
-  @IsBoolean()
   insecure?: boolean;
 }
 
@@ -62,22 +49,17 @@ export class CreateRegistryBody {
     pattern: REGISTRY_NAME_PATTERN.source,
     description: REGISTRY_NAME_RULE,
   })
-  @IsString()
-  @Matches(REGISTRY_NAME_PATTERN, { message: REGISTRY_NAME_RULE })
   name!: string;
 
   @ApiProperty({
     example: 'https://registry.example.com',
     description:
       'http(s) origin of the registry: no credentials, no path (a trailing "/" is dropped).',
-    maxLength: 2048,
+    maxLength: MAX_REGISTRY_URL_LENGTH,
   })
-  @IsString()
-  @MaxLength(2048)
   url!: string;
 
   @ApiProperty({ enum: REGISTRY_ROLES, example: 'prod' })
-  @IsIn(REGISTRY_ROLES)
   role!: RegistryRole;
 
   @ApiPropertyOptional({
@@ -85,30 +67,20 @@ export class CreateRegistryBody {
     nullable: true,
     description: 'Needs AIRLOCK_SECRET_KEY on the server.',
   })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RegistryCredentialsBody)
   credentials?: RegistryCredentialsBody | null;
 
   @ApiPropertyOptional({ type: RegistryTlsBody, nullable: true })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RegistryTlsBody)
   tls?: RegistryTlsBody | null;
 }
 
 export class UpdateRegistryBody {
-  @ApiPropertyOptional({ example: 'https://registry.example.com', maxLength: 2048 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @ApiPropertyOptional({
+    example: 'https://registry.example.com',
+    maxLength: MAX_REGISTRY_URL_LENGTH,
+  })
   url?: string;
 
   @ApiPropertyOptional({ enum: REGISTRY_ROLES })
-  @IsOptional()
-  @IsIn(REGISTRY_ROLES)
   role?: RegistryRole;
 
   @ApiPropertyOptional({
@@ -116,10 +88,6 @@ export class UpdateRegistryBody {
     nullable: true,
     description: 'Replaces the credentials; null removes them.',
   })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RegistryCredentialsBody)
   credentials?: RegistryCredentialsBody | null;
 
   @ApiPropertyOptional({
@@ -127,16 +95,10 @@ export class UpdateRegistryBody {
     nullable: true,
     description: 'Replaces the TLS settings whole; null resets them.',
   })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RegistryTlsBody)
   tls?: RegistryTlsBody | null;
 }
 
 export class RegistryNameParams {
   @ApiProperty({ example: 'prod-eu', pattern: REGISTRY_NAME_PATTERN.source })
-  @IsString()
-  @Matches(REGISTRY_NAME_PATTERN, { message: REGISTRY_NAME_RULE })
   name!: string;
 }

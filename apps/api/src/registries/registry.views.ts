@@ -1,7 +1,14 @@
-import { REGISTRY_ROLES, type RegistryRole } from '@airlock/persistence';
+import {
+  REGISTRY_ROLES,
+  type RegistryCredentialsView as Credentials,
+  type RegistryRole,
+  type RegistryTlsView as Tls,
+  type RegistryView as Registry,
+} from '@airlock/registries';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-export class RegistryCredentialsView {
+/** The answers' documents: the compiler holds them to the lib's views. */
+export class RegistryCredentialsView implements Credentials {
   @ApiProperty({ example: 'airlock-robot' })
   username!: string;
 
@@ -9,7 +16,7 @@ export class RegistryCredentialsView {
   passwordSet!: true;
 }
 
-export class RegistryTlsView {
+export class RegistryTlsView implements Tls {
   @ApiProperty({ type: String, nullable: true })
   caPem!: string | null;
 
@@ -17,7 +24,7 @@ export class RegistryTlsView {
   insecure!: boolean;
 }
 
-export class RegistryView {
+export class RegistryView implements Registry {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 

@@ -1,31 +1,23 @@
-import { ROLES, type Role } from '@airlock/auth';
+import { MAX_TOKEN_NAME_LENGTH, ROLES, TOKEN_NAME_PATTERN, type Role } from '@airlock/auth';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
 
+/** The document's description of a new token; TokensService reads and checks the body. */
 export class CreateTokenBody {
   @ApiProperty({
     example: 'jenkins-prod',
     description:
       'Who or what uses the token; shown in lists and the audit log. `bootstrap-admin` is reserved.',
     minLength: 1,
-    maxLength: 64,
-    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
-  })
-  @IsString()
-  @Length(1, 64)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
-    message:
-      'name must start with a letter or digit and hold only letters, digits, ".", "_" and "-"',
+    maxLength: MAX_TOKEN_NAME_LENGTH,
+    pattern: TOKEN_NAME_PATTERN.source,
   })
   name!: string;
 
   @ApiProperty({ enum: ROLES, example: 'ci' })
-  @IsIn(ROLES)
   role!: Role;
 }
 
 export class TokenIdParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
   id!: string;
 }

@@ -1,7 +1,13 @@
-import { ROLES, type Role } from '@airlock/auth';
+import {
+  ROLES,
+  type Principal as AuthPrincipal,
+  type Role,
+  type TokenSummary,
+} from '@airlock/auth';
 import { ApiProperty } from '@nestjs/swagger';
 
-export class TokenView {
+/** The answer's document: the compiler holds it to the lib's TokenSummary. */
+export class TokenView implements TokenSummary {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -54,7 +60,7 @@ export class TokenListView {
   items!: TokenView[];
 }
 
-export class PrincipalView {
+export class PrincipalView implements AuthPrincipal {
   @ApiProperty({ format: 'uuid' })
   tokenId!: string;
 

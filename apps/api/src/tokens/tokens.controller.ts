@@ -36,10 +36,7 @@ export class TokensController {
     @Body() body: CreateTokenBody,
     @CurrentActor() actor: AuditActor,
   ): Promise<CreatedTokenView> {
-    const { summary, token } = await this.tokens.create(
-      { name: body.name, role: body.role },
-      actor,
-    );
+    const { summary, token } = await this.tokens.create(body, actor);
     return { ...summary, token };
   }
 

@@ -1,4 +1,4 @@
-import type { ApiToken } from '@airlock/persistence';
+import type { ApiTokenRow } from './api-token.repository';
 import type { Role } from './roles';
 
 /** A token as lists, responses and audit entries show it: never the token or its hash. */
@@ -19,7 +19,7 @@ export interface CreatedToken {
   token: string;
 }
 
-export function toSummary(row: ApiToken): TokenSummary {
+export function toSummary(row: ApiTokenRow): TokenSummary {
   return {
     id: row.id,
     name: row.name,
