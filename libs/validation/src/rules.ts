@@ -34,7 +34,7 @@ export const FIELD_RULES = {
   digest: 'not a digest (sha256:<64 lowercase hex>)',
   repository: 'not an OCI repository name',
   tag: 'not an OCI tag',
-  url: 'not an http(s) URL, or one with credentials in it',
+  url: 'not an http(s) URL of the form the field takes (the message says which: a scheme, no credentials, no path)',
   regex: 'not a valid regular expression',
   cron: 'not a cron expression',
   semverRange: 'not a semver range',
