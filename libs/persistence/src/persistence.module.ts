@@ -7,8 +7,6 @@ import { Database } from './sql/database';
 import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditEventRepository } from './repositories/audit-event.repository';
 import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
-import { DriftRepository } from './repositories/drift.repository';
-import { ImageRepository } from './repositories/image.repository';
 import { GateResultRepository } from './repositories/gate-result.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { PromotionRepository } from './repositories/promotion.repository';
@@ -28,8 +26,6 @@ const REPOSITORIES = [
   PromotionRepository,
   IdempotencyKeyRepository,
   DigestPrincipalsLookup,
-  DriftRepository,
-  ImageRepository,
   MirrorRepository,
   RegistryRepository,
   WebhookAfterCommit,
