@@ -1,23 +1,16 @@
-import { AirlockError } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
-import { DriftRepository, type DependentRow, type Transaction } from '@airlock/persistence';
-import { RegistriesService, type Registry } from '@airlock/registries';
-import {
-  canonicalImageName,
-  formatImageName,
-  parseImageName,
-  registryHostOf,
-} from '@airlock/registry-client';
+import type { Transaction } from '@airlock/persistence';
+import { RegistriesService } from '@airlock/registries';
+import { formatImageName, parseImageName, registryHostOf } from '@airlock/registry-client';
 import { Injectable } from '@nestjs/common';
-
-/** One spelling of a base: a tag of a repository in a registry Airlock knows. */
-export interface BaseLocation {
-  /** Canonical image name, `<host>/<repository>:<tag>`. */
-  name: string;
-  registry: string;
-  repository: string;
-  tag: string;
-}
+import { DriftRepository } from './drift.repository';
+import {
+  toDependentView,
+  type BaseLocation,
+  type BaseUpdatedEvent,
+  type DriftReport,
+} from './drift-view';
+import { readDriftQuery } from './image-rules';
 
 /** A tag that now points at another digest; `names` are every name it is known by (upstream, archive). */
 export interface BaseMove {
@@ -26,43 +19,6 @@ export interface BaseMove {
   archive: BaseLocation[];
   digest: string;
   previousDigest: string | null;
-}
-
-export interface DependentView {
-  imageId: string;
-  repository: string;
-  digest: string;
-  baseName: string;
-  baseDigest: string | null;
-  stages: string[];
-  locations: Array<{ registry: string; repository: string }>;
-  build: Record<string, unknown>;
-}
-
-/** The payload of `base-image.updated`. */
-export interface BaseUpdatedEvent {
-  base: BaseLocation & { digest: string; previousDigest: string | null };
-  archive: Array<BaseLocation & { reference: string }>;
-  dependents: DependentView[];
-}
-
-export interface DriftItem {
-  base: BaseLocation & { digest: string; updatedAt: Date };
-  /** Images declaring this base, built on another digest: rebuild these. */
-  dependents: DependentView[];
-}
-
-export interface DriftReport {
-  items: DriftItem[];
-  /** Base names images declare that Airlock cannot follow: no registry with that host, or a tag never seen. */
-  untracked: Array<{ name: string; images: number }>;
-}
-
-export interface DriftFilters {
-  /** Only dependents with a location in a registry of this stage. */
-  stage?: string;
-  /** Only this base (any spelling: `alpine:3.19` = `docker.io/library/alpine:3.19`). */
-  base?: string;
 }
 
 /** Dependents listed per base and per event; beyond it a client pages `GET /api/v1/images`. */
@@ -82,14 +38,19 @@ export class BaseDriftService {
   ) {}
 
   /** The canonical name of `repository:tag` in `registry`. */
-  static locationOf(registry: Registry, repository: string, tag: string): BaseLocation {
+  static locationOf(
+    registry: { name: string; url: string },
+    repository: string,
+    tag: string,
+  ): BaseLocation {
     const name = formatImageName({ host: registryHostOf(registry.url), repository, tag });
     return { name, registry: registry.name, repository, tag };
   }
 
   /**
-   * In the transaction that moved a tag: when images declare it as their base and were built on
-   * another digest, publish `base-image.updated` listing them. Answers how many there are.
+   * In the transaction that moved a tag (TagLedger.record): when images declare it as their base
+   * and were built on another digest, publish `base-image.updated` listing them. Answers how many
+   * there are.
    */
   async tagMoved(move: BaseMove, tx: Transaction): Promise<number> {
     if (move.previousDigest === null || move.previousDigest === move.digest) return 0;
@@ -105,25 +66,19 @@ export class BaseDriftService {
     return rows.length;
   }
 
-  /** Every base images declare, where it points now and the images built on another digest. */
-  async report(filters: DriftFilters = {}): Promise<DriftReport> {
-    let only: string | undefined;
-    if (filters.base !== undefined) {
-      only = canonicalImageName(filters.base);
-      if (!only) {
-        const message = 'base must be an image name with a tag, e.g. docker.io/library/alpine:3.19';
-        throw new AirlockError('INVALID_INPUT', message, {
-          details: { errors: [{ field: 'base', rule: 'imageName', message }] },
-        });
-      }
-    }
+  /**
+   * Every base images declare, where it points now and the images built on another digest.
+   * `query`: `stage` and `base` (any spelling), as the request sent them.
+   */
+  async report(query: unknown = {}): Promise<DriftReport> {
+    const filters = readDriftQuery(query);
     const byHost = new Map<string, string[]>();
     for (const registry of await this.registries.list()) {
       const host = registryHostOf(registry.url);
       byHost.set(host, [...(byHost.get(host) ?? []), registry.id]);
     }
     const report: DriftReport = { items: [], untracked: [] };
-    for (const { baseRef, images } of await this.drift.baseRefs(only)) {
+    for (const { baseRef, images } of await this.drift.baseRefs(filters.base)) {
       const parsed = parseImageName(baseRef);
       const ids = parsed ? byHost.get(parsed.host) : undefined;
       const [current] =
@@ -150,17 +105,4 @@ export class BaseDriftService {
     }
     return report;
   }
-}
-
-function toDependentView(row: DependentRow): DependentView {
-  return {
-    imageId: row.imageId,
-    repository: row.repository,
-    digest: row.digest,
-    baseName: row.baseName,
-    baseDigest: row.baseDigest,
-    stages: row.stages,
-    locations: row.locations,
-    build: row.build,
-  };
 }

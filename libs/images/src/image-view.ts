@@ -1,10 +1,19 @@
-import type { ImageLocationRow, ImageRow, RegistryTagRow } from '@airlock/persistence';
+import type { GateHistoryPage, GateRecord } from '@airlock/gates';
+import type { PromotionRow } from '@airlock/persistence';
 import type { Platform } from '@airlock/registry-client';
+import type { ImageLocationRow, ImageRow } from './image.repository';
+import type { RegistryTagRow } from './tag-ledger.repository';
 
 export interface BuildInfo {
   commit?: string;
   url?: string;
   pipelineId?: string;
+}
+
+/** The base image an image declares it was built FROM (OCI annotations or labels). */
+export interface ImageBase {
+  name: string | null;
+  digest: string | null;
 }
 
 /** An image as the API and the audit log show it. */
@@ -16,7 +25,7 @@ export interface ImageView {
   size: number;
   platforms: Platform[];
   annotations: Record<string, string>;
-  base: { name: string | null; digest: string | null };
+  base: ImageBase;
   build: BuildInfo;
   registeredBy: string | null;
   createdAt: Date;
@@ -80,5 +89,50 @@ export function toImageDetail(
     tags: tags
       .filter((t) => t.repository === row.repository)
       .map((t) => ({ registry: t.registry, repository: t.repository, tag: t.tag })),
+  };
+}
+
+/** A promotion of the image, as its lookup lists it. */
+export interface PromotionSummary {
+  id: string;
+  status: string;
+  source: { stage: string | null; registry: string; repository: string };
+  targetStage: string;
+  tags: string[];
+  error: { code: string; message: string } | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** A digest's gate ledger as its lookup shows it. */
+export interface ImageGates {
+  /** The newest result of every gate. */
+  latest: GateRecord[];
+  /** The recent history, newest first. */
+  history: GateHistoryPage;
+}
+
+/** Everything known about a digest: the images, their gate ledger and promotions. */
+export interface ImageLookup {
+  digest: string;
+  items: ImageDetailView[];
+  gates: ImageGates;
+  promotions: PromotionSummary[];
+}
+
+export function toPromotionSummary(row: PromotionRow): PromotionSummary {
+  return {
+    id: row.id,
+    status: row.status,
+    source: {
+      stage: row.sourceStage,
+      registry: row.sourceRegistry,
+      repository: row.sourceRepository,
+    },
+    targetStage: row.targetStage,
+    tags: row.tags,
+    error: row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
   };
 }

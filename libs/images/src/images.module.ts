@@ -4,12 +4,26 @@ import { GatesModule } from '@airlock/gates';
 import { RegistriesModule } from '@airlock/registries';
 import { Module } from '@nestjs/common';
 import { BaseDriftService } from './base-drift.service';
+import { DriftRepository } from './drift.repository';
+import { ImageRepository } from './image.repository';
 import { ImagesService } from './images.service';
+import { TagLedger } from './tag-ledger';
+import { TagLedgerRepository } from './tag-ledger.repository';
 
-/** Image registration and lookup; repositories come from the global PersistenceModule. */
+/**
+ * Images, base drift and the tag ledger: their rows stay inside; other features ask
+ * ImagesService, BaseDriftService (the drift report) and TagLedger (tags and tag claims).
+ */
 @Module({
   imports: [AuditModule, EventsModule, GatesModule, RegistriesModule],
-  providers: [ImagesService, BaseDriftService],
-  exports: [ImagesService, BaseDriftService],
+  providers: [
+    ImageRepository,
+    DriftRepository,
+    TagLedgerRepository,
+    ImagesService,
+    BaseDriftService,
+    TagLedger,
+  ],
+  exports: [ImagesService, BaseDriftService, TagLedger],
 })
 export class ImagesModule {}

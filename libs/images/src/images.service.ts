@@ -1,43 +1,31 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
-import { GatesService, type GateHistoryPage, type GateRecord } from '@airlock/gates';
-import {
-  ImageRepository,
-  PromotionRepository,
-  TransactionRunner,
-  type PromotionRow,
-} from '@airlock/persistence';
+import { GatesService } from '@airlock/gates';
+import { PromotionRepository, TransactionRunner, type Transaction } from '@airlock/persistence';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import { canonicalImageName } from '@airlock/registry-client';
-import { decodeCursor, encodeCursor } from '@airlock/validation';
+import { encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
-import { BaseDriftService } from './base-drift.service';
-import { ImageReader } from './image-reader';
+import { ImageReader, type ImageFacts } from './image-reader';
 import {
-  checkObservedTags,
-  checkReference,
-  checkRepository,
-  DIGEST_PATTERN,
-  IMAGE_PAGE_LIMIT,
-  throwIfInvalid,
+  readImageDigest,
+  readImageListQuery,
+  readImageShowQuery,
+  readRegisterImage,
+  type RegisterImageRequest,
 } from './image-rules';
+import { ImageRepository, type NewImage } from './image.repository';
 import {
   toImageDetail,
   toImageView,
-  type BuildInfo,
+  toPromotionSummary,
   type ImageDetailView,
+  type ImageLookup,
   type ImagePage,
   type ImageView,
 } from './image-view';
-
-export interface RegisterImageRequest {
-  registry: string;
-  repository: string;
-  tag?: string;
-  digest?: string;
-  build?: BuildInfo;
-}
+import { TagLedger } from './tag-ledger';
 
 /** How a registration came about, for callers other than `POST /api/v1/images`. */
 export interface RegisterOptions {
@@ -50,26 +38,19 @@ export interface RegisterOptions {
   source?: string;
 }
 
-export const GATE_FILTER_STATUSES = ['passed', 'failed', 'missing'] as const;
-export type GateFilterStatus = (typeof GATE_FILTER_STATUSES)[number];
+const LOOKUP_HISTORY = 20;
+const LOOKUP_PROMOTIONS = 20;
 
-export interface ImageListFilters {
-  repository?: string;
-  digest?: string;
-  /** Images present in a registry of this stage. */
-  stage?: string;
-  /** With `gateStatus`: images whose newest result of this gate has that status. */
-  gate?: string;
-  gateStatus?: GateFilterStatus;
-  cursor?: string;
-  limit?: number;
-}
-
-/** Registration: the registry is read outside any transaction, then one short transaction writes. */
+/**
+ * Images: registration (the registry is read outside any transaction, then one short transaction
+ * writes), the list and the lookup by digest. Takes requests as they came (the one owner of their
+ * validation) and is how other features learn about images.
+ */
 @Injectable()
 export class ImagesService {
   constructor(
     private readonly images: ImageRepository,
+    private readonly tags: TagLedger,
     private readonly registries: RegistriesService,
     private readonly clients: RegistryClientFactory,
     private readonly transactions: TransactionRunner,
@@ -77,63 +58,38 @@ export class ImagesService {
     private readonly gates: GatesService,
     private readonly promotions: PromotionRepository,
     private readonly events: EventsService,
-    private readonly drift: BaseDriftService,
   ) {}
 
-  /** Idempotent per (repository, digest): `created` is false when the image was already known. */
+  /**
+   * `input`: registry, repository, exactly one of tag and digest, build. Idempotent per
+   * (repository, digest): `created` is false when the image was already known.
+   */
   async register(
-    request: RegisterImageRequest,
+    input: unknown,
     actor: AuditActor,
     options: RegisterOptions = {},
   ): Promise<{ image: ImageView; created: boolean }> {
     const observedTags = options.observedTags ?? [];
-    throwIfInvalid([
-      ...checkRepository(request.repository),
-      ...checkReference(request.tag, request.digest),
-      ...checkObservedTags(observedTags, request.tag),
-    ]);
+    const request = readRegisterImage(input, observedTags);
     const registry = await this.registries.require(request.registry);
     const reader = new ImageReader(this.clients.clientFor(registry), registry.name);
     const digest = request.digest ?? (await reader.resolveTag(request.repository, request.tag!));
     const facts = await reader.read(request.repository, digest);
+    const tags = request.tag === undefined ? observedTags : [request.tag];
     return this.transactions.run(async (tx) => {
       const { row, created } = await this.images.insertIfAbsent(
-        {
-          repository: request.repository,
-          digest,
-          mediaType: facts.mediaType,
-          size: facts.size,
-          platforms: facts.platforms as unknown as Array<Record<string, unknown>>,
-          annotations: facts.annotations,
-          baseName: facts.baseName,
-          baseDigest: facts.baseDigest,
-          baseRef: facts.baseName === null ? null : (canonicalImageName(facts.baseName) ?? null),
-          childDigests: facts.childDigests,
-          build: { ...request.build },
-          registeredBy: actor.tokenId,
-        },
+        newImage(request, facts, actor),
         tx,
       );
       await this.images.upsertLocation(row.id, registry.id, request.repository, tx);
-      for (const tag of request.tag === undefined ? observedTags : [request.tag]) {
-        const move = await this.images.upsertTag(registry.id, request.repository, tag, digest, tx);
-        // A registered image can be a base too (a company base image built by CI).
-        await this.drift.tagMoved(
-          {
-            base: BaseDriftService.locationOf(registry, request.repository, tag),
-            archive: [],
-            digest,
-            previousDigest: move.previousDigest,
-          },
-          tx,
-        );
-      }
+      // A registered image can be a base too (a company base image built by CI).
+      await this.tags.record({ registry, repository: request.repository }, tags, digest, tx);
       const image = toImageView(row);
       if (created) {
         const after = {
           ...image,
           registry: registry.name,
-          tag: request.tag ?? observedTags[0] ?? null,
+          tag: tags[0] ?? null,
           ...(options.source === undefined ? {} : { source: options.source }),
         };
         await this.audit.record(
@@ -146,29 +102,11 @@ export class ImagesService {
     });
   }
 
-  /** Newest first, keyset-paged on (created_at, id). */
-  async list(filters: ImageListFilters = {}): Promise<ImagePage> {
-    const limit = filters.limit ?? IMAGE_PAGE_LIMIT.default;
-    throwIfInvalid([
-      ...(filters.repository === undefined ? [] : checkRepository(filters.repository)),
-      ...(filters.digest === undefined || DIGEST_PATTERN.test(filters.digest)
-        ? []
-        : [digestProblem()]),
-      ...gateFilterProblems(filters),
-    ]);
-    const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
+  /** Newest first, keyset-paged on (created_at, id); `query` as the request sent it. */
+  async list(query: unknown = {}): Promise<ImagePage> {
+    const { limit, ...filter } = readImageListQuery(query);
     // One row more than asked tells whether another page exists without a count.
-    const rows = await this.images.list({
-      repository: filters.repository,
-      digest: filters.digest,
-      stage: filters.stage,
-      gate:
-        filters.gate === undefined
-          ? undefined
-          : { name: filters.gate, status: filters.gateStatus ?? 'passed' },
-      before,
-      limit: limit + 1,
-    });
+    const rows = await this.images.list({ ...filter, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -177,12 +115,48 @@ export class ImagesService {
     };
   }
 
-  /** Every registered image with this digest (one per repository), with locations and tags. */
-  async show(digest: string, repository?: string): Promise<ImageDetailView[]> {
-    throwIfInvalid([
-      ...(DIGEST_PATTERN.test(digest) ? [] : [digestProblem()]),
-      ...(repository === undefined ? [] : checkRepository(repository)),
+  /**
+   * Everything known about a digest: the image in each repository (locations, tags), its gate
+   * ledger (the newest result per gate and the recent history) and its promotions, newest first.
+   * `query` may name the one `repository`.
+   */
+  async lookup(digest: unknown, query: unknown = {}): Promise<ImageLookup> {
+    const checked = readImageDigest(digest);
+    const items = await this.details(checked, readImageShowQuery(query).repository);
+    const [latest, history, promotions] = await Promise.all([
+      this.gates.latest(checked),
+      this.gates.history(checked, { limit: LOOKUP_HISTORY }),
+      this.promotions.ofImages(
+        items.map((i) => i.id),
+        LOOKUP_PROMOTIONS,
+      ),
     ]);
+    return {
+      digest: checked,
+      items,
+      gates: { latest, history },
+      promotions: promotions.map(toPromotionSummary),
+    };
+  }
+
+  /** The image of `digest` in `repository`, or null: for features that refer to images. */
+  async find(digest: string, repository: string): Promise<ImageView | null> {
+    const [row] = await this.images.byDigest(digest, repository);
+    return row ? toImageView(row) : null;
+  }
+
+  /** The image was seen at (registry, repository) now: a promotion landed it there. */
+  async recordLocation(
+    imageId: string,
+    registryId: string,
+    repository: string,
+    tx: Transaction,
+  ): Promise<void> {
+    await this.images.upsertLocation(imageId, registryId, repository, tx);
+  }
+
+  /** Every registered image with this digest (one per repository), with locations and tags. */
+  private async details(digest: string, repository?: string): Promise<ImageDetailView[]> {
     const rows = await this.images.byDigest(digest, repository);
     if (rows.length === 0) {
       const where = repository === undefined ? '' : ` in repository "${repository}"`;
@@ -192,89 +166,25 @@ export class ImagesService {
     }
     const [locations, tags] = await Promise.all([
       this.images.locationsOf(rows.map((r) => r.id)),
-      this.images.tagsOf(digest),
+      this.tags.pointingAt(digest),
     ]);
     return rows.map((row) => toImageDetail(row, locations, tags));
   }
-
-  /**
-   * Everything known about a digest: the image in each repository (locations, tags), its gate
-   * ledger (the newest result per gate and the recent history) and its promotions, newest first.
-   */
-  async lookup(digest: string, repository?: string): Promise<ImageLookup> {
-    const items = await this.show(digest, repository);
-    const [latest, history, promotions] = await Promise.all([
-      this.gates.latest(digest),
-      this.gates.history(digest, { limit: LOOKUP_HISTORY }),
-      this.promotions.ofImages(
-        items.map((i) => i.id),
-        LOOKUP_PROMOTIONS,
-      ),
-    ]);
-    return {
-      digest,
-      items,
-      gates: { latest, history },
-      promotions: promotions.map(toPromotionSummary),
-    };
-  }
 }
 
-const LOOKUP_HISTORY = 20;
-const LOOKUP_PROMOTIONS = 20;
-
-export interface PromotionSummary {
-  id: string;
-  status: string;
-  source: { stage: string | null; registry: string; repository: string };
-  targetStage: string;
-  tags: string[];
-  error: { code: string; message: string } | null;
-  createdAt: Date;
-  finishedAt: Date | null;
-}
-
-export interface ImageLookup {
-  digest: string;
-  items: ImageDetailView[];
-  gates: { latest: GateRecord[]; history: GateHistoryPage };
-  promotions: PromotionSummary[];
-}
-
-function toPromotionSummary(row: PromotionRow): PromotionSummary {
+function newImage(request: RegisterImageRequest, facts: ImageFacts, actor: AuditActor): NewImage {
   return {
-    id: row.id,
-    status: row.status,
-    source: {
-      stage: row.sourceStage,
-      registry: row.sourceRegistry,
-      repository: row.sourceRepository,
-    },
-    targetStage: row.targetStage,
-    tags: row.tags,
-    error: row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
-    createdAt: row.createdAt,
-    finishedAt: row.finishedAt,
-  };
-}
-
-function gateFilterProblems(filters: ImageListFilters) {
-  if (filters.gateStatus !== undefined && filters.gate === undefined) {
-    return [
-      {
-        field: 'gateStatus',
-        rule: 'requires',
-        message: 'gateStatus needs gate: the gate whose newest result to filter on',
-      },
-    ];
-  }
-  return [];
-}
-
-function digestProblem() {
-  return {
-    field: 'digest',
-    rule: 'digest',
-    message: 'digest must be sha256:<64 lowercase hex characters>',
+    repository: request.repository,
+    digest: facts.digest,
+    mediaType: facts.mediaType,
+    size: facts.size,
+    platforms: facts.platforms as unknown as Array<Record<string, unknown>>,
+    annotations: facts.annotations,
+    baseName: facts.baseName,
+    baseDigest: facts.baseDigest,
+    baseRef: facts.baseName === null ? null : (canonicalImageName(facts.baseName) ?? null),
+    childDigests: facts.childDigests,
+    build: { ...request.build },
+    registeredBy: actor.tokenId,
   };
 }

@@ -3,10 +3,9 @@ import { AppConfig } from '@airlock/config';
 import { CopyEngine } from '@airlock/copy';
 import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
-import { BaseDriftService, ImagesService } from '@airlock/images';
+import { ImagesService, TagLedger } from '@airlock/images';
 import { METRICS } from '@airlock/observability';
 import {
-  ImageRepository,
   MirrorRepository,
   TransactionRunner,
   type MirrorRuleRow,
@@ -64,9 +63,8 @@ export class MirrorSync {
     private readonly config: AppConfig,
     private readonly mirrors: MirrorRepository,
     private readonly registries: RegistriesService,
-    private readonly images: ImageRepository,
     private readonly imagesService: ImagesService,
-    private readonly drift: BaseDriftService,
+    private readonly tagLedger: TagLedger,
     private readonly events: EventsService,
     private readonly transactions: TransactionRunner,
     private readonly clients: RegistryClientFactory,
@@ -272,35 +270,17 @@ export class MirrorSync {
           },
           tx,
         );
-        // Where the names point now: upstream as observed, the Archive as written.
-        const seen = await this.images.upsertTag(
-          upstreamRegistry.id,
-          rule.upstreamRepository,
-          result.tag,
+        // Where the names point now: upstream as observed, the Archive as written. A move since
+        // the Archive's last copy (or since upstream was last seen) announces base drift.
+        await this.tagLedger.record(
+          { registry: upstreamRegistry, repository: rule.upstreamRepository },
+          [result.tag],
           result.digest,
           tx,
-        );
-        await this.images.upsertTag(
-          archiveRegistry.id,
-          rule.archiveRepository,
-          result.tag,
-          result.digest,
-          tx,
-        );
-        await this.drift.tagMoved(
           {
-            base: BaseDriftService.locationOf(
-              upstreamRegistry,
-              rule.upstreamRepository,
-              result.tag,
-            ),
-            archive: [
-              BaseDriftService.locationOf(archiveRegistry, rule.archiveRepository, result.tag),
-            ],
-            digest: result.digest,
-            previousDigest: result.previousDigest ?? seen.previousDigest,
+            copies: [{ registry: archiveRegistry, repository: rule.archiveRepository }],
+            previousDigest: result.previousDigest,
           },
-          tx,
         );
       }
       const finished = await this.mirrors.finishRun(

@@ -28,25 +28,14 @@ export {
 } from './repositories/digest-principals-lookup';
 export { constraintViolationOf, type ConstraintViolation } from './constraint-violation';
 export {
-  ImageRepository,
-  type ImageListQuery,
-  type ImageLocationRow,
-  type ImageRow,
-  type NewImage,
-  type RegistryTagRow,
-  type TagMove,
-} from './repositories/image.repository';
-export {
   ACTIVE_STATUSES,
   PROMOTION_STATUSES,
   PromotionRepository,
-  type ClaimConflict,
   type NewPromotion,
   type PromotionListQuery,
   type PromotionRow,
   type PromotionStatus,
   type PromotionTargetRow,
-  type TagClaim,
   type TargetOutcome,
   type TargetProgress,
 } from './repositories/promotion.repository';
@@ -72,12 +61,6 @@ export {
   type WebhookSubscriptionChanges,
   type WebhookSubscriptionRow,
 } from './repositories/webhook-subscription.repository';
-export {
-  DriftRepository,
-  type BaseRefRow,
-  type CurrentTagRow,
-  type DependentRow,
-} from './repositories/drift.repository';
 export {
   MIRROR_RUN_STATUSES,
   MirrorRepository,

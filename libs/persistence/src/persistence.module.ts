@@ -6,8 +6,6 @@ import { DatabaseHealth } from './database-health';
 import { Database } from './sql/database';
 import { AuditEventRepository } from './repositories/audit-event.repository';
 import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
-import { DriftRepository } from './repositories/drift.repository';
-import { ImageRepository } from './repositories/image.repository';
 import { GateResultRepository } from './repositories/gate-result.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { PromotionRepository } from './repositories/promotion.repository';
@@ -25,8 +23,6 @@ const REPOSITORIES = [
   PromotionRepository,
   IdempotencyKeyRepository,
   DigestPrincipalsLookup,
-  DriftRepository,
-  ImageRepository,
   MirrorRepository,
   WebhookAfterCommit,
   WebhookDeliveryRepository,

@@ -2,9 +2,8 @@ import { AuditService, systemActor } from '@airlock/audit';
 import { CopyEngine, type CopyProgress, type CopyResult } from '@airlock/copy';
 import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
-import { BaseDriftService } from '@airlock/images';
+import { ImagesService, TagLedger } from '@airlock/images';
 import {
-  ImageRepository,
   PromotionRepository,
   TransactionRunner,
   type PromotionRow,
@@ -42,14 +41,14 @@ export class PromotionRunner {
 
   constructor(
     private readonly promotions: PromotionRepository,
-    private readonly images: ImageRepository,
+    private readonly images: ImagesService,
+    private readonly tagLedger: TagLedger,
     private readonly registries: RegistriesService,
     private readonly clients: RegistryClientFactory,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly engine: CopyEngine,
     private readonly events: EventsService,
-    private readonly drift: BaseDriftService,
   ) {}
 
   async run(targetId: string, context: RunContext): Promise<RunOutcome> {
@@ -161,27 +160,15 @@ export class PromotionRunner {
         { status: 'succeeded', result: summaryOf(result) },
         tx,
       );
-      await this.images.upsertLocation(promotion.imageId, target.registryId, target.repository, tx);
-      for (const tag of promotion.tags) {
-        const move = await this.images.upsertTag(
-          target.registryId,
-          target.repository,
-          tag,
-          result.digest,
-          tx,
-        );
-        // A promoted image can be a base too (a company base image promoted into prod): when the
-        // tag moved and images are built FROM it, base-image.updated names them.
-        await this.drift.tagMoved(
-          {
-            base: BaseDriftService.locationOf(destination, target.repository, tag),
-            archive: [],
-            digest: result.digest,
-            previousDigest: move.previousDigest,
-          },
-          tx,
-        );
-      }
+      await this.images.recordLocation(promotion.imageId, target.registryId, target.repository, tx);
+      // A promoted image can be a base too (a company base image promoted into prod): when a
+      // tag moved and images are built FROM it, base-image.updated names them.
+      await this.tagLedger.record(
+        { registry: destination, repository: target.repository },
+        promotion.tags,
+        result.digest,
+        tx,
+      );
       await this.settle(promotion.id, tx);
     });
   }
@@ -233,7 +220,7 @@ export class PromotionRunner {
         : { status: 'succeeded' },
       tx,
     );
-    await this.promotions.releaseClaims(promotionId, tx);
+    await this.tagLedger.release(promotionId, tx);
     METRICS.promotions.inc({ stage: row.targetStage, outcome: failed ? 'failed' : 'succeeded' });
     const after = toPromotionView(
       (await this.promotions.find(promotionId, tx))!,

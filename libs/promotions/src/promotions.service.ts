@@ -2,10 +2,9 @@ import { AuditService, type AuditActor } from '@airlock/audit';
 import { CopyEngine, tagConflictError, type CopyPlan, type TagConflict } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
-import { ImagesService } from '@airlock/images';
+import { ImagesService, TagLedger } from '@airlock/images';
 import {
   IdempotencyKeyRepository,
-  ImageRepository,
   PromotionRepository,
   TransactionRunner,
   type PromotionStatus,
@@ -87,8 +86,8 @@ export class PromotionsService {
   constructor(
     private readonly promotions: PromotionRepository,
     private readonly idempotency: IdempotencyKeyRepository,
-    private readonly images: ImageRepository,
     private readonly imagesService: ImagesService,
+    private readonly tagLedger: TagLedger,
     private readonly stages: StagesService,
     private readonly registries: RegistriesService,
     private readonly clients: RegistryClientFactory,
@@ -116,7 +115,7 @@ export class PromotionsService {
     const [plans, referrers, recorded] = await Promise.all([
       this.plan(resolved),
       readSourceReferrers(resolved.sourceClient, resolved.sourceRepository, resolved.digest),
-      this.promotions.recordedTags(
+      this.tagLedger.recorded(
         resolved.targets.map((t) => t.registry.id),
         resolved.targetRepository,
         resolved.tags,
@@ -219,7 +218,7 @@ export class PromotionsService {
         { status: 'cancelled', errorCode: 'CANCELLED', errorMessage: `Cancelled by ${actor.name}` },
         tx,
       );
-      await this.promotions.releaseClaims(id, tx);
+      await this.tagLedger.release(id, tx);
       const after = await this.viewIn(id, tx);
       await this.audit.record(
         { actor, action: 'promotion.cancelled', subject: { type: 'promotion', id }, before, after },
@@ -437,7 +436,7 @@ export class PromotionsService {
     resolved: Resolved,
     actor: AuditActor,
   ): Promise<string> {
-    const [known] = await this.images.byDigest(resolved.digest, request.repository);
+    const known = await this.imagesService.find(resolved.digest, request.repository);
     if (known) return known.id;
     const { image } = await this.imagesService.register(
       { registry: resolved.source.name, repository: request.repository, digest: resolved.digest },
@@ -509,7 +508,7 @@ export class PromotionsService {
     tx: Transaction,
   ): Promise<void> {
     const claims = destinations.flatMap((d) => tags.map((tag) => ({ ...d, tag })));
-    const conflicts = await this.promotions.claimTags(promotionId, digest, claims, tx);
+    const conflicts = await this.tagLedger.claim(promotionId, digest, claims, tx);
     if (conflicts.length > 0)
       throw tagConflictError(
         conflicts.map((c) => ({

@@ -1,8 +1,23 @@
+import type {
+  BuildInfo,
+  ImageBase,
+  ImageDetailView as ImageDetail,
+  ImageGates,
+  ImageLocationView as ImageLocation,
+  ImageLookup,
+  ImagePage,
+  ImageTagView as ImageTag,
+  ImageView as Image,
+  PromotionSummary,
+} from '@airlock/images';
 import { PROMOTION_STATUSES } from '@airlock/persistence';
-import { GateHistoryPageView, GateResultView } from '../gates/gate.views';
+import type { Platform } from '@airlock/registry-client';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { GateHistoryPageView, GateResultView } from '../gates/gate.views';
 
-export class PlatformView {
+/* The answers' documents: each class implements the lib's view, so the compiler holds them together. */
+
+export class PlatformView implements Platform {
   @ApiProperty({ example: 'linux' })
   os!: string;
 
@@ -13,7 +28,7 @@ export class PlatformView {
   variant?: string;
 }
 
-export class ImageBaseView {
+export class ImageBaseView implements ImageBase {
   @ApiProperty({
     nullable: true,
     type: String,
@@ -30,7 +45,7 @@ export class ImageBaseView {
   digest!: string | null;
 }
 
-export class ImageBuildView {
+export class ImageBuildView implements BuildInfo {
   @ApiPropertyOptional()
   commit?: string;
 
@@ -41,7 +56,7 @@ export class ImageBuildView {
   pipelineId?: string;
 }
 
-export class ImageView {
+export class ImageView implements Image {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -92,7 +107,7 @@ export class ImageView {
   createdAt!: Date;
 }
 
-export class ImageLocationView {
+export class ImageLocationView implements ImageLocation {
   @ApiProperty({ example: 'sandbox' })
   registry!: string;
 
@@ -106,7 +121,7 @@ export class ImageLocationView {
   lastSeenAt!: Date;
 }
 
-export class ImageTagView {
+export class ImageTagView implements ImageTag {
   @ApiProperty({ example: 'sandbox' })
   registry!: string;
 
@@ -117,7 +132,7 @@ export class ImageTagView {
   tag!: string;
 }
 
-export class ImageDetailView extends ImageView {
+export class ImageDetailView extends ImageView implements ImageDetail {
   @ApiProperty({ type: [ImageLocationView] })
   locations!: ImageLocationView[];
 
@@ -125,7 +140,7 @@ export class ImageDetailView extends ImageView {
   tags!: ImageTagView[];
 }
 
-export class ImagePageView {
+export class ImagePageView implements ImagePage {
   @ApiProperty({ type: [ImageView], description: 'Newest first.' })
   items!: ImageView[];
 
@@ -137,7 +152,7 @@ export class ImagePageView {
   nextCursor!: string | null;
 }
 
-export class ImageGatesView {
+export class ImageGatesView implements ImageGates {
   @ApiProperty({ type: [GateResultView], description: 'The newest result of every gate.' })
   latest!: GateResultView[];
 
@@ -148,7 +163,7 @@ export class ImageGatesView {
   history!: GateHistoryPageView;
 }
 
-export class ImagePromotionView {
+export class ImagePromotionView implements PromotionSummary {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -185,7 +200,7 @@ export class ImagePromotionView {
   finishedAt!: Date | null;
 }
 
-export class ImageLookupView {
+export class ImageLookupView implements ImageLookup {
   @ApiProperty({ example: `sha256:${'a'.repeat(64)}` })
   digest!: string;
 

@@ -64,15 +64,7 @@ export class ImagesController {
     'INVALID_INPUT: bad repository, digest, cursor or limit (the field is named).',
   )
   list(@Query() query: ImageListQuery): Promise<ImagePageView> {
-    return this.images.list({
-      repository: query.repository,
-      digest: query.digest,
-      stage: query.stage,
-      gate: query.gate,
-      gateStatus: query.gateStatus,
-      cursor: query.cursor,
-      limit: query.limit,
-    });
+    return this.images.list(query);
   }
 
   @Get(':digest')
@@ -87,10 +79,10 @@ export class ImagesController {
     404,
     'NOT_FOUND: no image with this digest (in this repository) is registered.',
   )
-  async show(
+  show(
     @Param() params: ImageDigestParams,
     @Query() query: ImageShowQuery,
   ): Promise<ImageLookupView> {
-    return this.images.lookup(params.digest, query.repository);
+    return this.images.lookup(params.digest, query);
   }
 }

@@ -2,8 +2,8 @@ import { BaseDriftService } from '@airlock/images';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
-import { DriftQuery } from './mirror.dto';
-import { DriftReportView } from './mirror.views';
+import { DriftQuery } from './drift.dto';
+import { DriftReportView } from './drift.views';
 
 @ApiTags('mirror')
 @Controller('api/v1/drift')

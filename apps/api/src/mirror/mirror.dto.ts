@@ -201,23 +201,3 @@ export class ArchivedQuery {
   @MaxLength(128)
   tag?: string;
 }
-
-export class DriftQuery {
-  @ApiPropertyOptional({
-    example: 'prod',
-    description: 'Only dependents in a registry of this stage.',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(63)
-  stage?: string;
-
-  @ApiPropertyOptional({
-    example: 'docker.io/library/alpine:3.19',
-    description: 'Only this base, in any spelling (`alpine:3.19` is the same).',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  base?: string;
-}

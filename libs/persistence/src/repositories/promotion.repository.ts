@@ -1,4 +1,3 @@
-import { AirlockError } from '@airlock/errors';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -96,19 +95,6 @@ export interface TargetOutcome {
   result?: Record<string, unknown> | null;
 }
 
-export interface TagClaim {
-  registryId: string;
-  repository: string;
-  tag: string;
-}
-
-/** A tag another active promotion holds for another digest. */
-export interface ClaimConflict extends TagClaim {
-  registry: string;
-  digest: string;
-  promotionId: string;
-}
-
 export interface PromotionListQuery {
   digest?: string;
   stage?: string;
@@ -135,9 +121,7 @@ const TARGET_COLUMNS = `t.id, t.promotion_id AS "promotionId", t.registry_id AS 
   t.error_code AS "errorCode", t.error_message AS "errorMessage", t.started_at AS "startedAt",
   t.finished_at AS "finishedAt", t.updated_at AS "updatedAt"`;
 
-const MAX_CLAIM_ROUNDS = 5;
-
-/** `promotions`, `promotion_targets` and `promotion_tag_claims`. The rules live in @airlock/promotions. */
+/** `promotions` and `promotion_targets` (tag claims are @airlock/images' TagLedger). The rules live in @airlock/promotions. */
 @Injectable()
 export class PromotionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -177,103 +161,6 @@ export class PromotionRepository {
       [promotionId, target.registryId, target.repository, target.bytesTotal, target.blobsTotal],
     );
     return rows[0]!.id;
-  }
-
-  /**
-   * Claims the tags for `promotionId`. A claim held by an active promotion for another digest
-   * stays and is returned as a conflict; one held for the same digest, or left behind by a
-   * finished promotion, passes to this one.
-   *
-   * Why in two statements: under READ COMMITTED, `INSERT … ON CONFLICT` waits for a concurrent
-   * claimer's commit and then sees its claim row, but a subquery in the same statement still
-   * reads the snapshot taken before that commit — it would not see the holder's promotion and
-   * take the claim over. So the first statement only inserts or refreshes a claim for the same
-   * digest; whether another digest's holder is still active is asked by the next statement, with
-   * a snapshot that includes the holder's commit (its claim and its promotion row commit
-   * together), and a finished holder's claim is taken over only if it is still that holder's.
-   */
-  async claimTags(
-    promotionId: string,
-    digest: string,
-    claims: TagClaim[],
-    tx: Transaction,
-  ): Promise<ClaimConflict[]> {
-    const conflicts: ClaimConflict[] = [];
-    // One order for every claimer, so two requests claiming the same tags cannot deadlock.
-    const ordered = [...claims].sort((a, b) =>
-      `${a.registryId}/${a.repository}:${a.tag}`.localeCompare(
-        `${b.registryId}/${b.repository}:${b.tag}`,
-      ),
-    );
-    for (const claim of ordered) {
-      const holder = await this.claimOne(promotionId, digest, claim, tx);
-      if (holder) conflicts.push({ ...claim, ...holder });
-    }
-    return conflicts;
-  }
-
-  /** The active holder of another digest that keeps `claim` from this promotion, or null when it is ours now. */
-  private async claimOne(
-    promotionId: string,
-    digest: string,
-    claim: TagClaim,
-    tx: Transaction,
-  ): Promise<Omit<ClaimConflict, keyof TagClaim> | null> {
-    const key = [claim.registryId, claim.repository, claim.tag];
-    // Another round only when the holder changed between our statements: rare, so bounded.
-    for (let round = 1; round <= MAX_CLAIM_ROUNDS; round++) {
-      const taken: unknown[] = await this.query(tx)(
-        `INSERT INTO promotion_tag_claims AS c (registry_id, repository, tag, digest, promotion_id)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (registry_id, repository, tag) DO UPDATE
-           SET promotion_id = EXCLUDED.promotion_id, claimed_at = now()
-         WHERE c.digest = EXCLUDED.digest
-         RETURNING c.tag`,
-        [...key, digest, promotionId],
-      );
-      if (taken.length > 0) return null;
-      const holders: Array<{
-        digest: string;
-        promotionId: string;
-        registry: string;
-        active: boolean;
-      }> = await this.query(tx)(
-        `SELECT c.digest, c.promotion_id AS "promotionId", r.name AS registry,
-                  EXISTS (SELECT 1 FROM promotions p WHERE p.id = c.promotion_id
-                             AND p.status IN ('queued', 'running')) AS active
-             FROM promotion_tag_claims c JOIN registries r ON r.id = c.registry_id
-            WHERE c.registry_id = $1 AND c.repository = $2 AND c.tag = $3`,
-        key,
-      );
-      const holder = holders[0];
-      // Gone meanwhile (its promotion finished and released it): try the insert again.
-      if (!holder) continue;
-      if (holder.active)
-        return {
-          digest: holder.digest,
-          promotionId: holder.promotionId,
-          registry: holder.registry,
-        };
-      // Left behind by a finished promotion: ours, unless another claimer got it first.
-      const passed: unknown[] = await this.query(tx)(
-        `WITH passed AS (
-           UPDATE promotion_tag_claims SET digest = $4, promotion_id = $5, claimed_at = now()
-            WHERE registry_id = $1 AND repository = $2 AND tag = $3 AND promotion_id = $6
-            RETURNING tag)
-         SELECT tag FROM passed`,
-        [...key, digest, promotionId, holder.promotionId],
-      );
-      if (passed.length > 0) return null;
-    }
-    throw new AirlockError(
-      'CONFLICT',
-      `The claim on ${claim.repository}:${claim.tag} changed hands while this request read it; try again`,
-      { details: { repository: claim.repository, tag: claim.tag } },
-    );
-  }
-
-  async releaseClaims(promotionId: string, tx: Transaction): Promise<void> {
-    await this.query(tx)(`DELETE FROM promotion_tag_claims WHERE promotion_id = $1`, [promotionId]);
   }
 
   /** With `lock`, the row stays locked until `tx` ends (serialises settling a promotion). */
@@ -440,20 +327,6 @@ export class PromotionRepository {
         WHERE t.status IN ('queued', 'running') AND t.updated_at < now() - make_interval(secs => $1::float8 / 1000)
         ORDER BY t.updated_at LIMIT $2`,
       [idleMs, limit],
-    );
-  }
-
-  /** What the target registries' tags point at as Airlock last recorded them (tag → digest). */
-  recordedTags(
-    registryIds: string[],
-    repository: string,
-    tags: string[],
-  ): Promise<Array<{ registryId: string; tag: string; digest: string }>> {
-    if (tags.length === 0 || registryIds.length === 0) return Promise.resolve([]);
-    return this.query()(
-      `SELECT registry_id AS "registryId", tag, digest FROM registry_tags
-        WHERE registry_id = ANY($1::uuid[]) AND repository = $2 AND tag = ANY($3::text[])`,
-      [registryIds, repository, tags],
     );
   }
 

@@ -1,16 +1,18 @@
+import { MIGRATIONS } from '@airlock/migrations';
 import {
+  Database,
   dataSourceOptions,
-  ImageRepository,
-  PromotionRepository,
+  sql,
   TransactionRunner,
-  type TagClaim,
   type Transaction,
 } from '@airlock/persistence';
 import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-
-const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+import type { BaseDriftService } from '../src/base-drift.service';
+import { ImageRepository } from '../src/image.repository';
+import { TagLedger, type TagClaim } from '../src/tag-ledger';
+import { TagLedgerRepository } from '../src/tag-ledger.repository';
+import { digestOf, Seed } from './seed';
 
 /** Resolves when `release()` is called: holds a transaction open at a chosen point. */
 function gate(): { opened: Promise<void>; release: () => void } {
@@ -21,13 +23,14 @@ function gate(): { opened: Promise<void>; release: () => void } {
 
 /**
  * Tag claims against real Postgres in READ COMMITTED, with the interleavings forced rather than
- * hoped for: a claimer that waits on another's uncommitted claim must see that holder as active
- * once it commits, and a claim left by a finished promotion passes on.
+ * hoped for: a claimer that waits on another's uncommitted claim must see that holder once it
+ * commits; a holder that rolled back or released its claim leaves the tag free.
  */
-describe('promotion tag claims', () => {
+describe('TagLedger claims', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
-  let promotions: PromotionRepository;
+  let database: Database;
+  let ledger: TagLedger;
   let transactions: TransactionRunner;
   let registryId: string;
   let stageId: string;
@@ -40,19 +43,16 @@ describe('promotion tag claims', () => {
       ...dataSourceOptions({ databaseUrl: db.url }),
       extra: { max: 6 },
     }).initialize();
-    promotions = new PromotionRepository(dataSource);
+    database = new Database(dataSource);
+    // Claims never publish: the drift half of the ledger is not reached.
+    ledger = new TagLedger(new TagLedgerRepository(database), {} as BaseDriftService);
     transactions = new TransactionRunner(dataSource);
-    registryId = randomUUID();
-    await dataSource.query(
-      `INSERT INTO registries (id, name, url, role) VALUES ($1, 'prod-eu', 'http://127.0.0.1:1', 'prod')`,
-      [registryId],
-    );
-    [{ id: stageId }] = (await dataSource.query(
-      `INSERT INTO stages (name, position) VALUES ('prod', 1) RETURNING id`,
-    )) as Array<{ id: string }>;
-    const imageRepository = new ImageRepository(dataSource);
+    const seed = new Seed(dataSource);
+    registryId = (await seed.registry('prod-eu')).id;
+    stageId = await seed.stage('prod', [registryId]);
+    const imageRepository = new ImageRepository(database);
     for (const digest of [A, B]) {
-      await imageRepository.insertIfAbsent({
+      const { row } = await imageRepository.insertIfAbsent({
         repository: 'team/app',
         digest,
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -66,7 +66,7 @@ describe('promotion tag claims', () => {
         registeredBy: null,
         childDigests: [],
       });
-      images.set(digest, (await imageRepository.byDigest(digest, 'team/app'))[0]!.id);
+      images.set(digest, row.id);
     }
   });
 
@@ -79,24 +79,13 @@ describe('promotion tag claims', () => {
 
   /** What a promotion request does in its transaction: store the promotion, then claim its tags. */
   const request = async (digest: string, tags: string[], tx: Transaction) => {
-    const id = await promotions.insert(
-      {
-        imageId: images.get(digest)!,
-        digest,
-        sourceRegistryId: registryId,
-        sourceRepository: 'team/app',
-        sourceTag: null,
-        sourceStage: null,
-        targetStageId: stageId,
-        tags,
-        evidence: [],
-        options: {},
-        plan: [],
-        requestedBy: null,
-      },
+    const { id } = (await database.one<{ id: string }>(
+      sql`INSERT INTO promotions (image_id, digest, source_registry_id, source_repository, target_stage_id, tags, status)
+          VALUES (${images.get(digest)}, ${digest}, ${registryId}, 'team/app', ${stageId}, ${tags}::text[], 'queued')
+          RETURNING id`,
       tx,
-    );
-    return { id, conflicts: await promotions.claimTags(id, digest, tags.map(claimOf), tx) };
+    ))!;
+    return { id, conflicts: await ledger.claim(id, digest, tags.map(claimOf), tx) };
   };
 
   it('a claimer that waited for another digest’s holder to commit sees it as active', async () => {
@@ -146,21 +135,72 @@ describe('promotion tag claims', () => {
     expect((await second).conflicts).toEqual([]);
   });
 
-  it('the same digest passes the claim on; a finished holder’s claim passes on', async () => {
-    const held = await transactions.run((tx) => request(A, ['3.0.0'], tx));
+  /** What settling or cancelling does in its transaction: the promotion finishes, its claims go. */
+  const finish = (id: string, tx: Transaction) =>
+    database
+      .run(sql`UPDATE promotions SET status = 'cancelled' WHERE id = ${id}`, tx)
+      .then(() => ledger.release(id, tx));
+
+  const claimsOf = (tag: string) =>
+    dataSource.query(
+      `SELECT digest, promotion_id AS "promotionId" FROM promotion_tag_claims WHERE tag = $1`,
+      [tag],
+    );
+
+  it('the same digest passes the claim on; a released claim is free for another digest', async () => {
+    await transactions.run((tx) => request(A, ['3.0.0'], tx));
     const again = await transactions.run((tx) => request(A, ['3.0.0'], tx));
     expect(again.conflicts).toEqual([]);
-    // Left behind by a promotion that finished without releasing it (as before claims were released on finish).
-    await dataSource.query(
-      `UPDATE promotions SET status = 'succeeded' WHERE id = ANY($1::uuid[])`,
-      [[held.id, again.id]],
-    );
+    const refused = await transactions.run((tx) => request(B, ['3.0.0'], tx));
+    expect(refused.conflicts).toEqual([
+      expect.objectContaining({ tag: '3.0.0', digest: A, promotionId: again.id }),
+    ]);
+    await transactions.run((tx) => finish(again.id, tx));
     const other = await transactions.run((tx) => request(B, ['3.0.0'], tx));
     expect(other.conflicts).toEqual([]);
-    const claims = await dataSource.query(
-      `SELECT digest, promotion_id AS "promotionId" FROM promotion_tag_claims WHERE tag = '3.0.0'`,
-    );
-    expect(claims).toEqual([{ digest: B, promotionId: other.id }]);
+    expect(await claimsOf('3.0.0')).toEqual([{ digest: B, promotionId: other.id }]);
+  });
+
+  it('a claimer that waited for a holder releasing its claim gets the tag', async () => {
+    const held = await transactions.run((tx) => request(A, ['6.0.0'], tx));
+    const holding = gate();
+    let released = false;
+    const cancel = transactions.run(async (tx) => {
+      await finish(held.id, tx);
+      released = true;
+      await holding.opened; // the claim is deleted, not committed
+    });
+    await waitUntil(async () => released);
+    // Blocks on the claim row being deleted until the cancellation commits.
+    const second = transactions.run((tx) => request(B, ['6.0.0'], tx));
+    await waitForLockWait();
+    holding.release();
+    await cancel;
+    const { id, conflicts } = await second;
+    expect(conflicts).toEqual([]);
+    expect(await claimsOf('6.0.0')).toEqual([{ digest: B, promotionId: id }]);
+  });
+
+  it('a claim a finished promotion left behind holds until the migration deletes it', async () => {
+    const held = await transactions.run((tx) => request(A, ['3.1.0'], tx));
+    // Finished without releasing, as promotions did before claims were released on finish. The
+    // ledger does not ask the promotion: the claim row is the holder.
+    await dataSource.query(`UPDATE promotions SET status = 'succeeded' WHERE id = $1`, [held.id]);
+    const refused = await transactions.run((tx) => request(B, ['3.1.0'], tx));
+    expect(refused.conflicts).toEqual([
+      expect.objectContaining({ tag: '3.1.0', digest: A, promotionId: held.id }),
+    ]);
+    const migration = MIGRATIONS.find(
+      (m) => m.name === 'TagClaimsOfActivePromotions1796310000000',
+    )!;
+    const runner = dataSource.createQueryRunner();
+    await new migration().up(runner);
+    await runner.release();
+    expect(await claimsOf('3.1.0')).toEqual([]);
+    // An active promotion's claim stays.
+    expect(await claimsOf('3.0.0')).toEqual([{ digest: B, promotionId: expect.any(String) }]);
+    const other = await transactions.run((tx) => request(B, ['3.1.0'], tx));
+    expect(other.conflicts).toEqual([]);
   });
 
   it('many claimers of two digests at once, several rounds: one digest holds every tag', async () => {
