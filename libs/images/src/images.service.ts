@@ -130,6 +130,7 @@ export class ImagesService {
       }
       const image = toImageView(row);
       if (created) {
+        await this.gates.notePrincipal(digest, actor.tokenId, 'registered', tx);
         const after = {
           ...image,
           registry: registry.name,

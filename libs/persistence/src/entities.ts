@@ -1,8 +1,5 @@
 import { ApiToken } from './entities/api-token.entity';
-import { AuditEvent } from './entities/audit-event.entity';
-import { GateResult } from './entities/gate-result.entity';
-import { Policy } from './entities/policy.entity';
 import { Registry } from './entities/registry.entity';
 
 /** Every TypeORM entity. Feature libs add theirs here as they land. */
-export const ENTITIES: Function[] = [ApiToken, AuditEvent, GateResult, Policy, Registry]; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+export const ENTITIES: Function[] = [ApiToken, Registry]; // eslint-disable-line @typescript-eslint/no-unsafe-function-type

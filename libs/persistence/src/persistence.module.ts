@@ -5,36 +5,24 @@ import { dataSourceOptions } from './data-source-options';
 import { DatabaseHealth } from './database-health';
 import { Database } from './sql/database';
 import { ApiTokenRepository } from './repositories/api-token.repository';
-import { AuditEventRepository } from './repositories/audit-event.repository';
-import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
 import { DriftRepository } from './repositories/drift.repository';
 import { ImageRepository } from './repositories/image.repository';
-import { GateResultRepository } from './repositories/gate-result.repository';
-import { PolicyRepository } from './repositories/policy.repository';
 import { PromotionRepository } from './repositories/promotion.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 import { MirrorRepository } from './repositories/mirror.repository';
 import { RegistryRepository } from './repositories/registry.repository';
 import { WebhookAfterCommit } from './repositories/webhook-after-commit';
-import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
-import { WebhookSubscriptionRepository } from './repositories/webhook-subscription.repository';
 import { TransactionRunner } from './transaction-runner';
 
 const REPOSITORIES = [
   ApiTokenRepository,
-  AuditEventRepository,
-  GateResultRepository,
-  PolicyRepository,
   PromotionRepository,
   IdempotencyKeyRepository,
-  DigestPrincipalsLookup,
   DriftRepository,
   ImageRepository,
   MirrorRepository,
   RegistryRepository,
   WebhookAfterCommit,
-  WebhookDeliveryRepository,
-  WebhookSubscriptionRepository,
 ];
 
 /**
