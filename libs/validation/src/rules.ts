@@ -7,7 +7,8 @@ export const FIELD_RULES = {
   // The request as a whole.
   json: 'the body is not valid JSON',
   mediaType: 'the body is not JSON (Content-Type application/json or application/…+json)',
-  maxSize: 'the body is larger than AIRLOCK_HTTP_BODY_LIMIT, or a JSON field than its limit in bytes',
+  maxSize:
+    'the body is larger than AIRLOCK_HTTP_BODY_LIMIT, or a JSON field than its limit in bytes',
   maxDepth: 'the body nests deeper than 32 levels',
   percentEncoding: 'the path is not percent-encoded UTF-8',
   malformed: 'the request could not be read at all',
