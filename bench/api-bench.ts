@@ -334,6 +334,11 @@ async function seed(): Promise<void> {
          FROM generate_series(1, ${IMAGES}) AS i`,
       [tokenId],
     );
+    // What each registration notes for four-eyes (ImagesService.register → GatesService).
+    await c.query(
+      `INSERT INTO digest_principals (digest, principal_id, role)
+       SELECT DISTINCT digest, registered_by, 'registered' FROM images`,
+    );
     await c.query(
       `INSERT INTO image_locations (image_id, registry_id, repository, first_seen_at, last_seen_at)
        SELECT i.id, r.id, i.repository, i.created_at, i.created_at

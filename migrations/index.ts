@@ -9,6 +9,7 @@ import { MirrorAndDrift1795900000000 } from './1795900000000-mirror-and-drift';
 import { GateLedgerOneDigestIndex1796000000000 } from './1796000000000-gate-ledger-one-digest-index';
 import { ImageChildManifests1796100000000 } from './1796100000000-image-child-manifests';
 import { PolicyPlatformReferrers1796200000000 } from './1796200000000-policy-platform-referrers';
+import { DigestPrincipals1796300000000 } from './1796300000000-digest-principals';
 import { TagClaimsOfActivePromotions1796310000000 } from './1796310000000-tag-claims-of-active-promotions';
 
 /** Every migration, oldest first. A new migration is appended here. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   GateLedgerOneDigestIndex1796000000000,
   ImageChildManifests1796100000000,
   PolicyPlatformReferrers1796200000000,
+  DigestPrincipals1796300000000,
   TagClaimsOfActivePromotions1796310000000,
 ];

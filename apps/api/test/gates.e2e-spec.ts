@@ -190,8 +190,8 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
       'admin',
       'unknownField',
     );
-    expectInvalid(await record(digest, [{ gate: 'unit', status: 'passed' }]), 'body', 'isObject');
-    expectInvalid(await record(digest, { status: 'passed' }), 'gate', 'gateName');
+    expectInvalid(await record(digest, [{ gate: 'unit', status: 'passed' }]), 'body', 'type');
+    expectInvalid(await record(digest, { status: 'passed' }), 'gate', 'required');
     expectInvalid(
       await record(digest, { gate: 'unit', status: 'passed', url: 'ftp://x.example.com/' }),
       'url',
@@ -309,8 +309,9 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
 
   it('refuses (403, four-eyes) an approval by the token that registered the image', async () => {
     const digest = newDigest();
+    // What ImagesService.register notes for four-eyes, in the registration's transaction.
     await pg.query(
-      `INSERT INTO images (repository, digest, media_type, size, registered_by) VALUES ('app', $1, 'application/vnd.oci.image.manifest.v1+json', 1, $2)`,
+      `INSERT INTO digest_principals (digest, principal_id, role) VALUES ($1, $2, 'registered')`,
       [digest, approver.id],
     );
     const refused = await approve(digest, {});
@@ -357,7 +358,10 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toBe('No stage named "nowhere"');
     expectInvalid(await putPolicy('staging', { tagPattern: '(' }), 'tagPattern', 'regex');
-    expectInvalid(await putPolicy('staging', { requiredGates: ['ok', 'NOT OK'] }), 'requiredGates');
+    expectInvalid(
+      await putPolicy('staging', { requiredGates: ['ok', 'NOT OK'] }),
+      'requiredGates[1]',
+    );
     expectInvalid(await putPolicy('staging', { approvalsRequired: -1 }), 'approvalsRequired');
     expectInvalid(await putPolicy('staging', { immutable: false }), 'immutable', 'unknownField');
     expectInvalid(await putPolicy('Bad Stage', {}), 'name');
@@ -437,7 +441,7 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
       expect.objectContaining({ rule: 'latestForbidden', field: 'tags[1]' }),
     ]);
     expectInvalid(await readiness(digest, 'source=ci'), 'stage');
-    expectInvalid(await readiness(digest, 'stage=prod&tags=bad tag'), 'tags');
+    expectInvalid(await readiness(digest, 'stage=prod&tags=bad tag'), 'tags[0]');
     expect((await readiness(digest, 'stage=ci')).status).toBe(404);
   });
 
@@ -450,8 +454,9 @@ describe('gate ledger, approvals, policies and readiness over HTTP', () => {
     expect((await approve(digest, { gate: 'qa-signoff' })).status).toBe(201);
     expect((await readiness(digest, 'stage=ci')).body.ready).toBe(true);
     // Alice's approvals predate the registration; four-eyes still discounts them.
+    // What ImagesService.register notes for four-eyes, in the registration's transaction.
     await pg.query(
-      `INSERT INTO images (repository, digest, media_type, size, registered_by) VALUES ('app', $1, 'application/vnd.oci.image.manifest.v1+json', 1, $2)`,
+      `INSERT INTO digest_principals (digest, principal_id, role) VALUES ($1, $2, 'registered')`,
       [digest, approver.id],
     );
     const after = await readiness(digest, 'stage=ci');

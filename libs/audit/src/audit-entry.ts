@@ -25,19 +25,6 @@ export interface AuditEntry {
   after?: object | null;
 }
 
-export interface AuditRecord {
-  id: string;
-  occurredAt: Date;
-  actorTokenId: string | null;
-  actorName: string | null;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  requestId: string | null;
-}
-
 export interface AuditFilters {
   /** Actor token id. */
   actor?: string;
@@ -50,12 +37,6 @@ export interface AuditFilters {
   /** The `nextCursor` of the previous page. */
   cursor?: string;
   limit?: number;
-}
-
-export interface AuditPage {
-  items: AuditRecord[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
-  nextCursor: string | null;
 }
 
 export const AUDIT_PAGE_LIMIT = { default: 50, max: 500 } as const;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditEventRepository } from './audit-event.repository';
 import { AuditService } from './audit.service';
 
-/** Import where a service records changes; the repository comes from the global PersistenceModule. */
-@Module({ providers: [AuditService], exports: [AuditService] })
+/** Import where a service records changes: the log's rows stay inside, AuditService is the way in. */
+@Module({ providers: [AuditEventRepository, AuditService], exports: [AuditService] })
 export class AuditModule {}

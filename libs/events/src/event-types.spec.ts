@@ -1,6 +1,19 @@
 import { buildEnvelope, envelopeBody } from './event-envelope';
 import { ALL_EVENTS, EVENT_TYPES, isEventType, wantsEvent } from './event-types';
-import { checkEventTypes, normalizeEvents } from './webhook-rules';
+import { normalizeEvents, readNewWebhook } from './webhook-rules';
+
+const URL = 'https://ci.example.com/hook';
+
+function problemsOf(fn: () => unknown): Array<{ field: string; rule: string }> {
+  try {
+    fn();
+  } catch (error) {
+    return (
+      error as { details: { errors: Array<{ field: string; rule: string }> } }
+    ).details.errors.map(({ field, rule }) => ({ field, rule }));
+  }
+  throw new Error('expected an INVALID_INPUT error');
+}
 
 describe('event types', () => {
   it('include the published types and the reserved ones', () => {
@@ -39,11 +52,14 @@ describe('event-type filtering', () => {
   });
 
   it('validates a subscription list against the known types, naming the bad entry', () => {
-    expect(checkEventTypes(['image.registered', '*', 'mirror.synced'])).toEqual([]);
-    expect(checkEventTypes([])).toEqual([expect.objectContaining({ rule: 'notEmpty' })]);
-    expect(checkEventTypes(['image.registered', 'image.deleted'])).toEqual([
-      expect.objectContaining({ field: 'events[1]', rule: 'eventType' }),
+    const events = ['image.registered', '*', 'mirror.synced'];
+    expect(readNewWebhook({ url: URL, events }).events).toEqual(events);
+    expect(problemsOf(() => readNewWebhook({ url: URL, events: [] }))).toEqual([
+      { field: 'events', rule: 'minItems' },
     ]);
+    expect(
+      problemsOf(() => readNewWebhook({ url: URL, events: ['image.registered', 'image.deleted'] })),
+    ).toEqual([{ field: 'events[1]', rule: 'oneOf' }]);
   });
 
   it('stores "*" alone and drops duplicates', () => {

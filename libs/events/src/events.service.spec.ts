@@ -1,29 +1,33 @@
-import type {
-  NewWebhookEvent,
-  Transaction,
-  WebhookAfterCommit,
-  WebhookDeliveryRepository,
-} from '@airlock/persistence';
+import type { Sql, Transaction, WebhookAfterCommit } from '@airlock/persistence';
 import type { JobQueues } from '@airlock/queue';
 import { Logger } from '@nestjs/common';
+import type { EventEnvelope } from './event-envelope';
 import { EventsService } from './events.service';
+import type { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookJobs } from './webhook-jobs';
 
 const tx = {} as Transaction;
 /**
  * EventsService over in-memory stand-ins: what it writes in the transaction, what it enqueues
- * after. Which subscriptions want an event is SQL (test/outbox.int-spec.ts); here the stand-in
- * answers `subscribers` for every event.
+ * after. Which subscriptions want an event is SQL (test/webhook-delivery.repository.int-spec.ts);
+ * here the stand-in answers `subscribers` for every event, and records the event each outbox
+ * statement was built for.
  */
 function setup(enqueue: jest.Mock, subscribers = ['all', 'images']) {
-  const inserted: NewWebhookEvent[] = [];
-  const callbacks: Array<() => void> = [];
+  const inserted: EventEnvelope[] = [];
+  const built = new Map<Sql, EventEnvelope>();
   const deliveries = {
-    insertForSubscribers: jest.fn(async (event: NewWebhookEvent) => {
-      inserted.push(event);
+    outbox: (envelope: EventEnvelope) => {
+      const statement = { envelope } as unknown as Sql;
+      built.set(statement, envelope);
+      return statement;
+    },
+    insertForSubscribers: jest.fn(async (statement: Sql) => {
+      inserted.push(built.get(statement)!);
       return subscribers.map((id) => `delivery-${id}`);
     }),
   } as unknown as WebhookDeliveryRepository;
+  const callbacks: Array<() => void> = [];
   const afterCommit = {
     register: jest.fn((_tx: Transaction, callback: () => void) => callbacks.push(callback)),
   } as unknown as WebhookAfterCommit;
@@ -44,10 +48,11 @@ describe('EventsService.publish', () => {
     const envelope = await events.publish('image.registered', { digest: 'sha256:x' }, tx);
 
     expect(inserted).toHaveLength(1);
-    expect(inserted[0]).toMatchObject({
-      eventId: envelope.id,
-      eventType: 'image.registered',
-      payload: { id: envelope.id, type: 'image.registered', data: { digest: 'sha256:x' } },
+    expect(inserted[0]).toEqual({
+      id: envelope.id,
+      type: 'image.registered',
+      occurredAt: envelope.occurredAt,
+      data: { digest: 'sha256:x' },
     });
     expect(enqueue).not.toHaveBeenCalled(); // nothing before the commit
     callbacks.forEach((callback) => callback());

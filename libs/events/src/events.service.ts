@@ -1,12 +1,8 @@
-import {
-  WebhookAfterCommit,
-  WebhookDeliveryRepository,
-  type NewWebhookEvent,
-  type Transaction,
-} from '@airlock/persistence';
+import { WebhookAfterCommit, type Sql, type Transaction } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
-import { buildEnvelope, envelopeToSerialise, type EventEnvelope } from './event-envelope';
+import { buildEnvelope, type EventEnvelope } from './event-envelope';
 import type { EventType } from './event-types';
+import { WebhookDeliveryRepository, type EventLink } from './webhook-delivery.repository';
 import { WebhookJobs } from './webhook-jobs';
 
 /**
@@ -24,27 +20,23 @@ export class EventsService {
 
   /**
    * One pending delivery per enabled subscription that wants `type` (matched in the same
-   * statement). `data` must hold no secret.
+   * statement, `outboxInsert`). `data` must hold no secret.
    */
   async publish(type: EventType, data: unknown, tx: Transaction): Promise<EventEnvelope> {
     const envelope = buildEnvelope(type, data);
-    const ids = await this.deliveries.insertForSubscribers(this.outgoing(envelope), tx);
+    const ids = await this.deliveries.insertForSubscribers(this.outboxInsert(envelope), tx);
     this.deliverAfterCommit(tx, ids);
     return envelope;
   }
 
   /**
-   * The event `publish` would write, for statements that write its deliveries themselves along
-   * with the change; `dataKey` names where the envelope carries `data`.
+   * The outbox write of one event — its deliveries to every subscription that wants it — as a
+   * statement piece (no RETURNING): what `publish` runs, and what a statement writing the change
+   * itself embeds, `link` naming what only that statement knows (fields of `data`). Such a
+   * statement returns the deliveries' ids and hands them to `deliverAfterCommit`.
    */
-  prepare(type: EventType, data: unknown): NewWebhookEvent & { dataKey: 'data' } {
-    // Serialised once, as the statement's parameter, and not handed back: buildEnvelope's JSON
-    // round trip (which makes a returned envelope what was stored) would be spent for nothing.
-    return { ...this.outgoing(envelopeToSerialise(type, data)), dataKey: 'data' };
-  }
-
-  private outgoing(envelope: EventEnvelope): NewWebhookEvent {
-    return { eventId: envelope.id, eventType: envelope.type, payload: { ...envelope } };
+  outboxInsert(envelope: EventEnvelope, link?: EventLink): Sql {
+    return this.deliveries.outbox(envelope, link);
   }
 
   /** Queues the deliveries `ids` once `tx` has committed (nothing if it rolls back). */

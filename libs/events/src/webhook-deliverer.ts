@@ -1,11 +1,15 @@
 import { SecretBox } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
 import { METRICS } from '@airlock/observability';
-import { WebhookDeliveryRepository, type WebhookDeliveryTarget } from '@airlock/persistence';
 import { Injectable, Logger } from '@nestjs/common';
 import { envelopeBody } from './event-envelope';
+import {
+  WebhookDeliveryRepository,
+  type WebhookDeliveryTarget,
+} from './webhook-delivery.repository';
 import { secretContext } from './webhook-rules';
-import { sendWebhook, verdictOf, type WebhookResponse } from './webhook-sender';
+import { signedPost, verdictOf } from './webhook-sender';
+import { WebhookTransport, type WebhookResponse } from './webhook-transport';
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'skipped';
 
@@ -21,6 +25,7 @@ export class WebhookDeliverer {
   constructor(
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly box: SecretBox,
+    private readonly transport: WebhookTransport,
   ) {}
 
   async deliver(deliveryId: string, context: { finalAttempt: boolean }): Promise<DeliveryOutcome> {
@@ -57,12 +62,14 @@ export class WebhookDeliverer {
       // E.g. AIRLOCK_SECRET_KEY missing on this worker: retried, it may be fixed meanwhile.
       return { statusCode: null, error: (error as Error).message.slice(0, 300), responseMs: 0 };
     }
-    return sendWebhook({
-      url: target.url,
-      secret,
-      deliveryId: target.id,
-      eventType: target.eventType,
-      body: envelopeBody(target.payload),
-    });
+    return this.transport.post(
+      signedPost({
+        url: target.url,
+        secret,
+        deliveryId: target.id,
+        eventType: target.eventType,
+        body: envelopeBody(target.payload),
+      }),
+    );
   }
 }

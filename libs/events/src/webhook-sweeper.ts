@@ -1,5 +1,4 @@
 import { AppConfig } from '@airlock/config';
-import { WebhookDeliveryRepository } from '@airlock/persistence';
 import { PeriodicPass } from '@airlock/queue';
 import {
   Injectable,
@@ -7,6 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookJobs } from './webhook-jobs';
 
 const BATCH = 200;

@@ -1,8 +1,5 @@
-import type {
-  WebhookDeliveryRow,
-  WebhookDeliveryStatus,
-  WebhookSubscriptionRow,
-} from '@airlock/persistence';
+import type { WebhookDeliveryRow, WebhookDeliveryStatus } from './webhook-delivery.repository';
+import type { WebhookSubscriptionRow } from './webhook-subscription.repository';
 
 /** A subscription as the API shows it: never the secret, only that one is set. */
 export interface WebhookView {

@@ -1,31 +1,26 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { SecretBox } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
-import {
-  TransactionRunner,
-  WebhookAfterCommit,
-  WebhookDeliveryRepository,
-  WebhookSubscriptionRepository,
-  type Transaction,
-  type WebhookDeliveryStatus,
-  type WebhookSubscriptionChanges,
-  type WebhookSubscriptionRow,
-} from '@airlock/persistence';
+import { TransactionRunner, WebhookAfterCommit, type Transaction } from '@airlock/persistence';
 import { decodeCursor, encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookJobs } from './webhook-jobs';
 import {
-  checkEventTypes,
   checkUuid,
-  checkWebhookSecret,
-  checkWebhookUrl,
-  DELIVERY_PAGE_LIMIT,
   generateWebhookSecret,
   normalizeEvents,
+  readDeliveryQuery,
+  readNewWebhook,
+  readWebhookUpdate,
   secretContext,
-  throwIfInvalid,
 } from './webhook-rules';
+import {
+  WebhookSubscriptionRepository,
+  type WebhookSubscriptionChanges,
+  type WebhookSubscriptionRow,
+} from './webhook-subscription.repository';
 import {
   toDeliveryView,
   toWebhookView,
@@ -35,24 +30,10 @@ import {
   type WebhookView,
 } from './webhook-view';
 
-export interface NewWebhookRequest {
-  url: string;
-  events: string[];
-  /** Omitted → generated and answered once. */
-  secret?: string;
-  enabled?: boolean;
-}
-
-export type WebhookUpdateRequest = Partial<NewWebhookRequest>;
-
-export interface DeliveryListFilters {
-  status?: WebhookDeliveryStatus;
-  eventType?: string;
-  cursor?: string;
-  limit?: number;
-}
-
-/** Webhook subscriptions (admin), their delivery log and redelivery. */
+/**
+ * Webhook subscriptions (admin), their delivery log and redelivery. Takes requests as they came
+ * (bodies, the `id` and `deliveryId` path parameters, the delivery list's query) and reads them.
+ */
 @Injectable()
 export class WebhooksService {
   constructor(
@@ -65,12 +46,8 @@ export class WebhooksService {
     private readonly jobs: WebhookJobs,
   ) {}
 
-  async create(request: NewWebhookRequest, actor: AuditActor): Promise<CreatedWebhookView> {
-    throwIfInvalid([
-      ...checkWebhookUrl(request.url),
-      ...checkEventTypes(request.events),
-      ...(request.secret === undefined ? [] : checkWebhookSecret(request.secret)),
-    ]);
+  async create(input: unknown, actor: AuditActor): Promise<CreatedWebhookView> {
+    const request = readNewWebhook(input);
     const id = randomUUID();
     const secret = request.secret ?? generateWebhookSecret();
     const secretCiphertext = this.box.seal(secret, secretContext(id));
@@ -100,18 +77,15 @@ export class WebhooksService {
     return (await this.subscriptions.list()).map(toWebhookView);
   }
 
-  async show(id: string): Promise<WebhookView> {
-    return toWebhookView(await this.require(id));
+  async show(id: unknown): Promise<WebhookView> {
+    return toWebhookView(await this.require(checkWebhookId(id)));
   }
 
-  async update(id: string, request: WebhookUpdateRequest, actor: AuditActor): Promise<WebhookView> {
-    throwIfInvalid([
-      ...(request.url === undefined ? [] : checkWebhookUrl(request.url)),
-      ...(request.events === undefined ? [] : checkEventTypes(request.events)),
-      ...(request.secret === undefined ? [] : checkWebhookSecret(request.secret)),
-    ]);
+  async update(id: unknown, input: unknown, actor: AuditActor): Promise<WebhookView> {
+    const webhookId = checkWebhookId(id);
+    const request = readWebhookUpdate(input);
     return this.transactions.run(async (tx) => {
-      const before = await this.require(id, tx, true);
+      const before = await this.require(webhookId, tx, true);
       const changes: WebhookSubscriptionChanges = {
         url: request.url,
         events: request.events === undefined ? undefined : normalizeEvents(request.events),
@@ -119,16 +93,16 @@ export class WebhooksService {
         secretCiphertext:
           request.secret === undefined
             ? undefined
-            : this.box.seal(request.secret, secretContext(id)),
+            : this.box.seal(request.secret, secretContext(webhookId)),
       };
       if (Object.values(changes).every((value) => value === undefined))
         return toWebhookView(before);
-      const after = toWebhookView(await this.subscriptions.update(id, changes, tx));
+      const after = toWebhookView(await this.subscriptions.update(webhookId, changes, tx));
       await this.audit.record(
         {
           actor,
           action: 'webhook.updated',
-          subject: { type: 'webhook', id },
+          subject: { type: 'webhook', id: webhookId },
           before: toWebhookView(before),
           // The secret itself is never audited; that it changed is.
           after: { ...after, secretRotated: request.secret !== undefined },
@@ -140,33 +114,37 @@ export class WebhooksService {
   }
 
   /** Removes the subscription and its delivery log; jobs still queued find nothing and stop. */
-  async delete(id: string, actor: AuditActor): Promise<void> {
+  async delete(id: unknown, actor: AuditActor): Promise<void> {
+    const webhookId = checkWebhookId(id);
     await this.transactions.run(async (tx) => {
-      const before = toWebhookView(await this.require(id, tx, true));
-      await this.subscriptions.delete(id, tx);
+      const before = toWebhookView(await this.require(webhookId, tx, true));
+      await this.subscriptions.delete(webhookId, tx);
       await this.audit.record(
-        { actor, action: 'webhook.deleted', subject: { type: 'webhook', id }, before },
+        { actor, action: 'webhook.deleted', subject: { type: 'webhook', id: webhookId }, before },
         tx,
       );
     });
   }
 
   /** The delivery log, newest first, keyset-paged on (created_at, id). */
-  async deliveriesOf(id: string, filters: DeliveryListFilters = {}): Promise<DeliveryPage> {
-    await this.require(id);
-    const limit = filters.limit ?? DELIVERY_PAGE_LIMIT.default;
+  async deliveriesOf(id: unknown, query: unknown = {}): Promise<DeliveryPage> {
+    const webhookId = checkWebhookId(id);
+    const filters = readDeliveryQuery(query);
+    const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
+    await this.require(webhookId);
     const rows = await this.deliveries.list({
-      subscriptionId: id,
+      subscriptionId: webhookId,
       status: filters.status,
       eventType: filters.eventType,
-      before: filters.cursor === undefined ? undefined : decodeCursor(filters.cursor),
-      limit: limit + 1,
+      before,
+      limit: filters.limit + 1,
     });
-    const page = rows.slice(0, limit);
+    const page = rows.slice(0, filters.limit);
     const last = page[page.length - 1];
     return {
       items: page.map(toDeliveryView),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
+      nextCursor:
+        rows.length > filters.limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
     };
   }
 
@@ -174,44 +152,35 @@ export class WebhooksService {
    * Sends a finished delivery again as a new delivery (its own attempts, a fresh timestamp and
    * signature) with the same event id and payload, so receivers can tell it is the same event.
    */
-  async redeliver(id: string, deliveryId: string, actor: AuditActor): Promise<DeliveryView> {
-    checkUuid(deliveryId, 'deliveryId', 'a delivery id');
+  async redeliver(id: unknown, deliveryId: unknown, actor: AuditActor): Promise<DeliveryView> {
+    const webhookId = checkWebhookId(id);
+    const originalId = checkUuid(deliveryId, 'deliveryId', 'a delivery id');
     return this.transactions.run(async (tx) => {
-      const subscription = await this.require(id, tx, true);
-      const original = await this.deliveries.find(deliveryId, tx);
-      if (!original || original.subscriptionId !== id) throw deliveryNotFound(id, deliveryId);
+      const subscription = await this.require(webhookId, tx, true);
+      const original = await this.deliveries.find(originalId, tx);
+      if (!original || original.subscriptionId !== webhookId)
+        throw deliveryNotFound(webhookId, originalId);
       if (original.status === 'pending') {
         throw new AirlockError(
           'CONFLICT',
-          `Delivery ${deliveryId} is still being attempted; redeliver it once it is delivered or failed`,
-          { details: { id: deliveryId, status: original.status } },
+          `Delivery ${originalId} is still being attempted; redeliver it once it is delivered or failed`,
+          { details: { id: originalId, status: original.status } },
         );
       }
       if (!subscription.enabled) {
-        throw new AirlockError('CONFLICT', `Webhook ${id} is disabled; enable it first`, {
-          details: { id },
+        throw new AirlockError('CONFLICT', `Webhook ${webhookId} is disabled; enable it first`, {
+          details: { id: webhookId },
         });
       }
-      const [newId] = await this.deliveries.insertMany(
-        [
-          {
-            subscriptionId: id,
-            eventId: original.eventId,
-            eventType: original.eventType,
-            payload: original.payload,
-            redeliveryOf: original.id,
-          },
-        ],
-        tx,
-      );
-      this.afterCommit.register(tx, () => void this.jobs.enqueueAfterCommit([newId!]));
-      const view = toDeliveryView((await this.deliveries.find(newId!, tx))!);
+      const newId = await this.deliveries.insertRedelivery(original.id, tx);
+      this.afterCommit.register(tx, () => void this.jobs.enqueueAfterCommit([newId]));
+      const view = toDeliveryView((await this.deliveries.find(newId, tx))!);
       const { payload: _payload, ...summary } = view;
       await this.audit.record(
         {
           actor,
           action: 'webhook.redelivered',
-          subject: { type: 'webhook_delivery', id: newId! },
+          subject: { type: 'webhook_delivery', id: newId },
           after: summary,
         },
         tx,
@@ -225,10 +194,14 @@ export class WebhooksService {
     tx?: Transaction,
     lock = false,
   ): Promise<WebhookSubscriptionRow> {
-    const row = await this.subscriptions.find(checkUuid(id, 'id', 'a webhook id'), tx, lock);
+    const row = await this.subscriptions.find(id, tx, lock);
     if (!row) throw new AirlockError('NOT_FOUND', `No webhook ${id}`, { details: { id } });
     return row;
   }
+}
+
+function checkWebhookId(id: unknown): string {
+  return checkUuid(id, 'id', 'a webhook id');
 }
 
 function deliveryNotFound(id: string, deliveryId: string): AirlockError {

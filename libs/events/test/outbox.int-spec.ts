@@ -1,16 +1,18 @@
 import { SecretBox } from '@airlock/crypto';
 import {
+  Database,
   dataSourceOptions,
   TransactionRunner,
   WebhookAfterCommit,
-  WebhookDeliveryRepository,
-  WebhookSubscriptionRepository,
 } from '@airlock/persistence';
 import { createTestDatabase, type TestDatabase } from '@airlock/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { EventEnvelope } from '../src/event-envelope';
 import { EventsService } from '../src/events.service';
+import { WebhookDeliveryRepository } from '../src/webhook-delivery.repository';
 import type { WebhookJobs } from '../src/webhook-jobs';
+import { WebhookSubscriptionRepository } from '../src/webhook-subscription.repository';
 
 /** The outbox against real Postgres: rows with the change, jobs only after its commit. */
 describe('events outbox', () => {
@@ -26,8 +28,9 @@ describe('events outbox', () => {
     db = await createTestDatabase('events_outbox');
     dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
     transactions = new TransactionRunner(dataSource);
-    subscriptions = new WebhookSubscriptionRepository(dataSource);
-    deliveries = new WebhookDeliveryRepository(dataSource);
+    const database = new Database(dataSource);
+    subscriptions = new WebhookSubscriptionRepository(database);
+    deliveries = new WebhookDeliveryRepository(database);
     const jobs = {
       enqueueAfterCommit: (ids: string[]) => Promise.resolve(void enqueued.push(ids)),
     } as unknown as WebhookJobs;
@@ -119,8 +122,9 @@ describe('events outbox', () => {
       transactions.runAsOneWrite('outbox-test', (tx) => {
         const published = events.publish('gate.recorded', {}, tx).then((e) => (eventId = e.id));
         // Sent in the same write, fails in Postgres: the transaction is aborted, COMMIT rolls back.
+        const broken = { id: 'not-a-uuid', type: 'gate.recorded', occurredAt: '', data: {} };
         const failing = deliveries.insertForSubscribers(
-          { eventId: 'not-a-uuid', eventType: 'gate.recorded', payload: {} },
+          deliveries.outbox(broken as EventEnvelope),
           tx,
         );
         return Promise.all([published, failing]);
@@ -139,13 +143,10 @@ describe('events outbox', () => {
         return events.publish('gate.recorded', {}, tx);
       }),
     ).rejects.toThrow(/after COMMIT/);
-    // … or through TypeORM, which sends a few microtasks after the call.
+    // … or a few microtasks after the call.
     await expect(
       transactions.runAsOneWrite('outbox-test', (tx) =>
-        deliveries.insertMany(
-          [{ subscriptionId: randomUUID(), eventId: randomUUID(), eventType: 'x', payload: {} }],
-          tx,
-        ),
+        Promise.resolve().then(() => deliveries.insertRedelivery(randomUUID(), tx)),
       ),
     ).rejects.toThrow(/after COMMIT/);
     // The connections are fine afterwards.

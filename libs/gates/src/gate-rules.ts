@@ -1,5 +1,13 @@
 import { AirlockError } from '@airlock/errors';
-import { GATE_STATUSES, type GateStatus } from '@airlock/persistence';
+import {
+  fieldProblem,
+  invalidInput,
+  readInput,
+  readQuery,
+  type FieldProblem,
+  type StringOptions,
+} from '@airlock/validation';
+import { GATE_STATUSES, type GateStatus } from './gate-result.repository';
 
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 export const GATE_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -9,99 +17,144 @@ export const MAX_DETAILS_BYTES = 16 * 1024;
 export const MAX_URL_LENGTH = 2048;
 export const MAX_COMMENT_LENGTH = 2000;
 export const GATE_PAGE_LIMIT = { default: 50, max: 500 } as const;
+const CURSOR = /^[1-9]\d{0,17}$/;
 
-export interface FieldProblem {
-  field: string;
-  rule: string;
-  message: string;
+export interface GateResultInput {
+  gate: string;
+  status: GateStatus;
+  url: string | null;
+  details: Record<string, unknown>;
 }
 
-export function checkDigest(digest: unknown, field = 'digest'): FieldProblem[] {
-  return typeof digest === 'string' && DIGEST_PATTERN.test(digest)
-    ? []
-    : [{ field, rule: 'digest', message: `${field} must be sha256:<64 lowercase hex characters>` }];
+export interface ApprovalInput {
+  gate: string;
+  comment?: string;
 }
 
-export function checkGateName(gate: unknown, field = 'gate'): FieldProblem[] {
-  return typeof gate === 'string' && GATE_NAME_PATTERN.test(gate)
-    ? []
-    : [
-        {
-          field,
-          rule: 'gateName',
-          message: `${field} must be 1-63 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit`,
-        },
-      ];
+export interface GateHistoryFilters {
+  gate?: string;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  limit: number;
 }
 
-export function checkStatus(status: unknown): FieldProblem[] {
-  return (GATE_STATUSES as readonly unknown[]).includes(status)
-    ? []
-    : [
-        {
-          field: 'status',
-          rule: 'isIn',
-          message: `status must be one of ${GATE_STATUSES.join(', ')}`,
-        },
-      ];
+const GATE_NAME: StringOptions = {
+  pattern: {
+    regex: GATE_NAME_PATTERN,
+    describe: '1-63 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit',
+  },
+};
+
+/** A digest as the path gives it: a 400 naming `field` when it is none. */
+export function checkDigest(digest: unknown, field = 'digest'): string {
+  // The common case, on every hot path, without building a reader.
+  if (typeof digest === 'string' && DIGEST_PATTERN.test(digest)) return digest;
+  return readQuery(digest === undefined ? {} : { [field]: digest }, (r) =>
+    r.string(field, {
+      required: true,
+      check: (value) =>
+        DIGEST_PATTERN.test(value)
+          ? undefined
+          : fieldProblem(field, 'digest', `${field} must be sha256:<64 lowercase hex characters>`),
+    }),
+  )!;
 }
 
-export function checkUrl(url: unknown): FieldProblem[] {
-  if (url === undefined || url === null) return [];
-  const problem = [
-    {
-      field: 'url',
-      rule: 'url',
-      message: `url must be an http(s) URL of at most ${MAX_URL_LENGTH} characters`,
-    },
-  ];
-  if (typeof url !== 'string' || url.length > MAX_URL_LENGTH) return problem;
+/** `POST …/results`: the digest of the path and the body, every problem of both at once. */
+export function readGateResult(
+  digest: unknown,
+  body: unknown,
+): { digest: string; input: GateResultInput } {
+  const [checked, input] = together(
+    () => checkDigest(digest),
+    () =>
+      readInput(body, (r) => ({
+        gate: r.string('gate', { required: true, ...GATE_NAME })!,
+        status: r.string('status', { required: true, oneOf: GATE_STATUSES }) as GateStatus,
+        // null reads as left out, as it always has for these two.
+        url:
+          r.string('url', { nullable: true, maxLength: MAX_URL_LENGTH, check: urlProblem }) ?? null,
+        details: detailsOf(r.freeform('details', { nullable: true }) ?? {}, r.problem.bind(r)),
+      })),
+  );
+  return { digest: checked, input };
+}
+
+/** `POST …/approvals`: the digest of the path and the body. */
+export function readApproval(
+  digest: unknown,
+  body: unknown,
+): { digest: string; input: ApprovalInput } {
+  const [checked, input] = together(
+    () => checkDigest(digest),
+    () =>
+      readInput(body, (r) => ({
+        gate: r.string('gate', GATE_NAME) ?? DEFAULT_APPROVAL_GATE,
+        comment: r.string('comment', { maxLength: MAX_COMMENT_LENGTH }),
+      })),
+  );
+  return { digest: checked, input };
+}
+
+/** `GET /gates/{digest}`: the digest and the history's filters. */
+export function readHistoryQuery(
+  digest: unknown,
+  query: unknown,
+): { digest: string; filters: GateHistoryFilters } {
+  const [checked, filters] = together(
+    () => checkDigest(digest),
+    () =>
+      readQuery(query, (r) => ({
+        gate: r.string('gate', GATE_NAME),
+        cursor: r.string('cursor', {
+          check: (value, field) =>
+            CURSOR.test(value)
+              ? undefined
+              : fieldProblem(field, 'cursor', `${field} must be the nextCursor of a previous page`),
+        }),
+        limit: r.integer('limit', { min: 1, max: GATE_PAGE_LIMIT.max }) ?? GATE_PAGE_LIMIT.default,
+      })),
+  );
+  return { digest: checked, filters };
+}
+
+function urlProblem(url: string, field: string): FieldProblem | undefined {
+  const problem = fieldProblem(field, 'url', `${field} must be an http(s) URL`);
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? [] : problem;
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? undefined : problem;
   } catch {
     return problem;
   }
 }
 
-export function checkDetails(details: unknown): FieldProblem[] {
-  if (details === undefined || details === null) return [];
-  if (typeof details !== 'object' || Array.isArray(details)) {
-    return [{ field: 'details', rule: 'isObject', message: 'details must be a JSON object' }];
-  }
+function detailsOf(
+  details: Record<string, unknown>,
+  problem: (field: string, rule: 'maxSize', message: string) => void,
+): Record<string, unknown> {
   const size = Buffer.byteLength(JSON.stringify(details), 'utf8');
-  return size <= MAX_DETAILS_BYTES
-    ? []
-    : [
-        {
-          field: 'details',
-          rule: 'maxSize',
-          message: `details must be at most ${MAX_DETAILS_BYTES} bytes of JSON (got ${size})`,
-        },
-      ];
+  if (size > MAX_DETAILS_BYTES)
+    problem(
+      'details',
+      'maxSize',
+      `details must be at most ${MAX_DETAILS_BYTES} bytes of JSON (got ${size})`,
+    );
+  return details;
 }
 
-export function checkResult(
-  digest: unknown,
-  input: { gate?: unknown; status?: unknown; url?: unknown; details?: unknown },
-): FieldProblem[] {
-  return [
-    ...checkDigest(digest),
-    ...checkGateName(input.gate),
-    ...checkStatus(input.status),
-    ...checkUrl(input.url),
-    ...checkDetails(input.details),
-  ];
-}
-
-/** INVALID_INPUT naming every field at fault, when there is one. */
-export function throwIfInvalid(problems: FieldProblem[]): void {
-  if (problems.length === 0) return;
-  throw new AirlockError('INVALID_INPUT', problems.map((p) => p.message).join('; '), {
-    details: { errors: problems },
-  });
-}
-
-export function isGateStatus(value: unknown): value is GateStatus {
-  return (GATE_STATUSES as readonly unknown[]).includes(value);
+/** Runs both readers and throws the problems of both as one INVALID_INPUT. */
+function together<A, B>(first: () => A, second: () => B): [A, B] {
+  const problems: FieldProblem[] = [];
+  const run = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof AirlockError) || error.code !== 'INVALID_INPUT') throw error;
+      problems.push(...(error.details.errors as FieldProblem[]));
+      return undefined as T;
+    }
+  };
+  const results: [A, B] = [run(first), run(second)];
+  if (problems.length > 0) throw invalidInput(problems);
+  return results;
 }

@@ -1,12 +1,14 @@
 import { AuditModule } from '@airlock/audit';
 import { EventsModule } from '@airlock/events';
 import { Module } from '@nestjs/common';
+import { DigestPrincipalRepository } from './digest-principal.repository';
+import { GateResultRepository } from './gate-result.repository';
 import { GatesService } from './gates.service';
 
-/** The gate ledger. Repositories come from the global PersistenceModule. */
+/** The gate ledger: its rows stay inside; other features ask GatesService. */
 @Module({
   imports: [AuditModule, EventsModule],
-  providers: [GatesService],
+  providers: [GateResultRepository, DigestPrincipalRepository, GatesService],
   exports: [GatesService],
 })
 export class GatesModule {}

@@ -1,17 +1,7 @@
+export { PRINCIPAL_ROLES, type PrincipalRole } from './digest-principal.repository';
+export { GATE_STATUSES, type GateStatus } from './gate-result.repository';
 export {
-  toGateRecord,
-  type ApprovalInput,
-  type Approver,
-  type GateHistoryFilters,
-  type GateHistoryPage,
-  type GateRecord,
-  type GateResultInput,
-} from './gate-record';
-export {
-  checkDetails,
   checkDigest,
-  checkGateName,
-  checkUrl,
   DEFAULT_APPROVAL_GATE,
   DIGEST_PATTERN,
   GATE_NAME_PATTERN,
@@ -19,7 +9,17 @@ export {
   MAX_COMMENT_LENGTH,
   MAX_DETAILS_BYTES,
   MAX_URL_LENGTH,
-  throwIfInvalid,
+  type ApprovalInput,
+  type GateHistoryFilters,
+  type GateResultInput,
 } from './gate-rules';
+export {
+  toGateRecord,
+  type Approver,
+  type DigestPrincipals,
+  type GateHistoryPage,
+  type GateLedger,
+  type GateRecord,
+} from './gate-view';
 export { GatesModule } from './gates.module';
 export { GatesService } from './gates.service';

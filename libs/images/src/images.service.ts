@@ -86,6 +86,7 @@ export class ImagesService {
       await this.tags.record({ registry, repository: request.repository }, tags, digest, tx);
       const image = toImageView(row);
       if (created) {
+        await this.gates.notePrincipal(digest, actor.tokenId, 'registered', tx);
         const after = {
           ...image,
           registry: registry.name,

@@ -1,6 +1,2 @@
-import { AuditEvent } from './entities/audit-event.entity';
-import { GateResult } from './entities/gate-result.entity';
-import { Policy } from './entities/policy.entity';
-
-/** Every TypeORM entity. Feature libs add theirs here as they land. */
-export const ENTITIES: Function[] = [AuditEvent, GateResult, Policy]; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+/** Every TypeORM entity: none any more — features read their rows through Database. */
+export const ENTITIES: Function[] = []; // eslint-disable-line @typescript-eslint/no-unsafe-function-type

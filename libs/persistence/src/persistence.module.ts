@@ -4,29 +4,17 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseHealth } from './database-health';
 import { Database } from './sql/database';
-import { AuditEventRepository } from './repositories/audit-event.repository';
-import { DigestPrincipalsLookup } from './repositories/digest-principals-lookup';
-import { GateResultRepository } from './repositories/gate-result.repository';
-import { PolicyRepository } from './repositories/policy.repository';
 import { PromotionRepository } from './repositories/promotion.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 import { MirrorRepository } from './repositories/mirror.repository';
 import { WebhookAfterCommit } from './repositories/webhook-after-commit';
-import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
-import { WebhookSubscriptionRepository } from './repositories/webhook-subscription.repository';
 import { TransactionRunner } from './transaction-runner';
 
 const REPOSITORIES = [
-  AuditEventRepository,
-  GateResultRepository,
-  PolicyRepository,
   PromotionRepository,
   IdempotencyKeyRepository,
-  DigestPrincipalsLookup,
   MirrorRepository,
   WebhookAfterCommit,
-  WebhookDeliveryRepository,
-  WebhookSubscriptionRepository,
 ];
 
 /**

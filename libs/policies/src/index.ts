@@ -12,17 +12,14 @@ export {
 export { compileTagPattern, PolicyEvaluator } from './policy-evaluator';
 export {
   ARTIFACT_TYPE_PATTERN,
-  assertValidPolicy,
   MAX_APPROVALS,
   MAX_LIST_ITEMS,
   MAX_TAG_PATTERN_LENGTH,
   STAGE_NAME_PATTERN,
-} from './policy-rules';
-export { PoliciesModule } from './policies.module';
-export { PoliciesService, type StagePolicy } from './policies.service';
-export {
-  ReadinessService,
-  type Assessment,
-  type ReadinessContext,
+  TAG_PATTERN,
   type ReadinessQuery,
-} from './readiness.service';
+} from './policy-rules';
+export { type StagePolicy } from './policy-view';
+export { PoliciesModule } from './policies.module';
+export { PoliciesService } from './policies.service';
+export { ReadinessService, type Assessment, type ReadinessContext } from './readiness.service';

@@ -1,31 +1,16 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import {
-  PolicyRepository,
-  TransactionRunner,
-  type Policy,
-  type Transaction,
-} from '@airlock/persistence';
+import { TransactionRunner, type Transaction } from '@airlock/persistence';
 import { StagesService } from '@airlock/stages';
 import { Injectable } from '@nestjs/common';
-import type { PolicyRuleSet } from './policy-evaluation';
-import { assertValidPolicy } from './policy-rules';
+import { checkStageName, readPolicy } from './policy-rules';
+import { rulesOf, toStagePolicy, type StagePolicy } from './policy-view';
+import { PolicyRepository } from './policy.repository';
 
-/** A stage's policy as the API and the audit log show it. */
-export interface StagePolicy extends Omit<
-  PolicyRuleSet,
-  'allowedSourceStages' | 'requiredGates' | 'requiredReferrers' | 'requiredPlatformReferrers'
-> {
-  stage: string;
-  allowedSourceStages: string[];
-  requiredGates: string[];
-  requiredReferrers: string[];
-  requiredPlatformReferrers: string[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** The rule for entering each stage: one policy per target stage, addressed by the stage's name. */
+/**
+ * The rule for entering each stage: one policy per target stage, addressed by the stage's name.
+ * Learns about stages from StagesService; takes requests as they came and reads them.
+ */
 @Injectable()
 export class PoliciesService {
   constructor(
@@ -35,9 +20,17 @@ export class PoliciesService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The stage's policy; NOT_FOUND when the stage is unknown or has none. */
-  async get(stage: string, tx?: Transaction): Promise<StagePolicy> {
-    const found = await this.policies.findByStageName(stage, tx);
+  /** `GET /stages/{name}/policy`. */
+  show(name: unknown): Promise<StagePolicy> {
+    return this.forStage(checkStageName(name));
+  }
+
+  /**
+   * The policy of the stage named `stage`, in one statement (readiness and promotions read it per
+   * request); NOT_FOUND when the stage is unknown or has none.
+   */
+  async forStage(stage: string, tx?: Transaction): Promise<StagePolicy> {
+    const found = await this.policies.findByStage(this.stages.idOf(stage), tx);
     if (found) return toStagePolicy(stage, found);
     // Which is it: no such stage (404 naming the stage) or a stage without a policy (404 saying so)?
     await this.stageId(stage, tx);
@@ -50,15 +43,16 @@ export class PoliciesService {
 
   /** Replaces (or creates) the stage's policy. Audited as `policy.created` / `policy.updated`. */
   async put(
-    stage: string,
-    rules: PolicyRuleSet,
+    name: unknown,
+    body: unknown,
     actor: AuditActor,
   ): Promise<{ policy: StagePolicy; created: boolean }> {
-    assertValidPolicy(rules);
+    const stage = checkStageName(name);
+    const rules = rulesOf(readPolicy(body));
     return this.transactions.run(async (tx) => {
       const stageId = await this.stageId(stage, tx);
       const before = await this.policies.lockByStageId(stageId, tx);
-      const row = await this.policies.put(stageId, pickRules(rules), tx);
+      const row = await this.policies.put(stageId, rules, tx);
       const policy = toStagePolicy(stage, row);
       await this.audit.record(
         {
@@ -80,21 +74,4 @@ export class PoliciesService {
       throw new AirlockError('NOT_FOUND', `No stage named "${stage}"`, { details: { stage } });
     return found.id;
   }
-}
-
-function pickRules(rules: PolicyRuleSet) {
-  return {
-    allowedSourceStages: [...rules.allowedSourceStages],
-    requiredGates: [...rules.requiredGates],
-    approvalsRequired: rules.approvalsRequired,
-    immutableTags: rules.immutableTags,
-    tagPattern: rules.tagPattern,
-    forbidLatest: rules.forbidLatest,
-    requiredReferrers: [...rules.requiredReferrers],
-    requiredPlatformReferrers: [...rules.requiredPlatformReferrers],
-  };
-}
-
-function toStagePolicy(stage: string, row: Policy): StagePolicy {
-  return { stage, ...pickRules(row), createdAt: row.createdAt, updatedAt: row.updatedAt };
 }

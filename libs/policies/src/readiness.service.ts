@@ -1,17 +1,11 @@
-import { GatesService, type Approver, type GateRecord } from '@airlock/gates';
-import { DigestPrincipalsLookup, TransactionRunner } from '@airlock/persistence';
+import { checkDigest, GatesService, type Approver, type GateRecord } from '@airlock/gates';
+import { TransactionRunner } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
-import { PoliciesService, type StagePolicy } from './policies.service';
+import { PoliciesService } from './policies.service';
 import type { PlatformReferrers, PolicyEvaluation } from './policy-evaluation';
 import { PolicyEvaluator } from './policy-evaluator';
-
-export interface ReadinessQuery {
-  /** The target stage, whose policy applies. */
-  stage: string;
-  /** The stage the image would come from. */
-  source?: string;
-  tags?: readonly string[];
-}
+import { readReadinessQuery, type ReadinessQuery } from './policy-rules';
+import type { StagePolicy } from './policy-view';
 
 /** What only a promotion request knows: who asks, and what the registries hold now. */
 export interface ReadinessContext {
@@ -45,12 +39,13 @@ export class ReadinessService {
   constructor(
     private readonly policies: PoliciesService,
     private readonly gates: GatesService,
-    private readonly principals: DigestPrincipalsLookup,
     private readonly transactions: TransactionRunner,
   ) {}
 
-  async evaluate(digest: string, query: ReadinessQuery): Promise<PolicyEvaluation> {
-    return (await this.assess(digest, query)).evaluation;
+  /** `GET /gates/{digest}/readiness?stage=…&source=…&tags=…`, path and query as they came. */
+  async evaluate(digest: unknown, query: unknown): Promise<PolicyEvaluation> {
+    const checked = checkDigest(digest);
+    return (await this.assess(checked, readReadinessQuery(query))).evaluation;
   }
 
   async assess(
@@ -61,9 +56,9 @@ export class ReadinessService {
     // Four reads on one connection, sent together: one round trip instead of four.
     const [latestGates, policy, approvers, principals] = await this.transactions.readTogether([
       (tx) => this.gates.latest(digest, tx),
-      (tx) => this.policies.get(query.stage, tx),
+      (tx) => this.policies.forStage(query.stage, tx),
       (tx) => this.gates.approvers(digest, tx),
-      (tx) => this.principals.of(digest, tx),
+      (tx) => this.gates.principalsOf(digest, tx),
     ]);
     const excluded = [...principals.registeredBy, ...principals.requestedBy];
     if (context.requester) excluded.push(context.requester);

@@ -1,6 +1,7 @@
 import { AuditModule } from '@airlock/audit';
 import { CopyModule } from '@airlock/copy/nest';
 import { EventsModule } from '@airlock/events';
+import { GatesModule } from '@airlock/gates';
 import { ImagesModule } from '@airlock/images';
 import { PoliciesModule } from '@airlock/policies';
 import { RegistriesModule } from '@airlock/registries';
@@ -26,6 +27,7 @@ class PromotionCoreModule {}
     PromotionCoreModule,
     AuditModule,
     EventsModule,
+    GatesModule,
     ImagesModule,
     PoliciesModule,
     RegistriesModule,

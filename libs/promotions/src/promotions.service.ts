@@ -2,6 +2,7 @@ import { AuditService, type AuditActor } from '@airlock/audit';
 import { CopyEngine, tagConflictError, type CopyPlan, type TagConflict } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
+import { GatesService } from '@airlock/gates';
 import { ImagesService, TagLedger } from '@airlock/images';
 import {
   IdempotencyKeyRepository,
@@ -97,6 +98,7 @@ export class PromotionsService {
     private readonly jobs: PromotionJobs,
     private readonly engine: CopyEngine,
     private readonly events: EventsService,
+    private readonly gates: GatesService,
   ) {}
 
   async request(
@@ -474,6 +476,7 @@ export class PromotionsService {
       },
       tx,
     );
+    await this.gates.notePrincipal(resolved.digest, actor.tokenId, 'requested', tx);
     const destinations = resolved.targets.map((t) => ({
       registryId: t.registry.id,
       repository: resolved.targetRepository,

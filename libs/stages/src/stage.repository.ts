@@ -1,4 +1,4 @@
-import { columns, Database, sql, type Transaction } from '@airlock/persistence';
+import { columns, Database, sql, type Sql, type Transaction } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 
 /** One `stages` row. */
@@ -44,6 +44,11 @@ export class StageRepository {
 
   findByName(name: string, tx?: Transaction): Promise<StageRow | null> {
     return this.db.one<StageRow>(sql`SELECT ${STAGE} FROM stages WHERE name = ${name}`, tx);
+  }
+
+  /** The id of the stage named so, as a subquery (NULL when there is none). */
+  idByName(name: string): Sql {
+    return sql`(SELECT id FROM stages WHERE name = ${name})`;
   }
 
   /** Pipeline order (position, then name). */

@@ -1,6 +1,11 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { constraintViolationOf, TransactionRunner, type Transaction } from '@airlock/persistence';
+import {
+  constraintViolationOf,
+  TransactionRunner,
+  type Sql,
+  type Transaction,
+} from '@airlock/persistence';
 import { RegistriesService } from '@airlock/registries';
 import { Injectable } from '@nestjs/common';
 import {
@@ -58,6 +63,14 @@ export class StagesService {
   async find(name: string, tx?: Transaction): Promise<StageView | null> {
     const stage = await this.stages.findByName(name, tx);
     return stage ? this.view(stage, tx) : null;
+  }
+
+  /**
+   * The id of the stage named so as a subquery (NULL when there is none), for a statement of
+   * another feature that needs it in the same round trip (a policy read per readiness request).
+   */
+  idOf(name: string): Sql {
+    return this.stages.idByName(name);
   }
 
   async update(name: unknown, input: unknown, actor: AuditActor): Promise<StageView> {

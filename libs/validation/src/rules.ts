@@ -7,7 +7,8 @@ export const FIELD_RULES = {
   // The request as a whole.
   json: 'the body is not valid JSON',
   mediaType: 'the body is not JSON (Content-Type application/json or application/…+json)',
-  maxSize: 'the body is larger than AIRLOCK_HTTP_BODY_LIMIT',
+  maxSize:
+    'the body is larger than AIRLOCK_HTTP_BODY_LIMIT, or a JSON field than its limit in bytes',
   maxDepth: 'the body nests deeper than 32 levels',
   percentEncoding: 'the path is not percent-encoded UTF-8',
   malformed: 'the request could not be read at all',
@@ -39,6 +40,7 @@ export const FIELD_RULES = {
   cron: 'not a cron expression',
   semverRange: 'not a semver range',
   cursor: 'not the nextCursor of a previous page',
+  dateTime: 'not an ISO 8601 date-time (or date)',
   idempotencyKey: 'an Idempotency-Key that is too long or holds other characters',
   pem: 'not a PEM certificate (or a private key where a certificate belongs)',
   // Between fields, or against what exists.

@@ -21,15 +21,6 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageView })
   @ApiProblemResponse(400, 'INVALID_INPUT: a filter breaks its rule (the field is named).')
   list(@Query() query: AuditQuery): Promise<AuditPageView> {
-    return this.audit.list({
-      actor: query.actor,
-      action: query.action,
-      subjectType: query.subjectType,
-      subjectId: query.subjectId,
-      since: query.since === undefined ? undefined : new Date(query.since),
-      until: query.until === undefined ? undefined : new Date(query.until),
-      cursor: query.cursor,
-      limit: query.limit,
-    });
+    return this.audit.list(query);
   }
 }

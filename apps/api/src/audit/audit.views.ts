@@ -1,6 +1,8 @@
+import type { AuditPage, AuditRecord } from '@airlock/audit';
 import { ApiProperty } from '@nestjs/swagger';
 
-export class AuditEventView {
+/** The answer's document: the compiler holds it to the lib's AuditRecord. */
+export class AuditEventView implements AuditRecord {
   @ApiProperty({ example: '1042', description: 'Increasing; the keyset cursor.' })
   id!: string;
 
@@ -56,7 +58,7 @@ export class AuditEventView {
   requestId!: string | null;
 }
 
-export class AuditPageView {
+export class AuditPageView implements AuditPage {
   @ApiProperty({ type: [AuditEventView] })
   items!: AuditEventView[];
 

@@ -1,7 +1,14 @@
-import { GATE_STATUSES, type GateStatus } from '@airlock/persistence';
+import {
+  GATE_STATUSES,
+  type GateHistoryPage,
+  type GateLedger,
+  type GateRecord,
+  type GateStatus,
+} from '@airlock/gates';
 import { ApiProperty } from '@nestjs/swagger';
 
-export class GateResultView {
+/** The answer's document: the compiler holds it to the lib's GateRecord. */
+export class GateResultView implements GateRecord {
   @ApiProperty({ example: '1042', description: 'Increasing; the history cursor.' })
   id!: string;
 
@@ -47,7 +54,7 @@ export class GateResultView {
   recordedAt!: Date;
 }
 
-export class GateHistoryPageView {
+export class GateHistoryPageView implements GateHistoryPage {
   @ApiProperty({ type: [GateResultView], description: 'Newest first.' })
   items!: GateResultView[];
 
@@ -59,7 +66,7 @@ export class GateHistoryPageView {
   nextCursor!: string | null;
 }
 
-export class GateLedgerView {
+export class GateLedgerView implements GateLedger {
   @ApiProperty({ example: `sha256:${'a'.repeat(64)}` })
   digest!: string;
 

@@ -16,7 +16,6 @@ import { ApiProblemResponse } from '../http/api-problem-response.decorator';
 import {
   DIGEST_PARAM,
   DigestParams,
-  gateResultInput,
   GateHistoryQuery,
   RecordApprovalBody,
   RecordGateResultBody,
@@ -46,12 +45,12 @@ export class GatesController {
   @ApiParam(DIGEST_PARAM)
   @ApiBody({ type: RecordGateResultBody })
   async record(
-    // Plain types, so the global pipe passes them through: validated once, by the service.
+    // Plain types, so the global pipe passes them through: read once, by the service.
     @Param('digest') digest: string,
     @Body() body: unknown,
     @CurrentActor() actor: AuditActor,
   ): Promise<GateResultView> {
-    const recorded = await this.gates.record(digest, gateResultInput(body), actor);
+    const recorded = await this.gates.record(digest, body, actor);
     METRICS.gateResults.inc({ kind: 'result', status: recorded.status });
     return recorded;
   }
@@ -80,8 +79,7 @@ export class GatesController {
     @Body() body: RecordApprovalBody,
     @CurrentActor() actor: AuditActor,
   ): Promise<GateResultView> {
-    const approval = { gate: body.gate, comment: body.comment };
-    const recorded = await this.gates.approve(params.digest, approval, actor);
+    const recorded = await this.gates.approve(params.digest, body, actor);
     METRICS.gateResults.inc({ kind: 'approval', status: recorded.status });
     return recorded;
   }
@@ -94,18 +92,7 @@ export class GatesController {
   })
   @ApiOkResponse({ type: GateLedgerView })
   @ApiProblemResponse(400, 'INVALID_INPUT: bad digest, gate, cursor or limit (the field is named).')
-  async ledger(
-    @Param() params: DigestParams,
-    @Query() query: GateHistoryQuery,
-  ): Promise<GateLedgerView> {
-    const [latest, history] = await Promise.all([
-      this.gates.latest(params.digest),
-      this.gates.history(params.digest, {
-        gate: query.gate,
-        cursor: query.cursor,
-        limit: query.limit,
-      }),
-    ]);
-    return { digest: params.digest, latest, history };
+  ledger(@Param() params: DigestParams, @Query() query: GateHistoryQuery): Promise<GateLedgerView> {
+    return this.gates.ledger(params.digest, query);
   }
 }

@@ -41,6 +41,6 @@ export class PoliciesController {
   @ApiProblemResponse(400, 'INVALID_INPUT: name is not a stage name.')
   @ApiProblemResponse(404, 'NOT_FOUND: no stage with this name, or it has no policy yet.')
   get(@Param() params: StageNameParams): Promise<PolicyView> {
-    return this.policies.get(params.name);
+    return this.policies.show(params.name);
   }
 }

@@ -1,7 +1,14 @@
-import { POLICY_RULES, type PolicyRule } from '@airlock/policies';
+import {
+  POLICY_RULES,
+  type PolicyEvaluation,
+  type PolicyRule,
+  type PolicyViolation,
+  type StagePolicy,
+} from '@airlock/policies';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-export class PolicyView {
+/** The answer's document: the compiler holds it to the lib's StagePolicy. */
+export class PolicyView implements StagePolicy {
   @ApiProperty({ example: 'prod' })
   stage!: string;
 
@@ -36,7 +43,7 @@ export class PolicyView {
   updatedAt!: Date;
 }
 
-export class PolicyViolationView {
+export class PolicyViolationView implements PolicyViolation {
   @ApiProperty({ enum: POLICY_RULES, description: 'Stable rule name.' })
   rule!: PolicyRule;
 
@@ -50,7 +57,7 @@ export class PolicyViolationView {
   field?: string;
 }
 
-export class ReadinessView {
+export class ReadinessView implements PolicyEvaluation {
   @ApiProperty({ description: 'No violation: a promotion would be accepted now.' })
   ready!: boolean;
 

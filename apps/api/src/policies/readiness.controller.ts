@@ -26,10 +26,6 @@ export class ReadinessController {
   @ApiProblemResponse(400, 'INVALID_INPUT: bad digest, stage, source or tags (the field is named).')
   @ApiProblemResponse(404, 'NOT_FOUND: no such stage, or it has no policy.')
   evaluate(@Param() params: DigestParams, @Query() query: ReadinessQuery): Promise<ReadinessView> {
-    return this.readiness.evaluate(params.digest, {
-      stage: query.stage,
-      source: query.source,
-      tags: query.tags,
-    });
+    return this.readiness.evaluate(params.digest, query);
   }
 }

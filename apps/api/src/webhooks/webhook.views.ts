@@ -1,8 +1,16 @@
-import { EVENT_TYPES } from '@airlock/events';
-import { WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryStatus } from '@airlock/persistence';
+import {
+  EVENT_TYPES,
+  WEBHOOK_DELIVERY_STATUSES,
+  type CreatedWebhookView as CreatedWebhook,
+  type DeliveryPage,
+  type DeliveryView as Delivery,
+  type WebhookDeliveryStatus,
+  type WebhookView as Webhook,
+} from '@airlock/events';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-export class WebhookView {
+/** The answers' documents: the compiler holds each to its lib view. */
+export class WebhookView implements Webhook {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ example: 'https://ci.example.com/hooks/airlock' })
@@ -19,7 +27,7 @@ export class WebhookView {
   updatedAt!: Date;
 }
 
-export class CreatedWebhookView extends WebhookView {
+export class CreatedWebhookView extends WebhookView implements CreatedWebhook {
   @ApiPropertyOptional({
     example: 'whsec_3q2-7wEXAMPLEj8aYt1lHc0m9bC3xKx7nWv1c2b3d4e5',
     description:
@@ -33,7 +41,7 @@ export class WebhookListView {
   items!: WebhookView[];
 }
 
-export class DeliveryView {
+export class DeliveryView implements Delivery {
   @ApiProperty({ format: 'uuid', description: 'Sent as `Airlock-Delivery`.' })
   id!: string;
   @ApiProperty({ format: 'uuid' })
@@ -68,7 +76,7 @@ export class DeliveryView {
   payload!: Record<string, unknown>;
 }
 
-export class DeliveryPageView {
+export class DeliveryPageView implements DeliveryPage {
   @ApiProperty({ type: [DeliveryView], description: 'Newest first.' })
   items!: DeliveryView[];
   @ApiProperty({ type: String, nullable: true })

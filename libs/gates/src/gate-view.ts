@@ -1,4 +1,4 @@
-import type { GateResult, GateStatus } from '@airlock/persistence';
+import type { ApproverRow, GateResultRow, GateStatus } from './gate-result.repository';
 
 /** A gate result as the API, the audit log and the evaluator see it. */
 export interface GateRecord {
@@ -17,40 +17,28 @@ export interface GateRecord {
   recordedAt: Date;
 }
 
-export interface GateResultInput {
-  gate: string;
-  status: GateStatus;
-  url?: string | null;
-  details?: Record<string, unknown> | null;
-}
-
-export interface ApprovalInput {
-  /** Defaults to `approval`. */
-  gate?: string;
-  comment?: string;
-}
-
-export interface GateHistoryFilters {
-  gate?: string;
-  /** The `nextCursor` of the previous page. */
-  cursor?: string;
-  limit?: number;
-}
-
 export interface GateHistoryPage {
   items: GateRecord[];
   nextCursor: string | null;
 }
 
-/** One approver of one approval gate of a digest, with their newest approval there. */
-export interface Approver {
-  gate: string;
-  approverId: string;
-  approverName: string | null;
-  status: GateStatus;
+/** A digest's ledger: the newest result of every gate, and a page of its history. */
+export interface GateLedger {
+  digest: string;
+  latest: GateRecord[];
+  history: GateHistoryPage;
 }
 
-export function toGateRecord(row: GateResult): GateRecord {
+/** One approver of one approval gate of a digest, with their newest approval there. */
+export type Approver = ApproverRow;
+
+/** Who four-eyes excludes for a digest (token ids). */
+export interface DigestPrincipals {
+  registeredBy: string[];
+  requestedBy: string[];
+}
+
+export function toGateRecord(row: GateResultRow): GateRecord {
   return {
     id: row.id,
     digest: row.digest,
