@@ -64,7 +64,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', restrictedImports(['axios'])] },
   },
   {
-    files: ['libs/registry-client/src/http/**/*.ts', 'libs/events/src/webhook-sender.ts'],
+    files: ['libs/registry-client/src/http/**/*.ts', 'libs/events/src/axios-webhook-transport.ts'],
     rules: { 'no-restricted-imports': ['error', restrictedImports(['typeorm', 'pg'])] },
   },
   {
