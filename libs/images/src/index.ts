@@ -38,7 +38,6 @@ export {
   type ImageListRequest,
   type RegisterImageRequest,
 } from './image-rules';
-export { throwIfInvalid, type FieldProblem } from './legacy-field-problem';
 export type {
   BuildInfo,
   ImageBase,

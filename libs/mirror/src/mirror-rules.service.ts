@@ -1,23 +1,19 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { checkRepository, throwIfInvalid } from '@airlock/images';
-import { decodeCursor, encodeCursor } from '@airlock/validation';
-import {
-  constraintViolationOf,
-  MirrorRepository,
-  TransactionRunner,
-  type MirrorRuleChanges,
-  type MirrorRuleRow,
-  type Transaction,
-} from '@airlock/persistence';
+import { constraintViolationOf, TransactionRunner, type Transaction } from '@airlock/persistence';
 import { RegistriesService, type Registry } from '@airlock/registries';
+import { encodeCursor, fieldProblem, invalidInput, type FieldRule } from '@airlock/validation';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   checkRuleName,
-  checkSchedule,
-  checkTagSelection,
-  MIRROR_RUN_PAGE_LIMIT,
+  checkRunParams,
+  readArchivedQuery,
+  readMirrorRuleUpdate,
+  readNewMirrorRule,
+  readRunQuery,
+  type MirrorRuleRequest,
+  type MirrorRuleUpdate,
 } from './mirror-rules';
 import { MirrorSchedules } from './mirror-schedules';
 import {
@@ -28,27 +24,19 @@ import {
   type MirrorRuleView,
   type MirrorRunPage,
   type MirrorRunView,
+  type SyncRequested,
 } from './mirror-view';
-import type { TagSelection } from './tag-selection';
+import {
+  MirrorRepository,
+  type MirrorRuleChanges,
+  type MirrorRuleRow,
+  type NewMirrorRule,
+} from './mirror.repository';
 
-export interface MirrorRuleRequest {
-  name: string;
-  upstream: { registry: string; repository: string };
-  tags: TagSelection;
-  archive: { registry: string; repository: string };
-  schedule: string;
-  enabled?: boolean;
-}
-
-export type MirrorRuleUpdate = Partial<Omit<MirrorRuleRequest, 'name'>>;
-
-export interface SyncRequested {
-  rule: string;
-  /** The queue job of this sync; its run appears under `GET …/runs` once it starts. */
-  jobId: string;
-}
-
-/** Mirror rules (admin): their schedules, "sync now", run history and the archived digests. */
+/**
+ * Mirror rules (admin): their schedules, "sync now", run history and the archived digests. Takes
+ * requests as they came (the one owner of their validation).
+ */
 @Injectable()
 export class MirrorRulesService {
   private readonly logger = new Logger(MirrorRulesService.name);
@@ -61,32 +49,11 @@ export class MirrorRulesService {
     private readonly schedules: MirrorSchedules,
   ) {}
 
-  async create(request: MirrorRuleRequest, actor: AuditActor): Promise<MirrorRuleView> {
-    throwIfInvalid([
-      ...checkRuleName(request.name),
-      ...checkRepository(request.upstream?.repository, 'upstream.repository'),
-      ...checkRepository(request.archive?.repository, 'archive.repository'),
-      ...checkTagSelection(request.tags),
-      ...checkSchedule(request.schedule),
-    ]);
+  async create(input: unknown, actor: AuditActor): Promise<MirrorRuleView> {
+    const request = readNewMirrorRule(input);
     const rule = await this.transactions.run(async (tx) => {
-      const upstream = await this.registry('upstream.registry', request.upstream.registry, tx);
-      const archive = await this.archiveRegistry(request.archive.registry, tx);
-      await this.refuseSharedArchive(archive, request.archive.repository, null, tx);
       const row = await this.mirrors
-        .insertRule(
-          {
-            name: request.name,
-            upstreamRegistryId: upstream.id,
-            upstreamRepository: request.upstream.repository,
-            tagSelection: { ...request.tags },
-            archiveRegistryId: archive.id,
-            archiveRepository: request.archive.repository,
-            schedule: request.schedule.trim(),
-            enabled: request.enabled ?? true,
-          },
-          tx,
-        )
+        .insertRule(await this.newRule(request, tx), tx)
         .catch((error: unknown) => {
           throw constraintViolationOf(error)?.kind === 'unique'
             ? new AirlockError('CONFLICT', `A mirror rule named "${request.name}" already exists`)
@@ -111,44 +78,20 @@ export class MirrorRulesService {
     return (await this.mirrors.listRules()).map(toMirrorRuleView);
   }
 
-  async show(name: string): Promise<MirrorRuleView> {
-    return toMirrorRuleView(await this.require(name));
+  async show(name: unknown): Promise<MirrorRuleView> {
+    return toMirrorRuleView(await this.require(checkRuleName(name)));
   }
 
-  async update(
-    name: string,
-    request: MirrorRuleUpdate,
-    actor: AuditActor,
-  ): Promise<MirrorRuleView> {
-    throwIfInvalid([
-      ...(request.upstream === undefined
-        ? []
-        : checkRepository(request.upstream.repository, 'upstream.repository')),
-      ...(request.archive === undefined
-        ? []
-        : checkRepository(request.archive.repository, 'archive.repository')),
-      ...(request.tags === undefined ? [] : checkTagSelection(request.tags)),
-      ...(request.schedule === undefined ? [] : checkSchedule(request.schedule)),
-    ]);
+  async update(name: unknown, input: unknown, actor: AuditActor): Promise<MirrorRuleView> {
+    const ruleName = checkRuleName(name);
+    const request = readMirrorRuleUpdate(input);
     const rule = await this.transactions.run(async (tx) => {
-      const before = await this.require(name, tx, true);
-      const changes: MirrorRuleChanges = {
-        tagSelection: request.tags === undefined ? undefined : { ...request.tags },
-        schedule: request.schedule?.trim(),
-        enabled: request.enabled,
-      };
-      if (request.upstream !== undefined) {
-        const upstream = await this.registry('upstream.registry', request.upstream.registry, tx);
-        changes.upstreamRegistryId = upstream.id;
-        changes.upstreamRepository = request.upstream.repository;
-      }
-      if (request.archive !== undefined) {
-        const archive = await this.archiveRegistry(request.archive.registry, tx);
-        await this.refuseSharedArchive(archive, request.archive.repository, before.id, tx);
-        changes.archiveRegistryId = archive.id;
-        changes.archiveRepository = request.archive.repository;
-      }
-      const after = await this.mirrors.updateRule(before.id, changes, tx);
+      const before = await this.require(ruleName, tx, true);
+      const after = await this.mirrors.updateRule(
+        before.id,
+        await this.changes(before, request, tx),
+        tx,
+      );
       await this.audit.record(
         {
           actor,
@@ -166,9 +109,10 @@ export class MirrorRulesService {
   }
 
   /** The rule and its run history go; the archived digests stay (in the Archive and listed by digest). */
-  async delete(name: string, actor: AuditActor): Promise<void> {
+  async delete(name: unknown, actor: AuditActor): Promise<void> {
+    const ruleName = checkRuleName(name);
     const rule = await this.transactions.run(async (tx) => {
-      const row = await this.require(name, tx, true);
+      const row = await this.require(ruleName, tx, true);
       await this.mirrors.deleteRule(row.id, tx);
       await this.audit.record(
         {
@@ -184,14 +128,14 @@ export class MirrorRulesService {
     // Left behind if Redis is down: the workers' reconcile pass removes it.
     await this.schedules.remove(rule.id).catch((error: unknown) => {
       this.logger.warn(
-        `could not remove the scheduler of mirror rule "${name}": ${(error as Error).message}`,
+        `could not remove the scheduler of mirror rule "${ruleName}": ${(error as Error).message}`,
       );
     });
   }
 
   /** Queues a sync of the rule now, whatever its schedule or enabled flag says. */
-  async syncNow(name: string, actor: AuditActor): Promise<SyncRequested> {
-    const rule = await this.require(name);
+  async syncNow(name: unknown, actor: AuditActor): Promise<SyncRequested> {
+    const rule = await this.require(checkRuleName(name));
     const jobId = await this.schedules
       .syncNow(rule.id, actor.requestId ?? randomUUID())
       .catch((error: unknown) => {
@@ -209,11 +153,11 @@ export class MirrorRulesService {
     return { rule: rule.name, jobId };
   }
 
-  /** Newest first; `limit` (1-100) is checked at the edge, like the delivery log's. */
-  async runs(name: string, query: { cursor?: string; limit?: number }): Promise<MirrorRunPage> {
-    const limit = query.limit ?? MIRROR_RUN_PAGE_LIMIT.default;
-    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rule = await this.require(name);
+  /** Newest first, keyset pages of 1-100 runs. */
+  async runs(name: unknown, query: unknown): Promise<MirrorRunPage> {
+    const ruleName = checkRuleName(name);
+    const { limit, before } = readRunQuery(query);
+    const rule = await this.require(ruleName);
     const rows = await this.mirrors.listRuns(
       rule.id,
       limit + 1,
@@ -227,19 +171,65 @@ export class MirrorRulesService {
     };
   }
 
-  async run(name: string, id: string): Promise<MirrorRunView> {
-    const rule = await this.require(name);
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.mirrors.findRun(rule.id, id) : null;
-    if (!row) throw new AirlockError('NOT_FOUND', `Mirror rule "${name}" has no run ${id}`);
+  async run(name: unknown, runId: unknown): Promise<MirrorRunView> {
+    const params = checkRunParams(name, runId);
+    const rule = await this.require(params.name);
+    const row = await this.mirrors.findRun(rule.id, params.runId);
+    if (!row)
+      throw new AirlockError('NOT_FOUND', `Mirror rule "${rule.name}" has no run ${params.runId}`);
     return toMirrorRunView(row, rule.name);
   }
 
   /** Every digest archived for the rule's archive repository, per tag, newest sighting first. */
-  async archived(name: string, tag?: string): Promise<ArchivedDigestView[]> {
-    const rule = await this.require(name);
+  async archived(name: unknown, query: unknown): Promise<ArchivedDigestView[]> {
+    const ruleName = checkRuleName(name);
+    const { tag } = readArchivedQuery(query);
+    const rule = await this.require(ruleName);
     return (
       await this.mirrors.listArchived(rule.archiveRegistryId, rule.archiveRepository, tag)
     ).map(toArchivedDigestView);
+  }
+
+  /** The row of a new rule: its registries looked up, its archive repository its own. */
+  private async newRule(request: MirrorRuleRequest, tx: Transaction): Promise<NewMirrorRule> {
+    const upstream = await this.registry('upstream.registry', request.upstream.registry, tx);
+    const archive = await this.archiveRegistry(request.archive.registry, tx);
+    await this.refuseSharedArchive(archive, request.archive.repository, null, tx);
+    return {
+      name: request.name,
+      upstreamRegistryId: upstream.id,
+      upstreamRepository: request.upstream.repository,
+      tagSelection: request.tags,
+      archiveRegistryId: archive.id,
+      archiveRepository: request.archive.repository,
+      schedule: request.schedule,
+      enabled: request.enabled ?? true,
+    };
+  }
+
+  /** What an update changes; the registries it names looked up. */
+  private async changes(
+    rule: MirrorRuleRow,
+    request: MirrorRuleUpdate,
+    tx: Transaction,
+  ): Promise<MirrorRuleChanges> {
+    const changes: MirrorRuleChanges = {
+      tagSelection: request.tags,
+      schedule: request.schedule,
+      enabled: request.enabled,
+    };
+    if (request.upstream !== undefined) {
+      const upstream = await this.registry('upstream.registry', request.upstream.registry, tx);
+      changes.upstreamRegistryId = upstream.id;
+      changes.upstreamRepository = request.upstream.repository;
+    }
+    if (request.archive !== undefined) {
+      const archive = await this.archiveRegistry(request.archive.registry, tx);
+      await this.refuseSharedArchive(archive, request.archive.repository, rule.id, tx);
+      changes.archiveRegistryId = archive.id;
+      changes.archiveRepository = request.archive.repository;
+    }
+    return changes;
   }
 
   private async require(name: string, tx?: Transaction, lock = false): Promise<MirrorRuleRow> {
@@ -293,8 +283,6 @@ export class MirrorRulesService {
   }
 }
 
-function invalid(field: string, rule: string, message: string): AirlockError {
-  return new AirlockError('INVALID_INPUT', message, {
-    details: { errors: [{ field, rule, message }] },
-  });
+function invalid(field: string, rule: FieldRule, message: string): AirlockError {
+  return invalidInput([fieldProblem(field, rule, message)]);
 }

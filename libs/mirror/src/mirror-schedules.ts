@@ -1,7 +1,7 @@
-import { MirrorRepository, type MirrorRuleRow } from '@airlock/persistence';
 import { jobId, JobQueues } from '@airlock/queue';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { MirrorRepository, type MirrorRuleRow } from './mirror.repository';
 
 /** The BullMQ job scheduler of a rule: one per rule, keyed by its id. */
 export function schedulerIdOf(ruleId: string): string {

@@ -5,19 +5,21 @@ import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { ImagesService, TagLedger } from '@airlock/images';
 import { METRICS } from '@airlock/observability';
+import { TransactionRunner, type Transaction } from '@airlock/persistence';
+import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
+import type { OciRegistry } from '@airlock/registry-client';
+import { Injectable, Logger } from '@nestjs/common';
+import { MirrorRuleLock } from './mirror-rule-lock';
+import { toMirrorRunView, type MirrorRunView } from './mirror-view';
 import {
   MirrorRepository,
-  TransactionRunner,
+  type MirrorProblem,
   type MirrorRuleRow,
   type MirrorRunRow,
   type MirrorRunStatus,
   type MirrorTagResult,
   type MirrorTrigger,
-} from '@airlock/persistence';
-import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
-import type { OciRegistry } from '@airlock/registry-client';
-import { Injectable, Logger } from '@nestjs/common';
-import { toMirrorRunView, type MirrorRunView } from './mirror-view';
+} from './mirror.repository';
 import { MAX_SELECTED_TAGS, needsTagList, selectTags, type TagSelection } from './tag-selection';
 import { UpstreamClients } from './upstream-clients';
 
@@ -62,6 +64,7 @@ export class MirrorSync {
   constructor(
     private readonly config: AppConfig,
     private readonly mirrors: MirrorRepository,
+    private readonly ruleLock: MirrorRuleLock,
     private readonly registries: RegistriesService,
     private readonly imagesService: ImagesService,
     private readonly tagLedger: TagLedger,
@@ -91,7 +94,7 @@ export class MirrorSync {
     // A tick that finds the previous sync still running is skipped (the next tick comes); a
     // manual sync waits its turn.
     const waitMs = trigger === 'manual' ? this.config.mirrorManualWaitMs : 0;
-    const locked = await this.mirrors.withRuleLock(
+    const locked = await this.ruleLock.hold(
       rule.id,
       async () => {
         const run = await this.mirrors.startRun(
@@ -119,18 +122,41 @@ export class MirrorSync {
 
   private async syncLocked(rule: MirrorRuleRow, run: MirrorRunRow): Promise<MirrorRunView> {
     const started = Date.now();
-    const upstreamRegistry = await this.registries.findById(rule.upstreamRegistryId);
-    const archiveRegistry = await this.registries.findById(rule.archiveRegistryId);
+    const upstreamRegistry = (await this.registries.findById(rule.upstreamRegistryId))!;
+    const archiveRegistry = (await this.registries.findById(rule.archiveRegistryId))!;
     const context: RunContext = {
       rule,
-      upstreamRegistry: upstreamRegistry!,
-      archiveRegistry: archiveRegistry!,
-      upstream: this.upstreamClients.clientFor(upstreamRegistry!),
-      archive: this.clients.clientFor(archiveRegistry!),
+      upstreamRegistry,
+      archiveRegistry,
+      upstream: this.upstreamClients.clientFor(upstreamRegistry),
+      archive: this.clients.clientFor(archiveRegistry),
     };
-    const selection = rule.tagSelection as TagSelection;
-    let results: MirrorTagResult[];
-    const errors: Array<{ tag?: string; code: string; message: string }> = [];
+    const errors: MirrorProblem[] = [];
+    const results = await this.syncSelected(context, errors);
+    for (const result of results)
+      if (result.error) errors.push({ tag: result.tag, ...result.error });
+    const failed = results.filter((r) => r.outcome === 'failed').length;
+    const status: MirrorRunStatus =
+      errors.length === 0 ? 'succeeded' : failed < results.length ? 'partial' : 'failed';
+    const finished = await this.land(context, run, status, results, errors);
+    METRICS.mirrorRuns.inc({ outcome: status });
+    this.logger.log(
+      `mirror rule "${rule.name}" ${status} in ${Date.now() - started} ms: ${finished.tagsChecked} tags checked, ` +
+        `${finished.newDigests} new digests, ${finished.bytesCopied} bytes copied, ${errors.length} errors`,
+    );
+    return toMirrorRunView(finished, rule.name);
+  }
+
+  /**
+   * Syncs each selected tag, one after another. Problems of the run itself (listing failed, the
+   * selection capped) go to `errors`; a tag's own problem is in its result.
+   */
+  private async syncSelected(
+    context: RunContext,
+    errors: MirrorProblem[],
+  ): Promise<MirrorTagResult[]> {
+    const { rule } = context;
+    const selection: TagSelection = rule.tagSelection;
     try {
       const listed = needsTagList(selection)
         ? await context.upstream.listTags(rule.upstreamRepository)
@@ -147,30 +173,19 @@ export class MirrorSync {
         });
       }
       const current = new Map(
-        (await this.mirrors.currentArchived(archiveRegistry!.id, rule.archiveRepository)).map(
-          (row) => [row.tag, row.digest],
-        ),
+        (
+          await this.mirrors.currentArchived(context.archiveRegistry.id, rule.archiveRepository)
+        ).map((row) => [row.tag, row.digest]),
       );
-      results = [];
+      const results: MirrorTagResult[] = [];
       for (const tag of tags)
         results.push(await this.syncTag(context, tag, current.get(tag) ?? null));
+      return results;
     } catch (error) {
       // Listing failed: upstream is down or refuses us. Nothing was written anywhere.
-      results = [];
       errors.push(errorSummary(error));
+      return [];
     }
-    for (const result of results)
-      if (result.error) errors.push({ tag: result.tag, ...result.error });
-    const failed = results.filter((r) => r.outcome === 'failed').length;
-    const status: MirrorRunStatus =
-      errors.length === 0 ? 'succeeded' : failed < results.length ? 'partial' : 'failed';
-    const finished = await this.land(context, run, status, results, errors);
-    METRICS.mirrorRuns.inc({ outcome: status });
-    this.logger.log(
-      `mirror rule "${rule.name}" ${status} in ${Date.now() - started} ms: ${finished.tagsChecked} tags checked, ` +
-        `${finished.newDigests} new digests, ${finished.bytesCopied} bytes copied, ${errors.length} errors`,
-    );
-    return toMirrorRunView(finished, rule.name);
   }
 
   /** HEAD upstream; a digest the tag did not point at before is copied, tags last. */
@@ -233,56 +248,15 @@ export class MirrorSync {
     run: MirrorRunRow,
     status: MirrorRunStatus,
     results: MirrorTagResult[],
-    errors: Array<{ tag?: string; code: string; message: string }>,
+    errors: MirrorProblem[],
   ): Promise<MirrorRunRow> {
     const { rule, upstreamRegistry, archiveRegistry } = context;
-    const actor = systemActor(`mirror:${rule.name}`);
-    const changed = results.filter((r) => r.outcome === 'archived' || r.outcome === 'moved');
-    for (const result of changed) {
-      // The archived digest as an image of Airlock (lookups, drift): idempotent per digest.
-      await this.imagesService
-        .register(
-          {
-            registry: archiveRegistry.name,
-            repository: rule.archiveRepository,
-            digest: result.digest,
-          },
-          actor,
-          { source: 'mirror' },
-        )
-        .catch((error: unknown) =>
-          this.logger.warn(
-            `mirror rule "${rule.name}": could not register ${result.digest}: ${(error as Error).message}`,
-          ),
-        );
-    }
+    await this.registerArchived(
+      context,
+      results.filter((r) => r.outcome === 'archived' || r.outcome === 'moved'),
+    );
     return this.transactions.run(async (tx) => {
-      for (const result of results) {
-        if (!result.digest || result.outcome === 'failed') continue;
-        await this.mirrors.recordArchived(
-          {
-            ruleId: rule.id,
-            archiveRegistryId: archiveRegistry.id,
-            repository: rule.archiveRepository,
-            tag: result.tag,
-            digest: result.digest,
-            historyTag: result.historyTag ?? null,
-          },
-          tx,
-        );
-        // Where the names point now: upstream as observed, the Archive as written. A move since
-        // the Archive's last copy (or since upstream was last seen) announces base drift.
-        await this.tagLedger.record(
-          { registry: upstreamRegistry, repository: rule.upstreamRepository },
-          [result.tag],
-          result.digest,
-          tx,
-          {
-            copies: [{ registry: archiveRegistry, repository: rule.archiveRepository }],
-            previousDigest: result.previousDigest,
-          },
-        );
-      }
+      for (const result of results) await this.recordTag(context, result, tx);
       const finished = await this.mirrors.finishRun(
         run.id,
         {
@@ -308,5 +282,61 @@ export class MirrorSync {
       );
       return finished;
     });
+  }
+
+  /** The archived digests as images of Airlock (lookups, drift): idempotent per digest. */
+  private async registerArchived(context: RunContext, changed: MirrorTagResult[]): Promise<void> {
+    const { rule, archiveRegistry } = context;
+    const actor = systemActor(`mirror:${rule.name}`);
+    for (const result of changed) {
+      await this.imagesService
+        .register(
+          {
+            registry: archiveRegistry.name,
+            repository: rule.archiveRepository,
+            digest: result.digest,
+          },
+          actor,
+          { source: 'mirror' },
+        )
+        .catch((error: unknown) =>
+          this.logger.warn(
+            `mirror rule "${rule.name}": could not register ${result.digest}: ${(error as Error).message}`,
+          ),
+        );
+    }
+  }
+
+  /** What a synced tag points at now, in the archive's history and the tag ledger. */
+  private async recordTag(
+    context: RunContext,
+    result: MirrorTagResult,
+    tx: Transaction,
+  ): Promise<void> {
+    if (!result.digest || result.outcome === 'failed') return;
+    const { rule, upstreamRegistry, archiveRegistry } = context;
+    await this.mirrors.recordArchived(
+      {
+        ruleId: rule.id,
+        archiveRegistryId: archiveRegistry.id,
+        repository: rule.archiveRepository,
+        tag: result.tag,
+        digest: result.digest,
+        historyTag: result.historyTag ?? null,
+      },
+      tx,
+    );
+    // Where the names point now: upstream as observed, the Archive as written. A move since
+    // the Archive's last copy (or since upstream was last seen) announces base drift.
+    await this.tagLedger.record(
+      { registry: upstreamRegistry, repository: rule.upstreamRepository },
+      [result.tag],
+      result.digest,
+      tx,
+      {
+        copies: [{ registry: archiveRegistry, repository: rule.archiveRepository }],
+        previousDigest: result.previousDigest,
+      },
+    );
   }
 }

@@ -1,12 +1,21 @@
-import type { ArchivedDigestRow, MirrorRuleRow, MirrorRunRow } from '@airlock/persistence';
+import type {
+  ArchivedDigestRow,
+  MirrorProblem,
+  MirrorRuleRow,
+  MirrorRunRow,
+  MirrorRunStatus,
+  MirrorTagResult,
+  MirrorTrigger,
+} from './mirror.repository';
+import type { RepositoryRef } from './mirror-rules';
 import type { TagSelection } from './tag-selection';
 
 export interface MirrorRuleView {
   id: string;
   name: string;
-  upstream: { registry: string; repository: string };
+  upstream: RepositoryRef;
   tags: TagSelection;
-  archive: { registry: string; repository: string };
+  archive: RepositoryRef;
   schedule: string;
   enabled: boolean;
   createdAt: Date;
@@ -16,18 +25,26 @@ export interface MirrorRuleView {
 export interface MirrorRunView {
   id: string;
   rule: string;
-  status: MirrorRunRow['status'];
-  trigger: MirrorRunRow['trigger'];
+  status: MirrorRunStatus;
+  trigger: MirrorTrigger;
   scheduledFor: Date | null;
   tagsChecked: number;
   tagsFailed: number;
   newDigests: number;
   bytesCopied: number;
-  errors: MirrorRunRow['errors'];
-  tags: MirrorRunRow['results'];
+  errors: MirrorProblem[];
+  /** Per selected tag. */
+  tags: MirrorTagResult[];
   startedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
+}
+
+/** `POST …/sync`'s answer. */
+export interface SyncRequested {
+  rule: string;
+  /** The queue job of this sync; its run appears under `GET …/runs` once it starts. */
+  jobId: string;
 }
 
 export interface MirrorRunPage {
@@ -51,7 +68,7 @@ export function toMirrorRuleView(row: MirrorRuleRow): MirrorRuleView {
     id: row.id,
     name: row.name,
     upstream: { registry: row.upstreamRegistry, repository: row.upstreamRepository },
-    tags: row.tagSelection as TagSelection,
+    tags: row.tagSelection,
     archive: { registry: row.archiveRegistry, repository: row.archiveRepository },
     schedule: row.schedule,
     enabled: row.enabled,

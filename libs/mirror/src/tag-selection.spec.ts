@@ -1,10 +1,32 @@
+import type { AirlockError } from '@airlock/errors';
+import { readInput } from '@airlock/validation';
 import {
-  checkTagSelection,
   MAX_SELECTED_TAGS,
   needsTagList,
+  readTagSelectionField,
   selectTags,
   versionOf,
+  type TagSelection,
 } from './tag-selection';
+
+/** The selection as a body's `tags` reads it. */
+function read(selection: unknown): TagSelection | undefined {
+  const body = { tags: selection };
+  return readInput(body, (r) => readTagSelectionField(r, body, { required: true }));
+}
+
+/** `field:rule` of every problem reading the selection finds. */
+function problemsOf(selection: unknown): string[] {
+  try {
+    read(selection);
+    return [];
+  } catch (error) {
+    const { errors } = (error as AirlockError).details as {
+      errors: Array<{ field: string; rule: string }>;
+    };
+    return errors.map((p) => `${p.field}:${p.rule}`);
+  }
+}
 
 const UPSTREAM = [
   'latest',
@@ -64,30 +86,30 @@ describe('tag selection', () => {
   });
 
   it.each([
-    [{}, 'tags:nonEmpty'],
-    [[], 'tags:object'],
-    [{ tags: [] }, 'tags.tags:tags'],
-    [{ tags: ['-x'] }, 'tags.tags:tags'],
+    [{}, 'tags:atLeastOneOf'],
+    [[], 'tags:type'],
+    [{ tags: [] }, 'tags.tags:minItems'],
+    [{ tags: Array.from({ length: 101 }, (_, i) => `${i}`) }, 'tags.tags:maxItems'],
+    [{ tags: ['-x'] }, 'tags.tags[0]:tag'],
+    [{ tags: ['ok', 7] }, 'tags.tags[1]:type'],
     [{ include: '(' }, 'tags.include:regex'],
     [{ exclude: '' }, 'tags.exclude:regex'],
+    [{ include: 'a'.repeat(257) }, 'tags.include:maxLength'],
     [{ semver: 'not a range' }, 'tags.semver:semverRange'],
-    [{ newest: 0 }, 'tags.newest:range'],
-    [{ newest: 1.5 }, 'tags.newest:range'],
-    [{ regex: 'x' }, 'tags.regex:unknown'],
+    [{ semver: 3 }, 'tags.semver:type'],
+    [{ newest: 0 }, 'tags.newest:min'],
+    [{ newest: MAX_SELECTED_TAGS + 1 }, 'tags.newest:max'],
+    [{ newest: 1.5 }, 'tags.newest:integer'],
+    [{ newest: null }, 'tags.newest:notNull'],
+    [{ regex: 'x' }, 'tags.regex:unknownField'],
   ])('refuses %p (%s)', (selection, expected) => {
-    expect(checkTagSelection(selection).map((p) => `${p.field}:${p.rule}`)).toEqual([expected]);
+    expect(problemsOf(selection)).toEqual([expected]);
   });
 
-  it('accepts every field together', () => {
-    expect(
-      checkTagSelection({
-        tags: ['latest'],
-        include: '3\\..*',
-        exclude: 'rc',
-        semver: '>=3',
-        newest: 5,
-      }),
-    ).toEqual([]);
+  it('accepts every field together, keeping only the fields given', () => {
+    const every = { tags: ['latest'], include: '3\\..*', exclude: 'rc', semver: '>=3', newest: 5 };
+    expect(read(every)).toEqual(every);
+    expect(read({ semver: '^3' })).toEqual({ semver: '^3' });
   });
 
   it('keeps at most MAX_SELECTED_TAGS unless told another limit, explicit tags first', () => {

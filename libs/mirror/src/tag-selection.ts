@@ -1,4 +1,10 @@
-import { TAG_PATTERN, type FieldProblem } from '@airlock/images';
+import { TAG_FIELD } from '@airlock/images';
+import {
+  fieldProblem,
+  type FieldProblem,
+  type ObjectReader,
+  type StringOptions,
+} from '@airlock/validation';
 import semver from 'semver';
 
 /**
@@ -18,93 +24,72 @@ export interface TagSelection {
 
 /** A sync archives at most this many tags; more would hammer upstream on every tick. */
 export const MAX_SELECTED_TAGS = 500;
-const MAX_EXPLICIT_TAGS = 100;
-const MAX_PATTERN_LENGTH = 256;
+export const MAX_EXPLICIT_TAGS = 100;
+export const MAX_PATTERN_LENGTH = 256;
+const SELECTION_FIELDS = 'tags, include, exclude, semver, newest';
 const VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?$/;
 
-/** Problems with a selection, each naming its field under `prefix` (e.g. `tags.include`). */
-export function checkTagSelection(value: unknown, prefix = 'tags'): FieldProblem[] {
-  const at = (name: string) => `${prefix}.${name}`;
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return [{ field: prefix, rule: 'object', message: `${prefix} must be an object` }];
-  const selection = value as Record<string, unknown>;
-  const problems: FieldProblem[] = [];
-  const known = ['tags', 'include', 'exclude', 'semver', 'newest'];
-  for (const key of Object.keys(selection).filter((k) => !known.includes(k)))
-    problems.push({
-      field: at(key),
-      rule: 'unknown',
-      message: `${at(key)} is not a selection field`,
-    });
-  const { tags, include, exclude, newest } = selection;
-  if (tags !== undefined) {
-    if (
-      !Array.isArray(tags) ||
-      tags.length === 0 ||
-      tags.length > MAX_EXPLICIT_TAGS ||
-      tags.some((t) => typeof t !== 'string' || !TAG_PATTERN.test(t))
-    )
-      problems.push({
-        field: at('tags'),
-        rule: 'tags',
-        message: `${at('tags')} must be 1-${MAX_EXPLICIT_TAGS} valid tags`,
-      });
+const PATTERN: StringOptions = { maxLength: MAX_PATTERN_LENGTH, check: regexProblem };
+
+/**
+ * The selection at `key` of a request body (`tags`): each field by its rules, unknown fields
+ * refused, and an empty selection refused as naming nothing to archive.
+ */
+export function readTagSelectionField(
+  r: ObjectReader,
+  body: Record<string, unknown>,
+  options: { required: boolean },
+  key = 'tags',
+): TagSelection | undefined {
+  const selection = r.object(key, readTagSelection, options);
+  const given = body[key];
+  if (selection !== undefined && Object.keys(given as object).length === 0)
+    r.problem(key, 'atLeastOneOf', `${key} must name tags or filter them (${SELECTION_FIELDS})`);
+  return selection;
+}
+
+/** A selection's own fields; only those given are kept (the rule stores it as read). */
+export function readTagSelection(r: ObjectReader): TagSelection {
+  const selection: TagSelection = {
+    tags: r.strings('tags', { minItems: 1, maxItems: MAX_EXPLICIT_TAGS }, TAG_FIELD),
+    include: r.string('include', PATTERN),
+    exclude: r.string('exclude', PATTERN),
+    semver: r.string('semver', { maxLength: MAX_PATTERN_LENGTH, check: semverRangeProblem }),
+    newest: r.integer('newest', { min: 1, max: MAX_SELECTED_TAGS }),
+  };
+  return Object.fromEntries(
+    Object.entries(selection).filter(([, value]) => value !== undefined),
+  ) as TagSelection;
+}
+
+/** Matched against the whole tag; an empty pattern would match no tag but the empty one. */
+function regexProblem(pattern: string, field: string): FieldProblem | undefined {
+  if (pattern.length === 0)
+    return fieldProblem(
+      field,
+      'regex',
+      `${field} must be a regular expression of 1-${MAX_PATTERN_LENGTH} characters`,
+    );
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (error) {
+    return fieldProblem(
+      field,
+      'regex',
+      `${field} is not a valid regular expression: ${(error as Error).message}`,
+    );
   }
-  for (const [name, pattern] of [
-    ['include', include],
-    ['exclude', exclude],
-  ] as const) {
-    if (pattern === undefined) continue;
-    if (
-      typeof pattern !== 'string' ||
-      pattern.length === 0 ||
-      pattern.length > MAX_PATTERN_LENGTH
-    ) {
-      problems.push({
-        field: at(name),
-        rule: 'regex',
-        message: `${at(name)} must be a regular expression of 1-${MAX_PATTERN_LENGTH} characters`,
-      });
-      continue;
-    }
-    try {
-      new RegExp(pattern);
-    } catch (error) {
-      problems.push({
-        field: at(name),
-        rule: 'regex',
-        message: `${at(name)} is not a valid regular expression: ${(error as Error).message}`,
-      });
-    }
-  }
-  if (
-    selection.semver !== undefined &&
-    (typeof selection.semver !== 'string' || semver.validRange(selection.semver) === null)
-  )
-    problems.push({
-      field: at('semver'),
-      rule: 'semverRange',
-      message: `${at('semver')} must be a semantic-version range, e.g. ">=3.18 <4"`,
-    });
-  if (
-    newest !== undefined &&
-    (typeof newest !== 'number' ||
-      !Number.isInteger(newest) ||
-      newest < 1 ||
-      newest > MAX_SELECTED_TAGS)
-  )
-    problems.push({
-      field: at('newest'),
-      rule: 'range',
-      message: `${at('newest')} must be an integer from 1 to ${MAX_SELECTED_TAGS}`,
-    });
-  if (problems.length === 0 && !known.some((key) => selection[key] !== undefined))
-    problems.push({
-      field: prefix,
-      rule: 'nonEmpty',
-      message: `${prefix} must name tags or filter them (tags, include, exclude, semver, newest)`,
-    });
-  return problems;
+}
+
+function semverRangeProblem(range: string, field: string): FieldProblem | undefined {
+  return semver.validRange(range) === null
+    ? fieldProblem(
+        field,
+        'semverRange',
+        `${field} must be a semantic-version range, e.g. ">=3.18 <4"`,
+      )
+    : undefined;
 }
 
 /** Whether a sync must list upstream's tags (any filter), or only check the named ones. */

@@ -24,19 +24,6 @@ export {
   type StoredResponse,
 } from './repositories/idempotency-key.repository';
 export { WebhookAfterCommit } from './repositories/webhook-after-commit';
-export {
-  MIRROR_RUN_STATUSES,
-  MirrorRepository,
-  type ArchivedDigestRow,
-  type MirrorRuleChanges,
-  type MirrorRuleRow,
-  type MirrorRunOutcome,
-  type MirrorRunRow,
-  type MirrorRunStatus,
-  type MirrorTagResult,
-  type MirrorTrigger,
-  type NewMirrorRule,
-} from './repositories/mirror.repository';
 export { Database } from './sql/database';
 export { QueryError } from './sql/query-error';
 export { columns, join, json, raw, sql, Sql } from './sql/sql';

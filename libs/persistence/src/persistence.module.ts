@@ -6,16 +6,10 @@ import { DatabaseHealth } from './database-health';
 import { Database } from './sql/database';
 import { PromotionRepository } from './repositories/promotion.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
-import { MirrorRepository } from './repositories/mirror.repository';
 import { WebhookAfterCommit } from './repositories/webhook-after-commit';
 import { TransactionRunner } from './transaction-runner';
 
-const REPOSITORIES = [
-  PromotionRepository,
-  IdempotencyKeyRepository,
-  MirrorRepository,
-  WebhookAfterCommit,
-];
+const REPOSITORIES = [PromotionRepository, IdempotencyKeyRepository, WebhookAfterCommit];
 
 /**
  * The DataSource for the whole process, the repositories over it and the transaction runner.

@@ -45,8 +45,10 @@ export const FIELD_RULES = {
   pem: 'not a PEM certificate (or a private key where a certificate belongs)',
   // Between fields, or against what exists.
   exactlyOneOf: 'exactly one of the fields the message names must be given',
+  atLeastOneOf: 'at least one of the fields the message names must be given',
   requires: 'the field needs another field the message names',
   exists: 'the value names something that does not exist',
+  role: 'the value names a registry whose role the field does not take (the message says which it must have)',
   reserved: 'the value is kept for Airlock itself (the message says what for)',
 } as const;
 

@@ -162,6 +162,6 @@ export class MirrorRulesController {
     @Param() params: MirrorRuleNameParams,
     @Query() query: ArchivedQuery,
   ): Promise<ArchivedDigestListView> {
-    return { items: await this.mirrors.archived(params.name, query.tag) };
+    return { items: await this.mirrors.archived(params.name, query) };
   }
 }

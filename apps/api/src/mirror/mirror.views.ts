@@ -1,7 +1,23 @@
+import {
+  MIRROR_RUN_STATUSES,
+  MIRROR_TAG_OUTCOMES,
+  MIRROR_TRIGGERS,
+  type ArchivedDigestView as ArchivedDigest,
+  type MirrorProblem,
+  type MirrorRuleView as MirrorRule,
+  type MirrorRunPage,
+  type MirrorRunStatus,
+  type MirrorRunView as MirrorRun,
+  type MirrorTagOutcome,
+  type MirrorTagResult,
+  type MirrorTrigger,
+  type SyncRequested,
+} from '@airlock/mirror';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RepositoryRefBody, TagSelectionBody } from './mirror.dto';
 
-export class MirrorRuleView {
+/** The answers' documents: the compiler holds each to its view in @airlock/mirror. */
+export class MirrorRuleView implements MirrorRule {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ example: 'alpine' })
@@ -27,7 +43,7 @@ export class MirrorRuleListView {
   items!: MirrorRuleView[];
 }
 
-export class MirrorProblemView {
+export class MirrorProblemView implements MirrorProblem {
   @ApiPropertyOptional({ example: '3.19' })
   tag?: string;
   @ApiProperty({ example: 'REGISTRY_RATE_LIMITED' })
@@ -36,16 +52,16 @@ export class MirrorProblemView {
   message!: string;
 }
 
-export class MirrorTagResultView {
+export class MirrorTagResultView implements MirrorTagResult {
   @ApiProperty({ example: '3.19' })
   tag!: string;
   @ApiProperty({
-    enum: ['archived', 'moved', 'unchanged', 'failed'],
+    enum: MIRROR_TAG_OUTCOMES,
     description:
       '`archived`: a digest the Archive lacked was copied; `moved`: the tag moved to a digest the Archive already had; ' +
       '`unchanged`: still the archived digest; `failed`: see `error` (the Archive is untouched for this tag).',
   })
-  outcome!: string;
+  outcome!: MirrorTagOutcome;
   @ApiPropertyOptional({ example: `sha256:${'b'.repeat(64)}` })
   digest?: string;
   @ApiPropertyOptional({ type: String, example: `sha256:${'a'.repeat(64)}`, nullable: true })
@@ -58,15 +74,15 @@ export class MirrorTagResultView {
   error?: MirrorProblemView;
 }
 
-export class MirrorRunView {
+export class MirrorRunView implements MirrorRun {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ example: 'alpine' })
   rule!: string;
-  @ApiProperty({ enum: ['running', 'succeeded', 'partial', 'failed'] })
-  status!: string;
-  @ApiProperty({ enum: ['schedule', 'manual'] })
-  trigger!: string;
+  @ApiProperty({ enum: MIRROR_RUN_STATUSES })
+  status!: MirrorRunStatus;
+  @ApiProperty({ enum: MIRROR_TRIGGERS })
+  trigger!: MirrorTrigger;
   @ApiProperty({
     type: String,
     format: 'date-time',
@@ -94,21 +110,21 @@ export class MirrorRunView {
   durationMs!: number | null;
 }
 
-export class MirrorRunPageView {
+export class MirrorRunPageView implements MirrorRunPage {
   @ApiProperty({ type: [MirrorRunView], description: 'Newest first.' })
   items!: MirrorRunView[];
   @ApiProperty({ nullable: true, type: String })
   nextCursor!: string | null;
 }
 
-export class SyncRequestedView {
+export class SyncRequestedView implements SyncRequested {
   @ApiProperty({ example: 'alpine' })
   rule!: string;
   @ApiProperty({ description: 'The queue job; the run shows under `runs` once it starts.' })
   jobId!: string;
 }
 
-export class ArchivedDigestView {
+export class ArchivedDigestView implements ArchivedDigest {
   @ApiProperty({ example: '3.19' })
   tag!: string;
   @ApiProperty({ example: `sha256:${'a'.repeat(64)}` })

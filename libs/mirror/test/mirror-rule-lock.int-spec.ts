@@ -1,13 +1,14 @@
-import { dataSourceOptions, MirrorRepository } from '@airlock/persistence';
+import { Database, dataSourceOptions, TransactionRunner } from '@airlock/persistence';
 import { createTestDatabase, type TestDatabase } from '@airlock/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { MirrorRuleLock } from '../src/mirror-rule-lock';
 
 /** One sync per rule at a time, against real Postgres advisory locks. */
 describe('mirror rule lock', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
-  let mirrors: MirrorRepository;
+  let lock: MirrorRuleLock;
   const rule = randomUUID();
 
   beforeAll(async () => {
@@ -16,7 +17,7 @@ describe('mirror rule lock', () => {
       ...dataSourceOptions({ databaseUrl: db.url }),
       extra: { max: 4 },
     }).initialize();
-    mirrors = new MirrorRepository(dataSource);
+    lock = new MirrorRuleLock(new Database(dataSource), new TransactionRunner(dataSource));
   });
 
   afterAll(async () => {
@@ -30,7 +31,7 @@ describe('mirror rule lock', () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
-    const done = mirrors.withRuleLock(rule, async () => {
+    const done = lock.hold(rule, async () => {
       entered();
       await released;
       return 'first';
@@ -41,18 +42,18 @@ describe('mirror rule lock', () => {
   it('refuses a second holder at once, or after waiting, and lets it in once released', async () => {
     const first = hold();
     await first.inside;
-    expect(await mirrors.withRuleLock(rule, () => Promise.resolve('second'))).toBeUndefined();
+    expect(await lock.hold(rule, () => Promise.resolve('second'))).toBeUndefined();
 
     const started = Date.now();
-    expect(await mirrors.withRuleLock(rule, () => Promise.resolve('third'), 1500)).toBeUndefined();
+    expect(await lock.hold(rule, () => Promise.resolve('third'), 1500)).toBeUndefined();
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
 
-    const waiting = mirrors.withRuleLock(rule, () => Promise.resolve('fourth'), 10000);
+    const waiting = lock.hold(rule, () => Promise.resolve('fourth'), 10000);
     setTimeout(() => first.release(), 200);
     expect(await first.done).toBe('first');
     expect(await waiting).toBe('fourth');
     // Other rules are never held up.
-    expect(await mirrors.withRuleLock(randomUUID(), () => Promise.resolve('other'))).toBe('other');
+    expect(await lock.hold(randomUUID(), () => Promise.resolve('other'))).toBe('other');
   });
 
   it('holds no lock once done', async () => {
@@ -64,9 +65,9 @@ describe('mirror rule lock', () => {
   });
 
   it('releases the lock when the work fails', async () => {
-    await expect(
-      mirrors.withRuleLock(rule, () => Promise.reject(new Error('registry down'))),
-    ).rejects.toThrow('registry down');
-    expect(await mirrors.withRuleLock(rule, () => Promise.resolve('again'))).toBe('again');
+    await expect(lock.hold(rule, () => Promise.reject(new Error('registry down')))).rejects.toThrow(
+      'registry down',
+    );
+    expect(await lock.hold(rule, () => Promise.resolve('again'))).toBe('again');
   });
 });
