@@ -145,7 +145,9 @@ describe('malformed input on every write route (generated)', () => {
         'bodies',
         operations.filter((op) => op.body),
         bodyProbes,
-        ['2xx', 'write', '400', '404', '409', '413'],
+        // Not 404: a body naming an unknown resource is drawn a few times per run at most, so
+        // some seeds never draw one (seed 296671058); the paths aspect reaches 404 by design.
+        ['2xx', 'write', '400', '409', '413'],
       ),
     BOUND_MS,
   );
