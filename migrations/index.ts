@@ -11,6 +11,7 @@ import { ImageChildManifests1796100000000 } from './1796100000000-image-child-ma
 import { PolicyPlatformReferrers1796200000000 } from './1796200000000-policy-platform-referrers';
 import { DigestPrincipals1796300000000 } from './1796300000000-digest-principals';
 import { TagClaimsOfActivePromotions1796310000000 } from './1796310000000-tag-claims-of-active-promotions';
+import { BlobLocations1796400000000 } from './1796400000000-blob-locations';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   PolicyPlatformReferrers1796200000000,
   DigestPrincipals1796300000000,
   TagClaimsOfActivePromotions1796310000000,
+  BlobLocations1796400000000,
 ];

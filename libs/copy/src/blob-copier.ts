@@ -1,15 +1,26 @@
 import { AirlockError } from '@airlock/errors';
 import type { Descriptor, OciRegistry } from '@airlock/registry-client';
 import { pipeline, Transform, type Readable } from 'node:stream';
+import type { BlobFlights } from './blob-flights';
+import type { BlobLocation, BlobLocations } from './blob-locations';
 import type { BlobAction } from './copy-types';
 import type { ProgressTracker } from './progress-tracker';
 import type { RegistryLimiter } from './registry-limiter';
+
+/** Remembered repositories tried per blob before streaming it: a stale memory costs little. */
+const REMEMBERED_TRIES = 3;
 
 export interface BlobRoute {
   source: { registry: OciRegistry; repository: string };
   target: { registry: OciRegistry; repository: string };
   /** Other repositories of the target registry that may hold the blob. */
   mountFrom: string[];
+  /** Repositories of the target registry remembered to hold each blob (BlobLocations.find). */
+  remembered: Map<string, string[]>;
+  /** What this copy learned: the target repository holds these blobs now. */
+  learned: BlobLocation[];
+  locations: BlobLocations;
+  flights: BlobFlights;
   limiter: RegistryLimiter;
   progress: ProgressTracker;
   signal?: AbortSignal;
@@ -19,27 +30,54 @@ export interface BlobRoute {
 export async function planBlob(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
   const present = await route.target.registry.headBlob(route.target.repository, blob.digest);
   if (present !== undefined) return 'skip';
-  return mountSources(route).length > 0 ? 'mount' : 'copy';
+  return mountSources(route).length > 0 || rememberedSources(route, blob).length > 0
+    ? 'mount'
+    : 'copy';
 }
 
 /**
- * One blob: HEAD target → skip; same registry → mount; else stream GET → verify → PUT.
- * A digest mismatch is tried once more (a flaky proxy or disk), then it is permanent.
+ * One blob: HEAD target → skip; a repository of the target registry that holds it (the source's
+ * own in the same registry, `mountFrom`, then remembered locations) → mount; another copy of this
+ * process uploading it into the same registry → wait for it, then skip or mount; else stream
+ * GET → verify → PUT. A digest mismatch is tried once more (a flaky proxy or disk), then it is
+ * permanent.
  */
 export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
   const { target, limiter } = route;
   const origins = [route.source.registry.origin, target.registry.origin];
+  // An upload of this blob already under way: wait for it without holding a registry slot.
+  const landedAt: string[] = [];
+  const early = route.flights.current(target.registry.origin, blob.digest);
+  if (early) {
+    await early.landed.catch(() => undefined);
+    landedAt.push(early.repository);
+  }
   return limiter.run(origins, async () => {
     route.signal?.throwIfAborted();
-    if ((await target.registry.headBlob(target.repository, blob.digest)) !== undefined)
-      return done(route, 'skip', blob);
+    if (await isPresent(route, blob)) return done(route, 'skip', blob);
     for (const from of mountSources(route)) {
       if (await target.registry.mountBlob(target.repository, blob.digest, from))
         return done(route, 'mount', blob);
     }
-    await streamWithOneRetry(route, blob);
+    if (await mountRemembered(route, blob, [...landedAt, ...rememberedSources(route, blob)]))
+      return done(route, 'mount', blob);
+    // Checked and joined in one turn of the event loop: two copies cannot both start streaming.
+    const flight = route.flights.current(target.registry.origin, blob.digest);
+    if (flight) {
+      await flight.landed.catch(() => undefined);
+      if (await isPresent(route, blob)) return done(route, 'skip', blob);
+      if (await mountRemembered(route, blob, [flight.repository]))
+        return done(route, 'mount', blob);
+    }
+    await route.flights.fly(target.registry.origin, blob.digest, target.repository, () =>
+      streamWithOneRetry(route, blob),
+    );
     return done(route, 'copy', blob);
   });
+}
+
+async function isPresent(route: BlobRoute, blob: Descriptor): Promise<boolean> {
+  return (await route.target.registry.headBlob(route.target.repository, blob.digest)) !== undefined;
 }
 
 function mountSources(route: BlobRoute): string[] {
@@ -48,7 +86,45 @@ function mountSources(route: BlobRoute): string[] {
   return [...new Set(candidates)].filter((repo) => repo !== route.target.repository);
 }
 
+/** Remembered repositories not already tried as mount sources, newest first, a few at most. */
+function rememberedSources(route: BlobRoute, blob: Descriptor): string[] {
+  const tried = new Set([...mountSources(route), route.target.repository]);
+  return (route.remembered.get(blob.digest) ?? [])
+    .filter((repo) => !tried.has(repo))
+    .slice(0, REMEMBERED_TRIES);
+}
+
+/**
+ * Mounts from the first of `candidates` that holds the blob. They are hints: a declined mount
+ * (202: the repository no longer holds it) forgets the location, a failed one (the token may not
+ * pull that repository) only moves on, and at the end the blob is streamed as if nothing had been
+ * remembered.
+ */
+async function mountRemembered(
+  route: BlobRoute,
+  blob: Descriptor,
+  candidates: string[],
+): Promise<boolean> {
+  const { target } = route;
+  for (const from of candidates) {
+    if (from === target.repository) continue;
+    route.signal?.throwIfAborted();
+    // A failure to ask (refused scope, network) is no news about the blob: keep the location.
+    const mounted = await target.registry
+      .mountBlob(target.repository, blob.digest, from)
+      .catch(() => undefined);
+    if (mounted) return true;
+    if (mounted === false)
+      await route.locations.forget(target.registry.origin, {
+        digest: blob.digest,
+        repository: from,
+      });
+  }
+  return false;
+}
+
 function done(route: BlobRoute, action: BlobAction, blob: Descriptor): BlobAction {
+  route.learned.push({ digest: blob.digest, repository: route.target.repository });
   route.progress.blobDone(action, blob.size);
   return action;
 }

@@ -1,5 +1,7 @@
 import { isIndexMediaType, type Descriptor, type RawManifest } from '@airlock/registry-client';
 import { copyBlob, planBlob, type BlobRoute } from './blob-copier';
+import { BlobFlights } from './blob-flights';
+import { NO_BLOB_LOCATIONS, type BlobLocations } from './blob-locations';
 import type { CarriedReferrer, CopyPlan, CopyRequest, CopyResult, PlannedBlob } from './copy-types';
 import { mapLimit } from './map-limit';
 import { writePins } from './pin-writer';
@@ -22,9 +24,18 @@ const DEFAULT_CONCURRENCY = 6;
  * every manifest it copies. Write order is the invariant: blobs → child manifests → index →
  * referrers → (pins →) tags, so a failed copy never leaves a tag behind, and a re-run skips
  * what already arrived.
+ *
+ * A byte moves into a registry once: blobs another repository of the target registry holds are
+ * mounted (`locations` remembers where, across copies and restarts), and copies running at the
+ * same time that need the same blob in the same registry share one upload (BlobFlights).
  */
 export class CopyEngine {
-  constructor(private readonly limiter = new RegistryLimiter()) {}
+  private readonly flights = new BlobFlights();
+
+  constructor(
+    private readonly limiter = new RegistryLimiter(),
+    private readonly locations: BlobLocations = NO_BLOB_LOCATIONS,
+  ) {}
 
   async copy(request: CopyRequest): Promise<CopyResult> {
     const started = Date.now();
@@ -60,7 +71,7 @@ export class CopyEngine {
       options.onProgress,
     );
     const route = this.route(request, progress);
-    await mapLimit(blobs, concurrency, (blob) => copyBlob(route, blob));
+    await this.copyBlobs(route, blobs, concurrency);
     options.signal?.throwIfAborted();
 
     for (const manifest of tree.manifests) await this.putByDigest(route, manifest);
@@ -99,6 +110,7 @@ export class CopyEngine {
     const digest = tree.root.raw.digest;
     const present = (await target.registry.headManifest(target.repository, digest)) !== undefined;
     const route = this.route(request, new ProgressTracker(0, 0));
+    route.remembered = await this.remembered(route, tree.blobs);
     const [blobs, referrers] = await Promise.all([
       mapLimit(
         tree.blobs,
@@ -153,10 +165,38 @@ export class CopyEngine {
       source: { registry: source.registry, repository: source.repository },
       target: { registry: target.registry, repository: target.repository },
       mountFrom: options.mountFrom ?? [],
+      remembered: new Map(),
+      learned: [],
+      locations: this.locations,
+      flights: this.flights,
       limiter: this.limiter,
       progress,
       signal: options.signal,
     };
+  }
+
+  /**
+   * Every blob in, `concurrency` at a time, mounting what the target registry is remembered to
+   * hold; what landed is remembered even when a later blob fails.
+   */
+  private async copyBlobs(
+    route: BlobRoute,
+    blobs: Descriptor[],
+    concurrency: number,
+  ): Promise<void> {
+    if (blobs.length === 0) return;
+    route.remembered = await this.remembered(route, blobs);
+    try {
+      await mapLimit(blobs, concurrency, (blob) => copyBlob(route, blob));
+    } finally {
+      if (route.learned.length > 0)
+        await this.locations.remember(route.target.registry.origin, route.learned.splice(0));
+    }
+  }
+
+  private remembered(route: BlobRoute, blobs: Descriptor[]): Promise<Map<string, string[]>> {
+    const digests = [...new Set(blobs.map((blob) => blob.digest))];
+    return this.locations.find(route.target.registry.origin, digests);
   }
 
   private async failOnTagConflict(request: CopyRequest, digest: string): Promise<void> {
@@ -202,7 +242,7 @@ export class CopyEngine {
       ? await readSourceTree(source.registry, source.repository, source.digest)
       : undefined;
     const referrers = await this.planReferrers(request, tree?.manifests ?? []);
-    await mapLimit(referrerBlobs(referrers), concurrency, (blob) => copyBlob(route, blob));
+    await this.copyBlobs(route, referrerBlobs(referrers), concurrency);
     await writeReferrers(route, referrers);
     if (options.pinTag && tree)
       await writePins(target, [...tree.manifests, ...referrers.manifests], options.pinTag);

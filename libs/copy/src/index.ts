@@ -1,3 +1,5 @@
+export { BlobFlights } from './blob-flights';
+export { NO_BLOB_LOCATIONS, type BlobLocation, type BlobLocations } from './blob-locations';
 export { CopyEngine } from './copy-engine';
 export type {
   BlobAction,

@@ -1,4 +1,10 @@
-import { createConfig, createLayer, type BuiltBlob, type LayerSpec } from './blob-factory';
+import {
+  createConfig,
+  createLayer,
+  type BuiltBlob,
+  type BuiltLayer,
+  type LayerSpec,
+} from './blob-factory';
 import { sha256Digest } from './digest';
 import type { Descriptor, Platform, TestImage } from './image-types';
 import { MediaTypes } from './media-types';
@@ -12,6 +18,11 @@ export interface ImageSpec {
   platform?: Platform;
   /** Default one 1 KiB gzip layer. */
   layers?: LayerSpec[];
+  /**
+   * Layers built once (createLayer) and put first, below `layers`: images built on one base
+   * share these blobs byte for byte, as services built FROM one base image do.
+   */
+  baseLayers?: BuiltLayer[];
   annotations?: Record<string, string>;
 }
 
@@ -48,7 +59,10 @@ const FORMATS = {
 export function buildImage(spec: ImageSpec = {}): TestImage {
   const types = FORMATS[spec.format ?? 'oci'];
   const platform = spec.platform ?? DEFAULT_PLATFORMS[0];
-  const layers = (spec.layers ?? [{ size: 1024 }]).map((l) => createLayer(l, types.layer));
+  const layers = [
+    ...(spec.baseLayers ?? []),
+    ...(spec.layers ?? [{ size: 1024 }]).map((l) => createLayer(l, types.layer)),
+  ];
   const diffIds = layers.map((l) => l.diffId);
   const config = createConfig(platform, diffIds, types.config);
   const manifest = {

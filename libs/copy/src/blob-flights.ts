@@ -1,0 +1,44 @@
+/** An upload of one blob into one registry, under way in this process. */
+interface Flight {
+  repository: string;
+  landed: Promise<void>;
+}
+
+/**
+ * Single flight for blob uploads: while one copy streams a blob into a registry, another copy that
+ * needs the same blob in the same registry waits for it, then mounts it from the repository it
+ * landed in (or finds it there) instead of streaming the same bytes a second time.
+ *
+ * Only an upload that holds its registry slot is registered, so a waiter always waits for work
+ * that is already running: no two copies can wait for each other.
+ */
+export class BlobFlights {
+  private readonly flights = new Map<string, Flight>();
+
+  /** The upload of `digest` into `origin` under way, if any. */
+  current(origin: string, digest: string): Flight | undefined {
+    return this.flights.get(key(origin, digest));
+  }
+
+  /** Runs `upload` of `digest` into `repository` of `origin`, visible to others while it runs. */
+  async fly(
+    origin: string,
+    digest: string,
+    repository: string,
+    upload: () => Promise<void>,
+  ): Promise<void> {
+    const at = key(origin, digest);
+    const landed = upload();
+    const flight = { repository, landed };
+    this.flights.set(at, flight);
+    try {
+      await landed;
+    } finally {
+      if (this.flights.get(at) === flight) this.flights.delete(at);
+    }
+  }
+}
+
+function key(origin: string, digest: string): string {
+  return `${origin} ${digest}`;
+}

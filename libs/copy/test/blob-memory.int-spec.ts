@@ -1,0 +1,160 @@
+import { CopyEngine, RegistryLimiter, type CopyResult } from '@airlock/copy';
+import { Database, dataSourceOptions } from '@airlock/persistence';
+import { RegistryClient } from '@airlock/registry-client';
+import {
+  buildImage,
+  createLayer,
+  createTestDatabase,
+  FaultProxy,
+  ImagePusher,
+  MediaTypes,
+  RegistryFixture,
+  Skopeo,
+  type TestDatabase,
+  type TestImage,
+} from '@airlock/testing';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { BlobLocationRepository } from '../src/blob-location.repository';
+
+/**
+ * "Never move a byte twice into a registry", against two real registries (each behind a proxy
+ * that counts requests) and real Postgres: services built on one base copied into their own
+ * repositories of one target registry stream the base once, whether they run together (one
+ * upload shared) or one after another (mounted from a remembered repository, also by an engine
+ * that starts afresh, as after a restart); a remembered location deleted behind Airlock's back is
+ * forgotten and the blob streamed.
+ */
+describe('blob memory and single flight (real registries, Postgres)', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let locations: BlobLocationRepository;
+  let ci: RegistryFixture;
+  let prod: RegistryFixture;
+  let ciProxy: FaultProxy;
+  let prodProxy: FaultProxy;
+  const base = createLayer({ size: 400_000 }, MediaTypes.ociLayerGzip);
+  const service = (i: number) => buildImage({ baseLayers: [base], layers: [{ size: 20_000 + i }] });
+  const services = Array.from({ length: 7 }, (_, i) => service(i));
+
+  beforeAll(async () => {
+    db = await createTestDatabase('blob_memory');
+    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
+    locations = new BlobLocationRepository(new Database(dataSource));
+    [ci, prod] = await Promise.all([
+      RegistryFixture.start({ name: 'ci' }),
+      RegistryFixture.start({ name: 'prod' }),
+    ]);
+    [ciProxy, prodProxy] = await Promise.all([
+      FaultProxy.start({ target: ci.url }),
+      FaultProxy.start({ target: prod.url }),
+    ]);
+    const pusher = new ImagePusher(ci);
+    for (const [i, image] of services.entries()) await pusher.push(`svc-${i}`, image);
+    pusher.close();
+  });
+
+  afterAll(async () => {
+    await Promise.all([ciProxy?.stop(), prodProxy?.stop()]);
+    await Promise.all([ci?.stop(), prod?.stop()]);
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  /** The origin the engine knows the target by: the proxy's. */
+  const prodOrigin = () => new URL(prodProxy.url).origin;
+
+  const copy = (engine: CopyEngine, i: number): Promise<CopyResult> =>
+    engine.copy({
+      source: {
+        registry: new RegistryClient({ name: 'ci', url: ciProxy.url }),
+        repository: `svc-${i}`,
+        digest: services[i]!.digest,
+      },
+      target: {
+        registry: new RegistryClient({ name: 'prod', url: prodProxy.url }),
+        repository: `svc-${i}`,
+      },
+    });
+
+  /** GETs of the blob from the source: each one is the blob streamed once. */
+  const reads = (digest: string) =>
+    ciProxy.requests.filter(
+      (r) => r.method === 'GET' && r.path.split('?')[0]!.endsWith(`/blobs/${digest}`),
+    ).length;
+  /** Uploads of the blob committed into the target (the PUT naming its digest). */
+  const uploads = (digest: string) =>
+    prodProxy.requests.filter(
+      (r) => r.method === 'PUT' && decodeURIComponent(r.path).includes(`digest=${digest}`),
+    ).length;
+  const mounts = (digest: string) =>
+    prodProxy.requests.filter(
+      (r) => r.method === 'POST' && decodeURIComponent(r.path).includes(`mount=${digest}`),
+    );
+  const sameAtTarget = async (i: number, image: TestImage) =>
+    expect(
+      await Skopeo.inspectRaw(`${prod.host}/svc-${i}@${image.digest}`, { tls: false }),
+    ).toEqual(image.manifestBytes);
+
+  it('copies running together into one registry stream the shared base once', async () => {
+    const engine = new CopyEngine(new RegistryLimiter(), locations);
+    const results = await Promise.all([0, 1, 2, 3].map((i) => copy(engine, i)));
+
+    expect(reads(base.descriptor.digest)).toBe(1);
+    expect(uploads(base.descriptor.digest)).toBe(1);
+    const streamed = results.reduce((sum, r) => sum + r.blobs.bytesCopied, 0);
+    const unique = new Set(
+      results.flatMap((_, i) => services[i]!.blobs.map((b) => `${b.digest} ${b.size}`)),
+    );
+    const uniqueBytes = [...unique].reduce((sum, entry) => sum + Number(entry.split(' ')[1]), 0);
+    expect(streamed).toBe(uniqueBytes);
+    for (const i of [0, 1, 2, 3]) await sameAtTarget(i, services[i]!);
+  });
+
+  it('a later copy, by an engine started afresh, mounts the base from a remembered repository', async () => {
+    const before = {
+      reads: reads(base.descriptor.digest),
+      uploads: uploads(base.descriptor.digest),
+    };
+    const result = await copy(new CopyEngine(new RegistryLimiter(), locations), 4);
+
+    expect(reads(base.descriptor.digest)).toBe(before.reads);
+    expect(uploads(base.descriptor.digest)).toBe(before.uploads);
+    expect(result.blobs.bytesMounted).toBeGreaterThanOrEqual(base.descriptor.size);
+    expect(mounts(base.descriptor.digest).at(-1)?.status).toBe(201);
+    await sameAtTarget(4, services[4]!);
+  });
+
+  it('forgets locations deleted behind its back and streams the blob; the copy succeeds', async () => {
+    const digest = base.descriptor.digest;
+    const remembered = (await locations.find(prodOrigin(), [digest])).get(digest) ?? [];
+    expect(remembered.length).toBeGreaterThan(0);
+    // Delete the base from every repository that holds it, in the registry's own storage.
+    const link = (repo: string) =>
+      join(
+        prod.storageDir,
+        'docker/registry/v2/repositories',
+        repo,
+        '_layers',
+        ...digest.split(':'),
+      );
+    for (const i of [0, 1, 2, 3, 4]) await rm(link(`svc-${i}`), { recursive: true, force: true });
+    const before = reads(digest);
+
+    const result = await copy(new CopyEngine(new RegistryLimiter(), locations), 5);
+
+    expect(
+      mounts(digest)
+        .slice(-remembered.length)
+        .map((m) => m.status),
+    ).toEqual(remembered.map(() => 202));
+    expect(reads(digest)).toBe(before + 1);
+    expect(result.blobs.copied).toBeGreaterThanOrEqual(1);
+    await sameAtTarget(5, services[5]!);
+    // The stale rows it tried are gone; the repository it uploaded into is remembered first.
+    const after = (await locations.find(prodOrigin(), [digest])).get(digest) ?? [];
+    expect(after[0]).toBe('svc-5');
+    for (const repo of remembered) expect(after).not.toContain(repo);
+  });
+});
