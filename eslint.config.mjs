@@ -54,27 +54,15 @@ export default tseslint.config(
   // code that sets up or inspects databases for tests and benches. TypeORM: only the migration
   // runner and the migrations themselves (and tests, which may run a migration again).
   {
-    files: [
-      'libs/persistence/src/**/*.ts',
-      'libs/testing/src/**/*.ts',
-      'bench/**/*.ts',
-    ],
+    files: ['libs/persistence/src/**/*.ts', 'libs/testing/src/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', restrictedImports(['typeorm', 'axios'])] },
   },
   {
-    files: [
-      'libs/persistence/src/migrator.ts',
-      'migrations/**/*.ts',
-    ],
+    files: ['libs/persistence/src/migrator.ts', 'migrations/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', restrictedImports(['pg', 'axios'])] },
   },
   {
-    files: [
-      '**/*.spec.ts',
-      '**/*.int-spec.ts',
-      '**/*.e2e-spec.ts',
-      '**/test/**/*.ts',
-    ],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', restrictedImports(['axios'])] },
   },
   {
