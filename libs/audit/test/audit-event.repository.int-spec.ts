@@ -1,12 +1,16 @@
-import { Database, dataSourceOptions, raw, sql, TransactionRunner } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+import { raw, sql, TransactionRunner } from '@airlock/persistence';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { AuditEventRepository, type NewAuditEvent } from '../src/audit-event.repository';
 
 /** The rows AuditEventRepository's statements answer, against real Postgres, held to their types. */
 describe('AuditEventRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let events: AuditEventRepository;
   let transactions: TransactionRunner;
   const actor = '3f0c4a52-7d5e-4b4b-9e7a-2b4f0a1c9d11';
@@ -14,16 +18,13 @@ describe('AuditEventRepository', () => {
   beforeAll(async () => {
     db = await createTestDatabase('audit_event_repository');
     // One connection: every statement below meets the same server session.
-    dataSource = await new DataSource({
-      ...dataSourceOptions({ databaseUrl: db.url }),
-      extra: { max: 1 },
-    }).initialize();
-    events = new AuditEventRepository(new Database(dataSource));
-    transactions = new TransactionRunner(dataSource);
+    pg = await connectTestPostgres(db.url, { max: 1 });
+    events = new AuditEventRepository(pg.database);
+    transactions = pg.transactions;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -56,7 +57,7 @@ describe('AuditEventRepository', () => {
       requestId: 'r1',
     });
     const plain = await events.append(events.insert(event(-1, { after: null, subjectId: null })));
-    const [stored] = (await dataSource.query(
+    const [stored] = (await pg.query(
       `SELECT after IS NULL AS "sqlNull", subject_id FROM audit_events WHERE id = $1`,
       [plain.id],
     )) as Array<{ sqlNull: boolean; subject_id: string | null }>;
@@ -66,7 +67,7 @@ describe('AuditEventRepository', () => {
   it('is prepared once per connection and then only executed, in and out of transactions', async () => {
     const prepared = async () =>
       (
-        (await dataSource.query(
+        (await pg.query(
           `SELECT statement FROM pg_prepared_statements WHERE name LIKE 'airlock_%'`,
         )) as Array<{ statement: string }>
       ).filter((s) => s.statement.includes('INSERT INTO audit_events'));
@@ -103,7 +104,7 @@ describe('AuditEventRepository', () => {
       addToAfter: raw(`jsonb_build_object('id', m.id)`),
     });
     await transactions.run((tx) =>
-      new Database(dataSource).run(
+      pg.database.run(
         sql`WITH made AS (SELECT ${'thing-9'}::text AS id), audited AS (${insert}) SELECT 1`,
         tx,
       ),
@@ -113,7 +114,7 @@ describe('AuditEventRepository', () => {
   });
 
   it('is append-only: the database refuses UPDATE and DELETE', async () => {
-    await expect(dataSource.query(`UPDATE audit_events SET action = 'x.y'`)).rejects.toThrow();
-    await expect(dataSource.query(`DELETE FROM audit_events`)).rejects.toThrow();
+    await expect(pg.query(`UPDATE audit_events SET action = 'x.y'`)).rejects.toThrow();
+    await expect(pg.query(`DELETE FROM audit_events`)).rejects.toThrow();
   });
 });

@@ -1,7 +1,11 @@
-import { Database, dataSourceOptions, TransactionRunner } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
+import { TransactionRunner } from '@airlock/persistence';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ApiTokenRepository, type ApiTokenRow } from '../src/api-token.repository';
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest();
@@ -9,20 +13,20 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest();
 /** The rows ApiTokenRepository's statements answer, against real Postgres, held to their type. */
 describe('ApiTokenRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let tokens: ApiTokenRepository;
   let transactions: TransactionRunner;
   let admin: ApiTokenRow;
 
   beforeAll(async () => {
     db = await createTestDatabase('api_token_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    tokens = new ApiTokenRepository(new Database(dataSource));
-    transactions = new TransactionRunner(dataSource);
+    pg = await connectTestPostgres(db.url);
+    tokens = new ApiTokenRepository(pg.database);
+    transactions = pg.transactions;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -65,7 +69,7 @@ describe('ApiTokenRepository', () => {
     await tokens.touchLastUsed(admin.id);
     const used = (await tokens.findById(admin.id))!.lastUsedAt;
     expect(used).toBeInstanceOf(Date);
-    await dataSource.query(
+    await pg.query(
       `UPDATE api_tokens SET last_used_at = now() - interval '30 seconds' WHERE id = $1`,
       [admin.id],
     );

@@ -1,4 +1,4 @@
-import type { Sql, Transaction, WebhookAfterCommit } from '@airlock/persistence';
+import type { Sql, Transaction } from '@airlock/persistence';
 import type { JobQueues } from '@airlock/queue';
 import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from './event-envelope';
@@ -6,7 +6,6 @@ import { EventsService } from './events.service';
 import type { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookJobs } from './webhook-jobs';
 
-const tx = {} as Transaction;
 /**
  * EventsService over in-memory stand-ins: what it writes in the transaction, what it enqueues
  * after. Which subscriptions want an event is SQL (test/webhook-delivery.repository.int-spec.ts);
@@ -28,23 +27,24 @@ function setup(enqueue: jest.Mock, subscribers = ['all', 'images']) {
     }),
   } as unknown as WebhookDeliveryRepository;
   const callbacks: Array<() => void> = [];
-  const afterCommit = {
-    register: jest.fn((_tx: Transaction, callback: () => void) => callbacks.push(callback)),
-  } as unknown as WebhookAfterCommit;
+  // The transaction's after-commit list, as TransactionRunner keeps it: run only on COMMIT.
+  const tx = {
+    afterCommit: jest.fn((callback: () => void) => callbacks.push(callback)),
+  } as unknown as Transaction;
   const jobs = new WebhookJobs(
     { enqueue } as unknown as JobQueues,
     {
       webhookBackoffMs: 5000,
     } as never,
   );
-  const events = new EventsService(deliveries, afterCommit, jobs);
-  return { events, inserted, callbacks };
+  const events = new EventsService(deliveries, jobs);
+  return { events, inserted, callbacks, tx };
 }
 
 describe('EventsService.publish', () => {
   it('writes the deliveries of the event in the transaction and enqueues them only after commit', async () => {
     const enqueue = jest.fn().mockResolvedValue('job');
-    const { events, inserted, callbacks } = setup(enqueue);
+    const { events, inserted, callbacks, tx } = setup(enqueue);
     const envelope = await events.publish('image.registered', { digest: 'sha256:x' }, tx);
 
     expect(inserted).toHaveLength(1);
@@ -65,7 +65,7 @@ describe('EventsService.publish', () => {
   });
 
   it('registers nothing after commit when no subscription wanted the event', async () => {
-    const { events, callbacks } = setup(jest.fn(), []);
+    const { events, callbacks, tx } = setup(jest.fn(), []);
     await events.publish('gate.recorded', {}, tx);
     expect(callbacks).toEqual([]);
   });
@@ -73,7 +73,7 @@ describe('EventsService.publish', () => {
   it('survives a Redis outage after commit: logs, and leaves the deliveries to the sweep', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const enqueue = jest.fn().mockRejectedValue(new Error('Connection is closed.'));
-    const { events, callbacks } = setup(enqueue);
+    const { events, callbacks, tx } = setup(enqueue);
     await events.publish('promotion.failed', {}, tx);
     expect(() => callbacks.forEach((callback) => callback())).not.toThrow();
     await new Promise((r) => setImmediate(r));

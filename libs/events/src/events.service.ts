@@ -1,4 +1,4 @@
-import { WebhookAfterCommit, type Sql, type Transaction } from '@airlock/persistence';
+import type { Sql, Transaction } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { buildEnvelope, type EventEnvelope } from './event-envelope';
 import type { EventType } from './event-types';
@@ -14,7 +14,6 @@ import { WebhookJobs } from './webhook-jobs';
 export class EventsService {
   constructor(
     private readonly deliveries: WebhookDeliveryRepository,
-    private readonly afterCommit: WebhookAfterCommit,
     private readonly jobs: WebhookJobs,
   ) {}
 
@@ -42,6 +41,6 @@ export class EventsService {
   /** Queues the deliveries `ids` once `tx` has committed (nothing if it rolls back). */
   deliverAfterCommit(tx: Transaction, ids: string[]): void {
     if (ids.length === 0) return;
-    this.afterCommit.register(tx, () => void this.jobs.enqueueAfterCommit(ids));
+    tx.afterCommit(() => void this.jobs.enqueueAfterCommit(ids));
   }
 }

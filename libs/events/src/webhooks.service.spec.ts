@@ -1,7 +1,7 @@
 import type { AuditEntry, AuditService } from '@airlock/audit';
 import { SecretBox } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
-import type { Transaction, TransactionRunner, WebhookAfterCommit } from '@airlock/persistence';
+import type { Transaction, TransactionRunner } from '@airlock/persistence';
 import type { WebhookDeliveryRepository, WebhookDeliveryRow } from './webhook-delivery.repository';
 import type { WebhookJobs } from './webhook-jobs';
 import { secretContext } from './webhook-rules';
@@ -14,7 +14,6 @@ import { WebhooksService } from './webhooks.service';
 
 const actor = { tokenId: null, name: 'admin' };
 const box = SecretBox.fromConfig({ secretKey: 'e'.repeat(64) });
-const tx = {} as Transaction;
 
 /** WebhooksService over in-memory rows: what it stores, audits and enqueues. */
 function setup() {
@@ -22,6 +21,8 @@ function setup() {
   const deliveries = new Map<string, WebhookDeliveryRow>();
   const audited: AuditEntry[] = [];
   const afterCommit: Array<() => void> = [];
+  // The transaction's after-commit list, as TransactionRunner keeps it: run only on COMMIT.
+  const tx = { afterCommit: (f: () => void) => afterCommit.push(f) } as unknown as Transaction;
   const enqueued: string[][] = [];
   const subscriptions = {
     insert: (row: WebhookSubscriptionRow) => {
@@ -62,9 +63,6 @@ function setup() {
       record: (entry: AuditEntry) => Promise.resolve(void audited.push(entry)),
     } as unknown as AuditService,
     box,
-    {
-      register: (_t: Transaction, f: () => void) => afterCommit.push(f),
-    } as unknown as WebhookAfterCommit,
     {
       enqueueAfterCommit: (ids: string[]) => Promise.resolve(void enqueued.push(ids)),
     } as unknown as WebhookJobs,

@@ -1,7 +1,7 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { SecretBox } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
-import { TransactionRunner, WebhookAfterCommit, type Transaction } from '@airlock/persistence';
+import { TransactionRunner, type Transaction } from '@airlock/persistence';
 import { decodeCursor, encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -42,7 +42,6 @@ export class WebhooksService {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly box: SecretBox,
-    private readonly afterCommit: WebhookAfterCommit,
     private readonly jobs: WebhookJobs,
   ) {}
 
@@ -173,7 +172,7 @@ export class WebhooksService {
         });
       }
       const newId = await this.deliveries.insertRedelivery(original.id, tx);
-      this.afterCommit.register(tx, () => void this.jobs.enqueueAfterCommit([newId]));
+      tx.afterCommit(() => void this.jobs.enqueueAfterCommit([newId]));
       const view = toDeliveryView((await this.deliveries.find(newId, tx))!);
       const { payload: _payload, ...summary } = view;
       await this.audit.record(

@@ -1,13 +1,12 @@
 import { SecretBox } from '@airlock/crypto';
+import { TransactionRunner } from '@airlock/persistence';
 import {
-  Database,
-  dataSourceOptions,
-  TransactionRunner,
-  WebhookAfterCommit,
-} from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '../src/event-envelope';
 import { EventsService } from '../src/events.service';
 import { WebhookDeliveryRepository } from '../src/webhook-delivery.repository';
@@ -17,7 +16,7 @@ import { WebhookSubscriptionRepository } from '../src/webhook-subscription.repos
 /** The outbox against real Postgres: rows with the change, jobs only after its commit. */
 describe('events outbox', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let transactions: TransactionRunner;
   let subscriptions: WebhookSubscriptionRepository;
   let deliveries: WebhookDeliveryRepository;
@@ -26,15 +25,15 @@ describe('events outbox', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('events_outbox');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    transactions = new TransactionRunner(dataSource);
-    const database = new Database(dataSource);
+    pg = await connectTestPostgres(db.url);
+    transactions = pg.transactions;
+    const database = pg.database;
     subscriptions = new WebhookSubscriptionRepository(database);
     deliveries = new WebhookDeliveryRepository(database);
     const jobs = {
       enqueueAfterCommit: (ids: string[]) => Promise.resolve(void enqueued.push(ids)),
     } as unknown as WebhookJobs;
-    events = new EventsService(deliveries, new WebhookAfterCommit(dataSource), jobs);
+    events = new EventsService(deliveries, jobs);
     const box = SecretBox.fromConfig({ secretKey: 'e'.repeat(64) });
     await transactions.run(async (tx) => {
       for (const [name, types, enabled] of [
@@ -58,14 +57,14 @@ describe('events outbox', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
   beforeEach(() => (enqueued.length = 0));
 
   const rowsOf = async (eventId: string) =>
-    (await dataSource.query(
+    (await pg.query(
       `SELECT d.id, s.url FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
         WHERE d.event_id = $1 ORDER BY s.url`,
       [eventId],

@@ -1,7 +1,11 @@
-import { Database, dataSourceOptions, raw, sql, TransactionRunner } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
+import { Database, raw, sql, TransactionRunner } from '@airlock/persistence';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { buildEnvelope } from '../src/event-envelope';
 import { WebhookDeliveryRepository } from '../src/webhook-delivery.repository';
 import { WebhookSubscriptionRepository } from '../src/webhook-subscription.repository';
@@ -9,7 +13,7 @@ import { WebhookSubscriptionRepository } from '../src/webhook-subscription.repos
 /** The rows WebhookDeliveryRepository's statements answer, against real Postgres, held to their types. */
 describe('WebhookDeliveryRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let database: Database;
   let deliveries: WebhookDeliveryRepository;
   let transactions: TransactionRunner;
@@ -17,10 +21,10 @@ describe('WebhookDeliveryRepository', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('webhook_delivery_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    database = new Database(dataSource);
+    pg = await connectTestPostgres(db.url);
+    database = pg.database;
     deliveries = new WebhookDeliveryRepository(database);
-    transactions = new TransactionRunner(dataSource);
+    transactions = pg.transactions;
     const subscriptions = new WebhookSubscriptionRepository(database);
     await transactions.run(async (tx) => {
       for (const [name, events, enabled] of [
@@ -45,7 +49,7 @@ describe('WebhookDeliveryRepository', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -169,7 +173,7 @@ describe('WebhookDeliveryRepository', () => {
       await deliveries.list({ subscriptionId: subscription.all!, status: 'failed', limit: 10 }),
     ).toEqual(all.filter((d) => d.status === 'failed'));
     expect(next).toBeDefined();
-    await dataSource.query(
+    await pg.query(
       `UPDATE webhook_deliveries SET updated_at = now() - interval '1 hour' WHERE status = 'pending'`,
     );
     const idle = await deliveries.idlePending(60_000, 100);

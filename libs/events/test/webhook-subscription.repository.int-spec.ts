@@ -1,25 +1,29 @@
-import { Database, dataSourceOptions, TransactionRunner } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
+import { TransactionRunner } from '@airlock/persistence';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { WebhookSubscriptionRepository } from '../src/webhook-subscription.repository';
 
 /** The rows WebhookSubscriptionRepository's statements answer, against real Postgres. */
 describe('WebhookSubscriptionRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let subscriptions: WebhookSubscriptionRepository;
   let transactions: TransactionRunner;
 
   beforeAll(async () => {
     db = await createTestDatabase('webhook_subscription_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    subscriptions = new WebhookSubscriptionRepository(new Database(dataSource));
-    transactions = new TransactionRunner(dataSource);
+    pg = await connectTestPostgres(db.url);
+    subscriptions = new WebhookSubscriptionRepository(pg.database);
+    transactions = pg.transactions;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 

@@ -1,12 +1,16 @@
-import { Database, dataSourceOptions, sql, TransactionRunner } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+import { sql, TransactionRunner } from '@airlock/persistence';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { GateResultRepository, type NewGateResult } from '../src/gate-result.repository';
 
 /** The rows GateResultRepository's statements answer, against real Postgres, held to their types. */
 describe('GateResultRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let results: GateResultRepository;
   let transactions: TransactionRunner;
   const digest = `sha256:${'ab'.repeat(32)}`;
@@ -14,17 +18,17 @@ describe('GateResultRepository', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('gate_result_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    results = new GateResultRepository(new Database(dataSource));
-    transactions = new TransactionRunner(dataSource);
+    pg = await connectTestPostgres(db.url);
+    results = new GateResultRepository(pg.database);
+    transactions = pg.transactions;
     // Stands in for the other features' inserts a recording embeds (audit event, deliveries).
-    await dataSource.query(
+    await pg.query(
       `CREATE TABLE recorded_effects (id serial PRIMARY KEY, what text, subject text, stamp jsonb)`,
     );
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -82,7 +86,7 @@ describe('GateResultRepository', () => {
       },
       deliveryIds: [expect.anything()], // here the stand-in's serial id
     });
-    const effects = (await dataSource.query(
+    const effects = (await pg.query(
       `SELECT what, subject, stamp FROM recorded_effects ORDER BY what`,
     )) as Array<{ what: string; subject: string; stamp: Record<string, string> }>;
     const stamp = { id: recorded!.row.id, recordedAt: recorded!.row.createdAt.toISOString() };
@@ -112,9 +116,7 @@ describe('GateResultRepository', () => {
       ),
     );
     expect(refused).toBeNull();
-    expect((await dataSource.query(`SELECT count(*)::int AS n FROM recorded_effects`))[0].n).toBe(
-      2,
-    );
+    expect((await pg.query(`SELECT count(*)::int AS n FROM recorded_effects`))[0].n).toBe(2);
   });
 
   it('answers the newest per gate, the history newest first, and approvers as ApproverRow', async () => {

@@ -1,6 +1,10 @@
-import { Database, dataSourceOptions, TransactionRunner } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+import { TransactionRunner } from '@airlock/persistence';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { DriftRepository, type DependentRow } from '../src/drift.repository';
 import { ImageRepository } from '../src/image.repository';
 import { TagLedgerRepository } from '../src/tag-ledger.repository';
@@ -11,7 +15,7 @@ const BASE = 'docker.io/library/alpine:3.20';
 /** Which images count as built on the current base, and the rows drift reads, against real Postgres. */
 describe('DriftRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let images: ImageRepository;
   let drift: DriftRepository;
   let tags: TagLedgerRepository;
@@ -20,17 +24,17 @@ describe('DriftRepository', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('drift_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    const database = new Database(dataSource);
+    pg = await connectTestPostgres(db.url);
+    const database = pg.database;
     images = new ImageRepository(database);
     drift = new DriftRepository(database);
     tags = new TagLedgerRepository(database);
-    transactions = new TransactionRunner(dataSource);
-    seed = new Seed(dataSource);
+    transactions = pg.transactions;
+    seed = new Seed(pg);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 

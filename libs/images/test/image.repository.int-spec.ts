@@ -1,6 +1,9 @@
-import { Database, dataSourceOptions } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { ImageRepository, type ImageRow, type NewImage } from '../src/image.repository';
 import { digestOf, Seed } from './seed';
 
@@ -30,19 +33,19 @@ const newImage = (
 /** The rows ImageRepository's statements answer, against real Postgres, held to their types. */
 describe('ImageRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let images: ImageRepository;
   let seed: Seed;
 
   beforeAll(async () => {
     db = await createTestDatabase('image_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    images = new ImageRepository(new Database(dataSource));
-    seed = new Seed(dataSource);
+    pg = await connectTestPostgres(db.url);
+    images = new ImageRepository(pg.database);
+    seed = new Seed(pg);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 

@@ -1,18 +1,17 @@
 import { MIGRATIONS } from '@airlock/migrations';
+import { Database, sql, TransactionRunner, type Transaction } from '@airlock/persistence';
 import {
-  Database,
-  dataSourceOptions,
-  sql,
-  TransactionRunner,
-  type Transaction,
-} from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import type { BaseDriftService } from '../src/base-drift.service';
 import { ImageRepository } from '../src/image.repository';
 import { TagLedger, type TagClaim } from '../src/tag-ledger';
 import { TagLedgerRepository } from '../src/tag-ledger.repository';
 import { digestOf, Seed } from './seed';
+import type { QueryRunner } from 'typeorm';
 
 /** Resolves when `release()` is called: holds a transaction open at a chosen point. */
 function gate(): { opened: Promise<void>; release: () => void } {
@@ -28,7 +27,7 @@ function gate(): { opened: Promise<void>; release: () => void } {
  */
 describe('TagLedger claims', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let database: Database;
   let ledger: TagLedger;
   let transactions: TransactionRunner;
@@ -39,15 +38,12 @@ describe('TagLedger claims', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('tag_claims');
-    dataSource = await new DataSource({
-      ...dataSourceOptions({ databaseUrl: db.url }),
-      extra: { max: 6 },
-    }).initialize();
-    database = new Database(dataSource);
+    pg = await connectTestPostgres(db.url, { max: 6 });
+    database = pg.database;
     // Claims never publish: the drift half of the ledger is not reached.
     ledger = new TagLedger(new TagLedgerRepository(database), {} as BaseDriftService);
-    transactions = new TransactionRunner(dataSource);
-    const seed = new Seed(dataSource);
+    transactions = pg.transactions;
+    const seed = new Seed(pg);
     registryId = (await seed.registry('prod-eu')).id;
     stageId = await seed.stage('prod', [registryId]);
     const imageRepository = new ImageRepository(database);
@@ -71,7 +67,7 @@ describe('TagLedger claims', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -110,9 +106,7 @@ describe('TagLedger claims', () => {
         registry: 'prod-eu',
       }),
     ]);
-    const claims = await dataSource.query(
-      `SELECT digest FROM promotion_tag_claims WHERE tag = '1.0.0'`,
-    );
+    const claims = await pg.query(`SELECT digest FROM promotion_tag_claims WHERE tag = '1.0.0'`);
     expect(claims).toEqual([{ digest: A }]);
   });
 
@@ -142,7 +136,7 @@ describe('TagLedger claims', () => {
       .then(() => ledger.release(id, tx));
 
   const claimsOf = (tag: string) =>
-    dataSource.query(
+    pg.query(
       `SELECT digest, promotion_id AS "promotionId" FROM promotion_tag_claims WHERE tag = $1`,
       [tag],
     );
@@ -185,7 +179,7 @@ describe('TagLedger claims', () => {
     const held = await transactions.run((tx) => request(A, ['3.1.0'], tx));
     // Finished without releasing, as promotions did before claims were released on finish. The
     // ledger does not ask the promotion: the claim row is the holder.
-    await dataSource.query(`UPDATE promotions SET status = 'succeeded' WHERE id = $1`, [held.id]);
+    await pg.query(`UPDATE promotions SET status = 'succeeded' WHERE id = $1`, [held.id]);
     const refused = await transactions.run((tx) => request(B, ['3.1.0'], tx));
     expect(refused.conflicts).toEqual([
       expect.objectContaining({ tag: '3.1.0', digest: A, promotionId: held.id }),
@@ -193,9 +187,7 @@ describe('TagLedger claims', () => {
     const migration = MIGRATIONS.find(
       (m) => m.name === 'TagClaimsOfActivePromotions1796310000000',
     )!;
-    const runner = dataSource.createQueryRunner();
-    await new migration().up(runner);
-    await runner.release();
+    await new migration().up(migrationRunner(pg));
     expect(await claimsOf('3.1.0')).toEqual([]);
     // An active promotion's claim stays.
     expect(await claimsOf('3.0.0')).toEqual([{ digest: B, promotionId: expect.any(String) }]);
@@ -225,7 +217,7 @@ describe('TagLedger claims', () => {
       const accepted = results.flatMap((r) => (r instanceof Refused ? [] : [r]));
       const holders = [...new Set(accepted.map((r) => r.digest))];
       expect({ round, holders: holders.length }).toEqual({ round, holders: 1 });
-      const claimed = await dataSource.query(
+      const claimed = await pg.query(
         `SELECT tag, digest FROM promotion_tag_claims WHERE tag = ANY($1::text[]) ORDER BY tag`,
         [tags],
       );
@@ -240,7 +232,7 @@ describe('TagLedger claims', () => {
   /** Until another backend waits for a lock (the second claimer blocked on the first's row). */
   const waitForLockWait = () =>
     waitUntil(async () => {
-      const [row] = (await dataSource.query(
+      const [row] = (await pg.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity
           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       )) as Array<{ n: number }>;
@@ -260,4 +252,11 @@ async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error('condition not met');
+}
+
+/** A migration's `up` uses only `query`: run it again over the test's pool, without TypeORM. */
+function migrationRunner(pg: TestPostgres): QueryRunner {
+  const query = async (text: string, params?: unknown[]) =>
+    (await pg.pool.query(text, params)).rows;
+  return { query } as unknown as QueryRunner;
 }

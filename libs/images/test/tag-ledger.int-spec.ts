@@ -1,8 +1,12 @@
 import type { EventsService } from '@airlock/events';
-import { Database, dataSourceOptions, TransactionRunner } from '@airlock/persistence';
+import { TransactionRunner } from '@airlock/persistence';
 import type { RegistriesService } from '@airlock/registries';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { BaseDriftService } from '../src/base-drift.service';
 import { DriftRepository } from '../src/drift.repository';
 import type { BaseUpdatedEvent } from '../src/drift-view';
@@ -31,7 +35,7 @@ class PublishedEvents {
  */
 describe('TagLedger.record', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let ledger: TagLedger;
   let transactions: TransactionRunner;
   let published: PublishedEvents;
@@ -41,8 +45,8 @@ describe('TagLedger.record', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('tag_ledger');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    const database = new Database(dataSource);
+    pg = await connectTestPostgres(db.url);
+    const database = pg.database;
     published = new PublishedEvents();
     const drift = new BaseDriftService(
       new DriftRepository(database),
@@ -50,8 +54,8 @@ describe('TagLedger.record', () => {
       published.asService(),
     );
     ledger = new TagLedger(new TagLedgerRepository(database), drift);
-    transactions = new TransactionRunner(dataSource);
-    const seed = new Seed(dataSource);
+    transactions = pg.transactions;
+    const seed = new Seed(pg);
     hub = await seed.registry('hub', 'https://registry-1.docker.io');
     archive = await seed.registry('archive', 'http://127.0.0.1:5000');
     const images = new ImageRepository(database);
@@ -79,7 +83,7 @@ describe('TagLedger.record', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -131,7 +135,7 @@ describe('TagLedger.record', () => {
         },
       },
     ]);
-    const rows = await dataSource.query(`SELECT digest FROM registry_tags WHERE tag = '3.20'`);
+    const rows = await pg.query(`SELECT digest FROM registry_tags WHERE tag = '3.20'`);
     expect(rows).toEqual([{ digest: NEW }]);
   });
 
@@ -156,7 +160,7 @@ describe('TagLedger.record', () => {
       'team/fresh',
       'team/mirrored',
     ]);
-    const rows = await dataSource.query(
+    const rows = await pg.query(
       `SELECT repository, digest FROM registry_tags WHERE tag = '3.20' ORDER BY repository`,
     );
     expect(rows).toEqual([
@@ -178,9 +182,7 @@ describe('TagLedger.record', () => {
       .catch((error: Error) => error.message);
     expect(failed).toBe('the landing failed');
     expect(
-      await dataSource.query(
-        `SELECT digest FROM registry_tags WHERE repository = 'library/alpine'`,
-      ),
+      await pg.query(`SELECT digest FROM registry_tags WHERE repository = 'library/alpine'`),
     ).toEqual([{ digest: NEWER }]);
   });
 });

@@ -1,6 +1,10 @@
-import { Database, dataSourceOptions, TransactionRunner } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+import { TransactionRunner } from '@airlock/persistence';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { ImageRepository } from '../src/image.repository';
 import { TagLedgerRepository, type TagKey } from '../src/tag-ledger.repository';
 import { digestOf, Seed } from './seed';
@@ -8,7 +12,7 @@ import { digestOf, Seed } from './seed';
 /** The rows TagLedgerRepository's statements answer, against real Postgres, held to their types. */
 describe('TagLedgerRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let tags: TagLedgerRepository;
   let transactions: TransactionRunner;
   let seed: Seed;
@@ -17,15 +21,15 @@ describe('TagLedgerRepository', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('tag_ledger_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    tags = new TagLedgerRepository(new Database(dataSource));
-    transactions = new TransactionRunner(dataSource);
-    seed = new Seed(dataSource);
+    pg = await connectTestPostgres(db.url);
+    tags = new TagLedgerRepository(pg.database);
+    transactions = pg.transactions;
+    seed = new Seed(pg);
     registry = await seed.registry('prod-eu');
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -38,7 +42,7 @@ describe('TagLedgerRepository', () => {
     expect(await upsert('1.0', A)).toBe(A);
     expect(await upsert('1.0', B)).toBe(A);
     expect(await upsert('latest', B)).toBeNull();
-    const [row] = (await dataSource.query(
+    const [row] = (await pg.query(
       `SELECT digest, updated_at FROM registry_tags WHERE tag = '1.0'`,
     )) as Array<{ digest: string; updated_at: Date }>;
     expect(row).toEqual({ digest: B, updated_at: expect.any(Date) });
@@ -58,7 +62,7 @@ describe('TagLedgerRepository', () => {
   });
 
   it('takes a claim, passes it on for the same digest, answers its holder as ClaimHolderRow, releases it', async () => {
-    const images = new ImageRepository(new Database(dataSource));
+    const images = new ImageRepository(pg.database);
     const image = (
       await images.insertIfAbsent({
         repository: 'team/app',

@@ -1,27 +1,27 @@
-import { Database, dataSourceOptions, TransactionRunner } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { MirrorRuleLock } from '../src/mirror-rule-lock';
 
 /** One sync per rule at a time, against real Postgres advisory locks. */
 describe('mirror rule lock', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let lock: MirrorRuleLock;
   const rule = randomUUID();
 
   beforeAll(async () => {
     db = await createTestDatabase('mirror_rule_lock');
-    dataSource = await new DataSource({
-      ...dataSourceOptions({ databaseUrl: db.url }),
-      extra: { max: 4 },
-    }).initialize();
-    lock = new MirrorRuleLock(new Database(dataSource), new TransactionRunner(dataSource));
+    pg = await connectTestPostgres(db.url, { max: 4 });
+    lock = new MirrorRuleLock(pg.database, pg.transactions);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -57,7 +57,7 @@ describe('mirror rule lock', () => {
   });
 
   it('holds no lock once done', async () => {
-    const [row] = (await dataSource.query(
+    const [row] = (await pg.query(
       `SELECT count(*)::int AS held FROM pg_locks l JOIN pg_database d ON d.oid = l.database
         WHERE l.locktype = 'advisory' AND d.datname = current_database()`,
     )) as Array<{ held: number }>;

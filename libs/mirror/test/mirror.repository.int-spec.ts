@@ -1,11 +1,10 @@
+import { constraintViolationOf, TransactionRunner } from '@airlock/persistence';
 import {
-  constraintViolationOf,
-  Database,
-  dataSourceOptions,
-  TransactionRunner,
-} from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { MirrorRepository, type MirrorRunRow, type NewMirrorRule } from '../src/mirror.repository';
 
 const UUID = expect.stringMatching(/^[0-9a-f-]{36}$/);
@@ -15,7 +14,7 @@ const NEW = `sha256:${'b'.repeat(64)}`;
 /** The rows MirrorRepository's statements answer, against real Postgres, held to their types. */
 describe('MirrorRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let mirrors: MirrorRepository;
   let transactions: TransactionRunner;
   const registryIds: Record<string, string> = {};
@@ -34,15 +33,15 @@ describe('MirrorRepository', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('mirror_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    mirrors = new MirrorRepository(new Database(dataSource));
-    transactions = new TransactionRunner(dataSource);
+    pg = await connectTestPostgres(db.url);
+    mirrors = new MirrorRepository(pg.database);
+    transactions = pg.transactions;
     for (const [name, role] of [
       ['hub', 'upstream'],
       ['archive', 'archive'],
       ['archive-2', 'archive'],
     ]) {
-      const [row] = (await dataSource.query(
+      const [row] = (await pg.query(
         `INSERT INTO registries (name, url, role) VALUES ($1, 'http://127.0.0.1:1', $2) RETURNING id`,
         [name, role],
       )) as Array<{ id: string }>;
@@ -51,7 +50,7 @@ describe('MirrorRepository', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 

@@ -1,7 +1,7 @@
-import { QueryFailedError } from 'typeorm';
+import { DatabaseError } from 'pg';
 import { QueryError } from './sql/query-error';
 
-/** A Postgres constraint a write broke, so services can answer 409 without knowing TypeORM. */
+/** A Postgres constraint a write broke, so services can answer 409 without knowing the driver. */
 export interface ConstraintViolation {
   kind: 'unique' | 'foreignKey';
   constraint?: string;
@@ -14,15 +14,13 @@ const SQLSTATES: Record<string, ConstraintViolation['kind']> = {
   '23503': 'foreignKey',
 };
 
-/** The constraint `error` reports, or undefined when it is some other error. */
+/**
+ * The constraint `error` reports, or undefined when it is some other error: a QueryError from
+ * Database (which keeps pg's code, constraint and table), or pg's DatabaseError as it came.
+ */
 export function constraintViolationOf(error: unknown): ConstraintViolation | undefined {
-  const driver =
-    error instanceof QueryError
-      ? error
-      : error instanceof QueryFailedError
-        ? (error.driverError as { code?: string; constraint?: string; table?: string })
-        : undefined;
-  if (!driver) return undefined;
-  const kind = driver.code ? SQLSTATES[driver.code] : undefined;
-  return kind ? { kind, constraint: driver.constraint, table: driver.table } : undefined;
+  const facts = error instanceof QueryError || error instanceof DatabaseError ? error : undefined;
+  if (!facts) return undefined;
+  const kind = facts.code ? SQLSTATES[facts.code] : undefined;
+  return kind ? { kind, constraint: facts.constraint, table: facts.table } : undefined;
 }

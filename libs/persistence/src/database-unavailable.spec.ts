@@ -1,5 +1,5 @@
-import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from './database-unavailable';
+import { QueryError } from './sql/query-error';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -13,8 +13,8 @@ describe('isDatabaseUnavailable', () => {
     ['starting up', withCode('the database system is starting up', '57P03')],
     ['connection exception', withCode('connection failure', '08006')],
     [
-      'wrapped by TypeORM',
-      new QueryFailedError('SELECT 1', [], withCode('connect ECONNREFUSED', 'ECONNREFUSED')),
+      'wrapped by Database',
+      new QueryError('SELECT 1', withCode('connect ECONNREFUSED', 'ECONNREFUSED')),
     ],
   ])('is true for %s', (_, error) => expect(isDatabaseUnavailable(error)).toBe(true));
 
@@ -22,8 +22,8 @@ describe('isDatabaseUnavailable', () => {
     ['a unique violation', withCode('duplicate key value', '23505')],
     ['a syntax error', withCode('syntax error at or near "SELEC"', '42601')],
     [
-      'a failing statement wrapped by TypeORM',
-      new QueryFailedError('INSERT', [], withCode('violates foreign key constraint', '23503')),
+      'a failing statement wrapped by Database',
+      new QueryError('INSERT', withCode('violates foreign key constraint', '23503')),
     ],
     ['a plain bug', new TypeError('cannot read properties of undefined')],
     ['something that is not an error', 'ECONNREFUSED'],

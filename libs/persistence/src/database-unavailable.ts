@@ -1,4 +1,3 @@
-import { QueryFailedError } from 'typeorm';
 import { QueryError } from './sql/query-error';
 
 /** Socket errors of a connection that could not be made or was lost. */
@@ -31,12 +30,7 @@ const LOST =
  * failing statement: the API answers the first with 503 and Retry-After, the second with 500.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const cause =
-    error instanceof QueryFailedError
-      ? (error.driverError as unknown)
-      : error instanceof QueryError
-        ? error.cause
-        : error;
+  const cause = error instanceof QueryError ? error.cause : error;
   if (!(cause instanceof Error)) return false;
   const code = (cause as Error & { code?: unknown }).code;
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || unavailableState(code))) return true;

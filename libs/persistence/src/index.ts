@@ -1,10 +1,10 @@
-export { dataSourceOptions } from './data-source-options';
 export { DatabaseHealth } from './database-health';
 export { isDatabaseUnavailable } from './database-unavailable';
 export { dropDatabase, ensureDatabase } from './ensure-database';
 export { migrateDatabase, type MigrationReport } from './migrator';
 export { PersistenceModule } from './persistence.module';
-export { Transaction } from './transaction';
+export { createPool, DATABASE_POOL } from './pool';
+export { Transaction, type AfterCommit } from './transaction';
 export { TransactionRunner } from './transaction-runner';
 export { constraintViolationOf, type ConstraintViolation } from './constraint-violation';
 export {
@@ -23,7 +23,7 @@ export {
   IdempotencyKeyRepository,
   type StoredResponse,
 } from './repositories/idempotency-key.repository';
-export { WebhookAfterCommit } from './repositories/webhook-after-commit';
+export { PromotionStorageModule } from './repositories/promotion-storage.module';
 export { Database } from './sql/database';
 export { QueryError } from './sql/query-error';
 export { columns, join, json, raw, sql, Sql } from './sql/sql';

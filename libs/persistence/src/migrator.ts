@@ -1,6 +1,6 @@
 import type { AppConfig } from '@airlock/config';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options';
+import { MIGRATIONS } from '@airlock/migrations';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ensureDatabase } from './ensure-database';
 
 /** Arbitrary, fixed: every Airlock process agrees on it, nothing else in the database uses it. */
@@ -12,6 +12,28 @@ export interface MigrationReport {
 }
 
 /**
+ * TypeORM as Airlock uses it: the migration runner, and nothing else (no entities; the process's
+ * statements go through its own pool, createPool). `synchronize` is off everywhere, tests
+ * included: the schema changes only through migrations/.
+ */
+export function migrationDataSourceOptions(
+  config: Pick<AppConfig, 'databaseUrl'>,
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    entities: [],
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error'],
+    // The migrations' connection and the one holding the lock.
+    extra: { max: 2 },
+  };
+}
+
+/**
  * Brings the schema to the latest version. Processes that start together serialise on a
  * session-level advisory lock held on a connection of its own, so exactly one of them applies
  * each migration and the others find nothing left to do.
@@ -20,7 +42,7 @@ export async function migrateDatabase(
   config: Pick<AppConfig, 'databaseUrl'>,
 ): Promise<MigrationReport> {
   const databaseCreated = await ensureDatabase(config.databaseUrl);
-  const dataSource = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+  const dataSource = new DataSource(migrationDataSourceOptions(config));
   await dataSource.initialize();
   const lock = dataSource.createQueryRunner();
   try {

@@ -1,35 +1,39 @@
 import { AppConfig } from '@airlock/config';
-import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from './data-source-options';
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DatabaseHealth } from './database-health';
+import { createPool, DATABASE_POOL } from './pool';
 import { Database } from './sql/database';
-import { PromotionRepository } from './repositories/promotion.repository';
-import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
-import { WebhookAfterCommit } from './repositories/webhook-after-commit';
 import { TransactionRunner } from './transaction-runner';
 
-const REPOSITORIES = [PromotionRepository, IdempotencyKeyRepository, WebhookAfterCommit];
+/** Ends the pool when the application shuts down, after every client went back to it. */
+@Injectable()
+export class PoolLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
 
 /**
- * The DataSource for the whole process, the repositories over it and the transaction runner.
- * This lib is the only one that imports TypeORM: feature libs reach tables through these
- * repositories. Migrations run before the app is built, never here.
+ * The process's pg Pool, the one query primitive over it (Database), transactions and the health
+ * probe. Global because every feature's repository needs Database and TransactionRunner; it
+ * exports no repository (features own theirs). Migrations run before the app is built, never here.
  */
 @Global()
 @Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
+  providers: [
+    {
+      provide: DATABASE_POOL,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config),
-        // Keep retrying in the background instead of failing the boot on a blip.
-        retryAttempts: 10,
-        retryDelay: 1000,
-      }),
-    }),
+      useFactory: (config: AppConfig): Pool => createPool(config),
+    },
+    PoolLifecycle,
+    Database,
+    DatabaseHealth,
+    TransactionRunner,
   ],
-  providers: [Database, DatabaseHealth, TransactionRunner, ...REPOSITORIES],
-  exports: [Database, DatabaseHealth, TypeOrmModule, TransactionRunner, ...REPOSITORIES],
+  exports: [DATABASE_POOL, Database, DatabaseHealth, TransactionRunner],
 })
 export class PersistenceModule {}

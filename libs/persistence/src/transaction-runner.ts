@@ -1,9 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { PipelinedClient } from './pipelined-client';
-import { Transaction } from './transaction';
+import { DATABASE_POOL } from './pool';
+import { committed, ended, Transaction } from './transaction';
 
 const LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
 
@@ -15,11 +14,12 @@ const LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
  * statements of `work`. Postgres runs a connection's statements in order, so those statements
  * still run inside the transaction and, in READ COMMITTED, take their snapshot only once the lock
  * is held. If BEGIN or the lock fails, so does everything queued behind it, and that first error
- * is the one thrown. COMMIT is sent only after `work` has settled, as before.
+ * is the one thrown. COMMIT is sent only after `work` has settled. Callbacks registered with
+ * `tx.afterCommit` run once COMMIT has answered; a rollback drops them.
  */
 @Injectable()
 export class TransactionRunner {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
 
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.transaction(undefined, work);
@@ -45,29 +45,29 @@ export class TransactionRunner {
    * statement succeeded (an error aborts the transaction and turns COMMIT into ROLLBACK), whatever
    * `work` makes of the results afterwards — so a statement that must write nothing in some case
    * says so in its own SQL. Errors are as in `run`: the first in the order BEGIN, lock, work,
-   * COMMIT. After-commit callbacks (WebhookAfterCommit) run only when Postgres answered COMMIT.
+   * COMMIT. After-commit callbacks (which `work` may register until it settles) run only when
+   * Postgres answered COMMIT.
    */
   runAsOneWrite<T>(lockName: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.connected(async (runner, client) => {
-      const [begun, locked] = begin(runner, client, lockName);
-      const tx = Transaction.wrap(runner.manager, client);
+    return this.connected(async (client) => {
+      const [begun, locked] = begin(client, lockName);
+      const tx = Transaction.wrap(client);
       const result = startNow(() => work(tx));
-      const ended = client.query('COMMIT');
+      const commit: Promise<QueryResult> = client.query('COMMIT');
       const sealable = client instanceof PipelinedClient ? client : null;
       sealable?.seal(
         'statement sent after COMMIT in TransactionRunner.runAsOneWrite (send every statement ' +
-          'before the first await, through sqlOf: TypeORM sends a few microtasks late)',
+          'before the first await)',
       );
-      const settled = await Promise.allSettled([begun, locked, result, ended]);
+      const settled = await Promise.allSettled([begun, locked, result, commit]);
       sealable?.unseal();
-      const committed = settled[3].status === 'fulfilled' && settled[3].value.command === 'COMMIT';
-      markTransactionEnded(runner);
-      await runner.broadcaster.broadcast(
-        committed ? 'AfterTransactionCommit' : 'AfterTransactionRollback',
-      );
+      // An aborted transaction answers COMMIT with ROLLBACK.
+      const didCommit = settled[3].status === 'fulfilled' && settled[3].value.command === 'COMMIT';
+      if (didCommit) committed(tx);
+      else ended(tx);
       const failed = settled.find((outcome) => outcome.status === 'rejected');
       if (failed) throw failed.reason;
-      if (!committed) throw new Error('Postgres rolled the transaction back without an error');
+      if (!didCommit) throw new Error('Postgres rolled the transaction back without an error');
       return (settled[2] as PromiseFulfilledResult<T>).value;
     });
   }
@@ -82,8 +82,8 @@ export class TransactionRunner {
   readTogether<T extends readonly unknown[]>(reads: {
     [K in keyof T]: (tx: Transaction) => Promise<T[K]>;
   }): Promise<T> {
-    return this.connected(async (runner, client) => {
-      const tx = Transaction.wrap(runner.manager, client);
+    return this.connected(async (client) => {
+      const tx = Transaction.wrap(client, false);
       const values = await settleAll(reads.map((read) => later(() => read(tx))));
       return values as unknown as T;
     });
@@ -93,71 +93,80 @@ export class TransactionRunner {
     lockName: string | undefined,
     work: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
-    return this.connected(async (runner, client) => {
-      const [begun, locked] = begin(runner, client, lockName);
+    return this.connected(async (client) => {
+      const tx = Transaction.wrap(client);
+      const [begun, locked] = begin(client, lockName);
+      let result: T;
       try {
         // Everything settles before COMMIT or ROLLBACK: nothing of `work` may run after either.
-        const [, , result] = await settleAll([
-          begun,
-          locked,
-          later(() => work(Transaction.wrap(runner.manager, client))),
-        ]);
-        await runner.commitTransaction();
-        return result as T;
+        const [, , value] = await settleAll([begun, locked, later(() => work(tx))]);
+        await client.query('COMMIT');
+        result = value as T;
       } catch (error) {
-        // The original error counts, even if the rollback fails too (as in DataSource.transaction).
-        await runner.rollbackTransaction().catch(() => undefined);
+        ended(tx);
+        // The original error counts, even if the rollback fails too; a connection that cannot
+        // roll back is not given back to the pool as it is (`connected` destroys it).
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          throw new ConnectionSpoiled(error, rollbackError);
+        });
         throw error;
       }
+      committed(tx);
+      return result;
     });
   }
 
-  /** A pooled connection (and TypeORM's runner over it) for `use`; back to the pool after. */
-  private async connected<T>(
-    use: (runner: QueryRunner, client: PoolClient) => Promise<T>,
-  ): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
+  /**
+   * A pooled connection for `use`, back to the pool after — or destroyed, when it failed under
+   * `use` (the socket dropped, or a ROLLBACK did not go through).
+   */
+  private async connected<T>(use: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    // A checked-out client has no listener of the pool's; without one a dropped socket would be
+    // an unhandled 'error' event. The statements in flight fail with it anyway.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost ??= error);
+    client.on('error', onError);
     try {
-      return await use(runner, (await runner.connect()) as PoolClient);
+      return await use(client);
+    } catch (error) {
+      if (error instanceof ConnectionSpoiled) {
+        lost ??= error.rollbackError;
+        throw error.original;
+      }
+      throw error;
     } finally {
-      await runner.release();
+      client.removeListener('error', onError);
+      client.release(lost);
     }
+  }
+}
+
+/** A transaction's failure whose ROLLBACK failed too: the connection must not be reused. */
+class ConnectionSpoiled {
+  readonly rollbackError: Error;
+
+  constructor(
+    readonly original: unknown,
+    rollbackError: unknown,
+  ) {
+    this.rollbackError =
+      rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
   }
 }
 
 /**
  * START TRANSACTION and the advisory lock, queued straight on the connection without waiting, so
- * both go out before anything the work sends (through TypeORM too).
+ * both go out before anything the work sends.
  */
 function begin(
-  runner: QueryRunner,
   client: PoolClient,
   lockName: string | undefined,
 ): [Promise<unknown>, Promise<unknown> | undefined] {
   const begun = client.query('START TRANSACTION');
-  markTransactionStarted(runner);
   const locked =
     lockName === undefined ? undefined : client.query(LOCK_SQL, [`airlock:${lockName}`]);
   return [begun, locked];
-}
-
-/**
- * What QueryRunner.startTransaction() leaves behind once START TRANSACTION has answered — without
- * waiting for the answer. commitTransaction() and rollbackTransaction() then end the transaction as
- * usual, with their subscriber events (WebhookAfterCommit). The start events are not sent: no
- * subscriber here listens to them.
- */
-function markTransactionStarted(runner: QueryRunner): void {
-  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
-  state.isTransactionActive = true;
-  state.transactionDepth = 1;
-}
-
-/** What commitTransaction() leaves behind, for a COMMIT sent straight to the connection. */
-function markTransactionEnded(runner: QueryRunner): void {
-  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
-  state.isTransactionActive = false;
-  state.transactionDepth = 0;
 }
 
 /** Calls `work` at once (its statements go out now); a synchronous throw becomes a rejection. */

@@ -1,93 +1,86 @@
-import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { Logger } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+
+/** A callback `Transaction.afterCommit` runs; a promise it answers is not awaited, only watched. */
+export type AfterCommit = () => void | Promise<void>;
+
+type State = 'open' | 'committed' | 'ended';
 
 interface Handle {
-  manager: EntityManager;
   client: PoolClient;
+  /** Null for readTogether's statements, which commit one by one: nothing to wait for. */
+  callbacks: AfterCommit[] | null;
+  state: State;
 }
 
 const HANDLES = new WeakMap<Transaction, Handle>();
+const logger = new Logger('Transaction');
 
 /**
  * An open database transaction, opaque outside this lib: services pass it from
  * `TransactionRunner.run` to repository calls (and to `AuditService.record`) so a change and
- * the audit event describing it commit together, without feature libs touching TypeORM.
+ * the audit event describing it commit together.
  */
 export class Transaction {
   private constructor() {}
 
-  /** @internal for TransactionRunner: the manager of the transaction and the connection under it */
-  static wrap(manager: EntityManager, client: PoolClient): Transaction {
+  /** @internal for TransactionRunner: a transaction on `client` (`inTransaction` false: readTogether). */
+  static wrap(client: PoolClient, inTransaction = true): Transaction {
     const tx = new Transaction();
-    HANDLES.set(tx, { manager, client });
+    HANDLES.set(tx, { client, callbacks: inTransaction ? [] : null, state: 'open' });
     return tx;
   }
-}
 
-/** The manager of `tx`, or the fallback (autocommit) when there is no transaction. */
-export function managerOf(tx: Transaction | undefined, fallback: EntityManager): EntityManager {
-  if (!tx) return fallback;
-  return handleOf(tx).manager;
-}
-
-/** Runs one statement and answers its rows. */
-export type Sql = <Row = never>(text: string, params: unknown[]) => Promise<Row[]>;
-
-/**
- * Plain SQL on `tx`'s connection, or on the pool (autocommit) without one — what
- * `managerOf(tx, …).query` does for a SELECT or an INSERT, straight through pg: TypeORM's query
- * runner adds about a third to the CPU cost of a statement on the API's hot paths (gate
- * recording, readiness). Failures are TypeORM's QueryFailedError as before (constraintViolationOf
- * reads them) and are logged as TypeORM logs them. Not for UPDATE or DELETE, whose result TypeORM
- * shapes differently.
- */
-export function sqlOf(tx: Transaction | undefined, dataSource: DataSource): Sql {
-  const target: Pick<Pool, 'query'> = tx ? handleOf(tx).client : poolOf(dataSource);
-  return async <Row>(text: string, params: unknown[]) => {
-    try {
-      return (await target.query({ name: statementName(text), text, values: params }))
-        .rows as Row[];
-    } catch (error) {
-      dataSource.logger.logQueryError(error as Error, text, params);
-      throw new QueryFailedError(text, params, error as Error);
-    }
-  };
-}
-
-const NAMES = new Map<string, string>();
-
-/**
- * Every sqlOf statement is a named prepared statement: each connection parses and plans it once,
- * then only binds and executes it. Their texts are fixed in the code (no values are spliced in),
- * so there are as many as there are call sites.
- */
-function statementName(text: string): string {
-  let name = NAMES.get(text);
-  if (name === undefined) {
-    name = `airlock_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-    NAMES.set(text, name);
+  /**
+   * Runs `callback` once Postgres has answered this transaction's COMMIT — never if it rolls back.
+   * The second half of an outbox: rows written in the transaction, the jobs announcing them added
+   * only once they exist for everyone. Callbacks run in the order given, before the connection
+   * goes back to the pool; they should be quick. One that throws (or answers a promise that
+   * rejects) is logged: the transaction has committed and the caller gets its result regardless.
+   */
+  afterCommit(callback: AfterCommit): void {
+    const handle = handleOf(this);
+    if (handle.callbacks === null)
+      throw new Error('afterCommit needs a transaction; readTogether statements commit one by one');
+    if (handle.state !== 'open') throw new Error('afterCommit on a transaction that has ended');
+    handle.callbacks.push(callback);
   }
-  return name;
 }
 
-/** @internal for Database: the connection `tx` runs on. */
+/** @internal for Database and TransactionRunner: the connection `tx` runs on. */
 export function clientOf(tx: Transaction): PoolClient {
   return handleOf(tx).client;
 }
 
-/** @internal for Database: the pool that autocommit statements take a connection from. */
-export function poolOfDataSource(dataSource: DataSource): Pool {
-  return poolOf(dataSource);
+/** @internal for TransactionRunner: COMMIT answered; runs the after-commit callbacks. */
+export function committed(tx: Transaction): void {
+  const handle = handleOf(tx);
+  const callbacks = handle.callbacks ?? [];
+  handle.state = 'committed';
+  handle.callbacks = [];
+  for (const callback of callbacks) {
+    try {
+      const outcome = callback();
+      if (outcome instanceof Promise) outcome.catch(logFailure);
+    } catch (error) {
+      logFailure(error);
+    }
+  }
+}
+
+/** @internal for TransactionRunner: rolled back (or never committed); drops the callbacks. */
+export function ended(tx: Transaction): void {
+  const handle = handleOf(tx);
+  if (handle.state === 'open') handle.state = 'ended';
+  if (handle.callbacks) handle.callbacks = [];
+}
+
+function logFailure(error: unknown): void {
+  logger.error(`after-commit callback failed: ${(error as Error)?.message ?? String(error)}`);
 }
 
 function handleOf(tx: Transaction): Handle {
   const handle = HANDLES.get(tx);
   if (!handle) throw new Error('not a Transaction from TransactionRunner');
   return handle;
-}
-
-/** TypeORM's Postgres driver keeps its pg Pool (the one every query runner takes from) as `master`. */
-function poolOf(dataSource: DataSource): Pool {
-  return (dataSource.driver as unknown as { master: Pool }).master;
 }

@@ -1,12 +1,16 @@
-import { Database, dataSourceOptions, sql, TransactionRunner } from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+import { sql, TransactionRunner } from '@airlock/persistence';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { PolicyRepository, type PolicyRules } from '../src/policy.repository';
 
 /** The rows PolicyRepository's statements answer, against real Postgres, held to their types. */
 describe('PolicyRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let policies: PolicyRepository;
   let transactions: TransactionRunner;
   let stageId = '';
@@ -26,17 +30,17 @@ describe('PolicyRepository', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('policy_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    policies = new PolicyRepository(new Database(dataSource));
-    transactions = new TransactionRunner(dataSource);
-    const [stage] = (await dataSource.query(
+    pg = await connectTestPostgres(db.url);
+    policies = new PolicyRepository(pg.database);
+    transactions = pg.transactions;
+    const [stage] = (await pg.query(
       `INSERT INTO stages (name, position) VALUES ('prod', 2) RETURNING id`,
     )) as Array<{ id: string }>;
     stageId = stage!.id;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 

@@ -1,13 +1,12 @@
-import {
-  constraintViolationOf,
-  Database,
-  dataSourceOptions,
-  TransactionRunner,
-} from '@airlock/persistence';
+import { constraintViolationOf, TransactionRunner } from '@airlock/persistence';
 import { SecretBox } from '@airlock/crypto';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
+import {
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { openCredentials, sealCredentials } from '../src/registry-credentials';
 import { RegistryRepository, type NewRegistry } from '../src/registry.repository';
 
@@ -30,19 +29,19 @@ function newRegistry(name: string, overrides: Partial<NewRegistry> = {}): NewReg
 /** The rows RegistryRepository's statements answer, against real Postgres, held to their type. */
 describe('RegistryRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let registries: RegistryRepository;
   let transactions: TransactionRunner;
 
   beforeAll(async () => {
     db = await createTestDatabase('registry_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    registries = new RegistryRepository(new Database(dataSource));
-    transactions = new TransactionRunner(dataSource);
+    pg = await connectTestPostgres(db.url);
+    registries = new RegistryRepository(pg.database);
+    transactions = pg.transactions;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -119,7 +118,7 @@ describe('RegistryRepository', () => {
 
   it('names the stages using a registry, and reports a blocked delete as a foreign-key violation', async () => {
     const ci = (await registries.findByName('ci'))!;
-    await dataSource.query(
+    await pg.query(
       `WITH s AS (INSERT INTO stages (name) VALUES ('qa'), ('build') RETURNING id)
        INSERT INTO stage_registries (stage_id, registry_id) SELECT id, $1 FROM s`,
       [ci.id],

@@ -1,28 +1,27 @@
+import { constraintViolationOf, TransactionRunner } from '@airlock/persistence';
 import {
-  constraintViolationOf,
-  Database,
-  dataSourceOptions,
-  TransactionRunner,
-} from '@airlock/persistence';
-import { createTestDatabase, type TestDatabase } from '@airlock/testing';
-import { DataSource } from 'typeorm';
+  connectTestPostgres,
+  createTestDatabase,
+  type TestDatabase,
+  type TestPostgres,
+} from '@airlock/testing';
 import { StageRepository } from '../src/stage.repository';
 
 /** The rows StageRepository's statements answer, against real Postgres, held to their types. */
 describe('StageRepository', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let pg: TestPostgres;
   let stages: StageRepository;
   let transactions: TransactionRunner;
   const registryIds: Record<string, string> = {};
 
   beforeAll(async () => {
     db = await createTestDatabase('stage_repository');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    stages = new StageRepository(new Database(dataSource));
-    transactions = new TransactionRunner(dataSource);
+    pg = await connectTestPostgres(db.url);
+    stages = new StageRepository(pg.database);
+    transactions = pg.transactions;
     for (const name of ['prod-us', 'prod-eu']) {
-      const [row] = (await dataSource.query(
+      const [row] = (await pg.query(
         `INSERT INTO registries (name, url, role) VALUES ($1, 'http://127.0.0.1:1', 'prod') RETURNING id`,
         [name],
       )) as Array<{ id: string }>;
@@ -31,7 +30,7 @@ describe('StageRepository', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await pg?.close();
     await db?.drop();
   });
 
@@ -68,10 +67,10 @@ describe('StageRepository', () => {
 
   it('reports a delete that promotions block as a foreign-key violation', async () => {
     const ci = (await stages.findByName('ci'))!;
-    await dataSource.query(
+    await pg.query(
       `INSERT INTO images (repository, digest, media_type, size) VALUES ('a', 'sha256:${'a'.repeat(64)}', 'x', 1)`,
     );
-    await dataSource.query(
+    await pg.query(
       `INSERT INTO promotions (image_id, digest, source_registry_id, source_repository, target_stage_id, tags, status)
        SELECT i.id, i.digest, $1, 'a', $2, '{}', 'queued' FROM images i`,
       [registryIds['prod-us'], ci.id],

@@ -1,4 +1,5 @@
 export { createTestDatabase, testDatabaseUrl, type TestDatabase } from './database/test-database';
+export { connectTestPostgres, type TestPostgres } from './database/test-postgres';
 export { AirlockProcess, type AirlockEntry } from './process/airlock-process';
 export { spawnGuarded, stopChild, track } from './process/child-processes';
 export { freePort } from './process/free-port';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { managerOf, type Transaction } from '../transaction';
+import { Database } from '../sql/database';
+import { columns, json, sql } from '../sql/sql';
+import type { Transaction } from '../transaction';
 
 /** A stored answer to a request made with an `Idempotency-Key`. */
 export interface StoredResponse {
@@ -10,18 +10,22 @@ export interface StoredResponse {
   body: unknown;
 }
 
+const STORED = columns<StoredResponse>({
+  requestHash: 'request_hash',
+  status: 'response_status',
+  body: 'response_body',
+});
+
 /** `idempotency_keys`: one answer per (principal, key). */
 @Injectable()
 export class IdempotencyKeyRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  async find(principalId: string, key: string, tx?: Transaction): Promise<StoredResponse | null> {
-    const rows: StoredResponse[] = await managerOf(tx, this.dataSource.manager).query(
-      `SELECT request_hash AS "requestHash", response_status AS status, response_body AS body
-         FROM idempotency_keys WHERE principal_id = $1 AND key = $2`,
-      [principalId, key],
+  find(principalId: string, key: string, tx?: Transaction): Promise<StoredResponse | null> {
+    return this.db.one<StoredResponse>(
+      sql`SELECT ${STORED} FROM idempotency_keys WHERE principal_id = ${principalId} AND key = ${key}`,
+      tx,
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -34,20 +38,21 @@ export class IdempotencyKeyRepository {
     response: StoredResponse,
     tx: Transaction,
   ): Promise<boolean> {
-    const rows: unknown[] = await managerOf(tx, this.dataSource.manager).query(
-      `INSERT INTO idempotency_keys (principal_id, key, request_hash, response_status, response_body)
-       VALUES ($1, $2, $3, $4, $5::jsonb)
-       ON CONFLICT (principal_id, key) DO NOTHING RETURNING key`,
-      [principalId, key, response.requestHash, response.status, JSON.stringify(response.body)],
+    const stored = await this.db.run(
+      sql`INSERT INTO idempotency_keys (principal_id, key, request_hash, response_status, response_body)
+          VALUES (${principalId}, ${key}, ${response.requestHash}, ${response.status}, ${json(response.body)})
+          ON CONFLICT (principal_id, key) DO NOTHING`,
+      tx,
     );
-    return rows.length > 0;
+    return stored > 0;
   }
 
   /** Fills in the answer of a key stored as pending earlier in the same transaction. */
   async complete(principalId: string, key: string, body: unknown, tx: Transaction): Promise<void> {
-    await managerOf(tx, this.dataSource.manager).query(
-      `UPDATE idempotency_keys SET response_body = $3::jsonb WHERE principal_id = $1 AND key = $2`,
-      [principalId, key, JSON.stringify(body)],
+    await this.db.run(
+      sql`UPDATE idempotency_keys SET response_body = ${json(body)}
+           WHERE principal_id = ${principalId} AND key = ${key}`,
+      tx,
     );
   }
 }

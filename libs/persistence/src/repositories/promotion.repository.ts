@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { managerOf, type Transaction } from '../transaction';
+import { Database } from '../sql/database';
+import { columns, join, json, raw, sql, type Sql } from '../sql/sql';
+import type { Transaction } from '../transaction';
 
 export const PROMOTION_STATUSES = [
   'queued',
@@ -103,51 +103,78 @@ export interface PromotionListQuery {
   limit: number;
 }
 
-const PROMOTION_COLUMNS = `p.id, p.image_id AS "imageId", p.digest, p.source_registry_id AS "sourceRegistryId",
-  sr.name AS "sourceRegistry", p.source_repository AS "sourceRepository", p.source_tag AS "sourceTag", p.source_stage AS "sourceStage",
-  p.target_stage_id AS "targetStageId", st.name AS "targetStage", p.tags, p.status, p.evidence, p.options, p.plan,
-  p.requested_by AS "requestedBy", tk.name AS "requestedByName", p.error_code AS "errorCode",
-  p.error_message AS "errorMessage", p.created_at AS "createdAt", p.started_at AS "startedAt",
-  p.finished_at AS "finishedAt", p.updated_at AS "updatedAt", p.created_at::text AS "createdAtKey"`;
+const PROMOTION = columns<PromotionRow>({
+  id: 'p.id',
+  imageId: 'p.image_id',
+  digest: 'p.digest',
+  sourceRegistryId: 'p.source_registry_id',
+  sourceRegistry: 'sr.name',
+  sourceRepository: 'p.source_repository',
+  sourceTag: 'p.source_tag',
+  sourceStage: 'p.source_stage',
+  targetStageId: 'p.target_stage_id',
+  targetStage: 'st.name',
+  tags: 'p.tags',
+  status: 'p.status',
+  evidence: 'p.evidence',
+  options: 'p.options',
+  plan: 'p.plan',
+  requestedBy: 'p.requested_by',
+  requestedByName: 'tk.name',
+  errorCode: 'p.error_code',
+  errorMessage: 'p.error_message',
+  createdAt: 'p.created_at',
+  startedAt: 'p.started_at',
+  finishedAt: 'p.finished_at',
+  updatedAt: 'p.updated_at',
+  createdAtKey: 'p.created_at::text',
+});
 
-const PROMOTION_FROM = `promotions p
+const PROMOTION_FROM = raw(`promotions p
   JOIN registries sr ON sr.id = p.source_registry_id
   JOIN stages st ON st.id = p.target_stage_id
-  LEFT JOIN api_tokens tk ON tk.id = p.requested_by`;
+  LEFT JOIN api_tokens tk ON tk.id = p.requested_by`);
 
-const TARGET_COLUMNS = `t.id, t.promotion_id AS "promotionId", t.registry_id AS "registryId", r.name AS registry,
-  t.repository, t.status, t.bytes_done::float8 AS "bytesDone", t.bytes_total::float8 AS "bytesTotal",
-  t.blobs_done AS "blobsDone", t.blobs_total AS "blobsTotal", t.attempts, t.run, t.result,
-  t.error_code AS "errorCode", t.error_message AS "errorMessage", t.started_at AS "startedAt",
-  t.finished_at AS "finishedAt", t.updated_at AS "updatedAt"`;
+const TARGET = columns<PromotionTargetRow>({
+  id: 't.id',
+  promotionId: 't.promotion_id',
+  registryId: 't.registry_id',
+  registry: 'r.name',
+  repository: 't.repository',
+  status: 't.status',
+  bytesDone: 't.bytes_done::float8',
+  bytesTotal: 't.bytes_total::float8',
+  blobsDone: 't.blobs_done',
+  blobsTotal: 't.blobs_total',
+  attempts: 't.attempts',
+  run: 't.run',
+  result: 't.result',
+  errorCode: 't.error_code',
+  errorMessage: 't.error_message',
+  startedAt: 't.started_at',
+  finishedAt: 't.finished_at',
+  updatedAt: 't.updated_at',
+});
+
+const TARGET_FROM = raw('promotion_targets t JOIN registries r ON r.id = t.registry_id');
 
 /** `promotions` and `promotion_targets` (tag claims are @airlock/images' TagLedger). The rules live in @airlock/promotions. */
 @Injectable()
 export class PromotionRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async insert(promotion: NewPromotion, tx: Transaction): Promise<string> {
-    const rows: Array<{ id: string }> = await this.query(tx)(
-      `INSERT INTO promotions (image_id, digest, source_registry_id, source_repository, source_tag,
-         target_stage_id, tags, status, evidence, options, plan, requested_by, source_stage)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::text[], 'queued', $8::jsonb, $9::jsonb, $10::jsonb, $11, $12)
-       RETURNING id`,
-      [
-        promotion.imageId,
-        promotion.digest,
-        promotion.sourceRegistryId,
-        promotion.sourceRepository,
-        promotion.sourceTag,
-        promotion.targetStageId,
-        promotion.tags,
-        JSON.stringify(promotion.evidence),
-        JSON.stringify(promotion.options),
-        JSON.stringify(promotion.plan),
-        promotion.requestedBy,
-        promotion.sourceStage,
-      ],
+    const row = await this.db.one<{ id: string }>(
+      sql`INSERT INTO promotions (image_id, digest, source_registry_id, source_repository, source_tag,
+            target_stage_id, tags, status, evidence, options, plan, requested_by, source_stage)
+          VALUES (${promotion.imageId}, ${promotion.digest}, ${promotion.sourceRegistryId},
+            ${promotion.sourceRepository}, ${promotion.sourceTag}, ${promotion.targetStageId},
+            ${promotion.tags}::text[], 'queued', ${json(promotion.evidence)}, ${json(promotion.options)},
+            ${json(promotion.plan)}, ${promotion.requestedBy}, ${promotion.sourceStage})
+          RETURNING id`,
+      tx,
     );
-    return rows[0]!.id;
+    return row!.id;
   }
 
   async insertTarget(
@@ -155,73 +182,64 @@ export class PromotionRepository {
     target: { registryId: string; repository: string; bytesTotal: number; blobsTotal: number },
     tx: Transaction,
   ): Promise<string> {
-    const rows: Array<{ id: string }> = await this.query(tx)(
-      `INSERT INTO promotion_targets (promotion_id, registry_id, repository, status, bytes_total, blobs_total)
-       VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING id`,
-      [promotionId, target.registryId, target.repository, target.bytesTotal, target.blobsTotal],
+    const row = await this.db.one<{ id: string }>(
+      sql`INSERT INTO promotion_targets (promotion_id, registry_id, repository, status, bytes_total, blobs_total)
+          VALUES (${promotionId}, ${target.registryId}, ${target.repository}, 'queued',
+            ${target.bytesTotal}, ${target.blobsTotal})
+          RETURNING id`,
+      tx,
     );
-    return rows[0]!.id;
+    return row!.id;
   }
 
   /** With `lock`, the row stays locked until `tx` ends (serialises settling a promotion). */
   async find(id: string, tx?: Transaction, lock = false): Promise<PromotionRow | null> {
-    if (lock) await this.query(tx)(`SELECT 1 FROM promotions WHERE id = $1 FOR UPDATE`, [id]);
-    const rows: PromotionRow[] = await this.query(tx)(
-      `SELECT ${PROMOTION_COLUMNS} FROM ${PROMOTION_FROM} WHERE p.id = $1`,
-      [id],
+    if (lock) await this.db.run(sql`SELECT 1 FROM promotions WHERE id = ${id} FOR UPDATE`, tx);
+    return this.db.one<PromotionRow>(
+      sql`SELECT ${PROMOTION} FROM ${PROMOTION_FROM} WHERE p.id = ${id}`,
+      tx,
     );
-    return rows[0] ?? null;
   }
 
   /** Newest first, keyset-paged on (created_at, id). */
   list(query: PromotionListQuery): Promise<PromotionRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (query.digest !== undefined) where.push(`p.digest = ${param(query.digest)}`);
-    if (query.stage !== undefined) where.push(`st.name = ${param(query.stage)}`);
-    if (query.status !== undefined) where.push(`p.status = ${param(query.status)}`);
+    const where: Sql[] = [];
+    if (query.digest !== undefined) where.push(sql`p.digest = ${query.digest}`);
+    if (query.stage !== undefined) where.push(sql`st.name = ${query.stage}`);
+    if (query.status !== undefined) where.push(sql`p.status = ${query.status}`);
     if (query.before) {
       where.push(
-        `(p.created_at, p.id) < (${param(query.before.createdAtKey)}::timestamptz, ${param(query.before.id)}::uuid)`,
+        sql`(p.created_at, p.id) < (${query.before.createdAtKey}::timestamptz, ${query.before.id}::uuid)`,
       );
     }
-    const limit = param(query.limit);
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.query()(
-      `SELECT ${PROMOTION_COLUMNS} FROM ${PROMOTION_FROM} ${filter}
-       ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}`,
-      params,
+    const filter = where.length ? sql`WHERE ${join(where, raw(' AND '))}` : raw('');
+    return this.db.rows<PromotionRow>(
+      sql`SELECT ${PROMOTION} FROM ${PROMOTION_FROM} ${filter}
+          ORDER BY p.created_at DESC, p.id DESC LIMIT ${query.limit}`,
     );
   }
 
   /** Promotions of one image (newest first), for the image view. */
   ofImages(imageIds: string[], limit: number): Promise<PromotionRow[]> {
-    return this.query()(
-      `SELECT ${PROMOTION_COLUMNS} FROM ${PROMOTION_FROM} WHERE p.image_id = ANY($1::uuid[])
-       ORDER BY p.created_at DESC, p.id DESC LIMIT $2`,
-      [imageIds, limit],
+    return this.db.rows<PromotionRow>(
+      sql`SELECT ${PROMOTION} FROM ${PROMOTION_FROM} WHERE p.image_id = ANY(${imageIds}::uuid[])
+          ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}`,
     );
   }
 
   targetsOf(promotionIds: string[], tx?: Transaction): Promise<PromotionTargetRow[]> {
-    return this.query(tx)(
-      `SELECT ${TARGET_COLUMNS} FROM promotion_targets t JOIN registries r ON r.id = t.registry_id
-        WHERE t.promotion_id = ANY($1::uuid[]) ORDER BY r.name`,
-      [promotionIds],
+    return this.db.rows<PromotionTargetRow>(
+      sql`SELECT ${TARGET} FROM ${TARGET_FROM}
+           WHERE t.promotion_id = ANY(${promotionIds}::uuid[]) ORDER BY r.name`,
+      tx,
     );
   }
 
-  async findTarget(id: string, tx?: Transaction): Promise<PromotionTargetRow | null> {
-    const rows: PromotionTargetRow[] = await this.query(tx)(
-      `SELECT ${TARGET_COLUMNS} FROM promotion_targets t JOIN registries r ON r.id = t.registry_id
-        WHERE t.id = $1`,
-      [id],
+  findTarget(id: string, tx?: Transaction): Promise<PromotionTargetRow | null> {
+    return this.db.one<PromotionTargetRow>(
+      sql`SELECT ${TARGET} FROM ${TARGET_FROM} WHERE t.id = ${id}`,
+      tx,
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -229,21 +247,19 @@ export class PromotionRepository {
    * active (cancelled, or finished by an earlier run). The promotion becomes running with it.
    */
   async startTarget(id: string, tx: Transaction): Promise<PromotionTargetRow | null> {
-    const started: Array<{ promotionId: string }> = await this.query(tx)(
-      `WITH started AS (
-         UPDATE promotion_targets t SET status = 'running', attempts = attempts + 1,
-                started_at = COALESCE(started_at, now()), updated_at = now()
-          WHERE t.id = $1 AND t.status IN ('queued', 'running')
-            AND EXISTS (SELECT 1 FROM promotions p WHERE p.id = t.promotion_id AND p.status IN ('queued', 'running'))
-          RETURNING t.promotion_id AS "promotionId")
-       SELECT * FROM started`,
-      [id],
+    const started = await this.db.one<{ promotionId: string }>(
+      sql`UPDATE promotion_targets t SET status = 'running', attempts = attempts + 1,
+                 started_at = COALESCE(started_at, now()), updated_at = now()
+           WHERE t.id = ${id} AND t.status IN ('queued', 'running')
+             AND EXISTS (SELECT 1 FROM promotions p WHERE p.id = t.promotion_id AND p.status IN ('queued', 'running'))
+          RETURNING t.promotion_id AS "promotionId"`,
+      tx,
     );
-    if (!started[0]) return null;
-    await this.query(tx)(
-      `UPDATE promotions SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
-        WHERE id = $1 AND status = 'queued'`,
-      [started[0].promotionId],
+    if (!started) return null;
+    await this.db.run(
+      sql`UPDATE promotions SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
+           WHERE id = ${started.promotionId} AND status = 'queued'`,
+      tx,
     );
     return this.findTarget(id, tx);
   }
@@ -253,106 +269,85 @@ export class PromotionRepository {
    * so the copy learns it was cancelled.
    */
   async recordProgress(id: string, progress?: TargetProgress): Promise<PromotionStatus | null> {
-    const rows: Array<{ status: PromotionStatus }> = progress
-      ? await this.query()(
-          `WITH updated AS (
-             UPDATE promotion_targets SET bytes_done = $2, bytes_total = $3, blobs_done = $4,
-                    blobs_total = $5, updated_at = now()
-              WHERE id = $1 RETURNING status)
-           SELECT status FROM updated`,
-          [id, progress.bytesDone, progress.bytesTotal, progress.blobsDone, progress.blobsTotal],
-        )
-      : await this.query()(
-          `WITH updated AS (UPDATE promotion_targets SET updated_at = now() WHERE id = $1 RETURNING status)
-           SELECT status FROM updated`,
-          [id],
-        );
-    return rows[0]?.status ?? null;
+    const set = progress
+      ? sql`bytes_done = ${progress.bytesDone}, bytes_total = ${progress.bytesTotal},
+            blobs_done = ${progress.blobsDone}, blobs_total = ${progress.blobsTotal}, updated_at = now()`
+      : sql`updated_at = now()`;
+    const row = await this.db.one<{ status: PromotionStatus }>(
+      sql`UPDATE promotion_targets SET ${set} WHERE id = ${id} RETURNING status`,
+    );
+    return row?.status ?? null;
   }
 
   /** Sets a target's status (and error/result), finishing it when the status is final; a landed target's progress is complete. */
   async setTargetOutcome(id: string, outcome: TargetOutcome, tx: Transaction): Promise<void> {
-    await this.query(tx)(
-      `UPDATE promotion_targets SET status = $2, error_code = $3, error_message = $4,
-              result = COALESCE($5::jsonb, result), updated_at = now(),
-              bytes_done = CASE WHEN $2 = 'succeeded' THEN bytes_total ELSE bytes_done END,
-              blobs_done = CASE WHEN $2 = 'succeeded' THEN blobs_total ELSE blobs_done END,
-              finished_at = CASE WHEN $2 IN ('queued', 'running') THEN NULL ELSE now() END
-        WHERE id = $1`,
-      [
-        id,
-        outcome.status,
-        outcome.errorCode ?? null,
-        outcome.errorMessage ?? null,
-        outcome.result === undefined || outcome.result === null
-          ? null
-          : JSON.stringify(outcome.result),
-      ],
+    // No result keeps the stored one: SQL NULL, not JSON null.
+    const result = outcome.result == null ? null : JSON.stringify(outcome.result);
+    await this.db.run(
+      sql`UPDATE promotion_targets SET status = ${outcome.status}, error_code = ${outcome.errorCode ?? null},
+                 error_message = ${outcome.errorMessage ?? null},
+                 result = COALESCE(${result}::jsonb, result), updated_at = now(),
+                 bytes_done = CASE WHEN ${outcome.status}::text = 'succeeded' THEN bytes_total ELSE bytes_done END,
+                 blobs_done = CASE WHEN ${outcome.status}::text = 'succeeded' THEN blobs_total ELSE blobs_done END,
+                 finished_at = CASE WHEN ${outcome.status}::text IN ('queued', 'running') THEN NULL ELSE now() END
+           WHERE id = ${id}`,
+      tx,
     );
   }
 
   async setStatus(id: string, outcome: TargetOutcome, tx: Transaction): Promise<void> {
-    await this.query(tx)(
-      `UPDATE promotions SET status = $2, error_code = $3, error_message = $4, updated_at = now(),
-              finished_at = CASE WHEN $2 IN ('queued', 'running') THEN NULL ELSE now() END
-        WHERE id = $1`,
-      [id, outcome.status, outcome.errorCode ?? null, outcome.errorMessage ?? null],
+    await this.db.run(
+      sql`UPDATE promotions SET status = ${outcome.status}, error_code = ${outcome.errorCode ?? null},
+                 error_message = ${outcome.errorMessage ?? null}, updated_at = now(),
+                 finished_at = CASE WHEN ${outcome.status}::text IN ('queued', 'running') THEN NULL ELSE now() END
+           WHERE id = ${id}`,
+      tx,
     );
   }
 
   /** Every active target of the promotion → cancelled. */
   async cancelTargets(promotionId: string, tx: Transaction): Promise<void> {
-    await this.query(tx)(
-      `UPDATE promotion_targets SET status = 'cancelled', updated_at = now(), finished_at = now()
-        WHERE promotion_id = $1 AND status IN ('queued', 'running')`,
-      [promotionId],
+    await this.db.run(
+      sql`UPDATE promotion_targets SET status = 'cancelled', updated_at = now(), finished_at = now()
+           WHERE promotion_id = ${promotionId} AND status IN ('queued', 'running')`,
+      tx,
     );
   }
 
   /** Failed and cancelled targets → queued again under a new run number; answers their ids. */
   async requeueUnfinished(promotionId: string, tx: Transaction): Promise<PromotionTargetRow[]> {
-    await this.query(tx)(
-      `UPDATE promotion_targets SET status = 'queued', run = run + 1, error_code = NULL,
-              error_message = NULL, finished_at = NULL, updated_at = now()
-        WHERE promotion_id = $1 AND status IN ('failed', 'cancelled')`,
-      [promotionId],
+    await this.db.run(
+      sql`UPDATE promotion_targets SET status = 'queued', run = run + 1, error_code = NULL,
+                 error_message = NULL, finished_at = NULL, updated_at = now()
+           WHERE promotion_id = ${promotionId} AND status IN ('failed', 'cancelled')`,
+      tx,
     );
     return (await this.targetsOf([promotionId], tx)).filter((t) => t.status === 'queued');
   }
 
   /** Active targets untouched since `idleMs` ago: their job may be gone or stuck. */
   idleActiveTargets(idleMs: number, limit: number): Promise<PromotionTargetRow[]> {
-    return this.query()(
-      `SELECT ${TARGET_COLUMNS} FROM promotion_targets t JOIN registries r ON r.id = t.registry_id
-        WHERE t.status IN ('queued', 'running') AND t.updated_at < now() - make_interval(secs => $1::float8 / 1000)
-        ORDER BY t.updated_at LIMIT $2`,
-      [idleMs, limit],
+    return this.db.rows<PromotionTargetRow>(
+      sql`SELECT ${TARGET} FROM ${TARGET_FROM}
+           WHERE t.status IN ('queued', 'running')
+             AND t.updated_at < now() - make_interval(secs => ${idleMs}::float8 / 1000)
+           ORDER BY t.updated_at LIMIT ${limit}`,
     );
   }
 
   /** A new run number for an active target whose job finished without recording it. */
   async nextRun(id: string): Promise<number | null> {
-    const rows: Array<{ run: number }> = await this.query()(
-      `WITH bumped AS (
-         UPDATE promotion_targets SET run = run + 1, updated_at = now()
-          WHERE id = $1 AND status IN ('queued', 'running') RETURNING run)
-       SELECT run FROM bumped`,
-      [id],
+    const row = await this.db.one<{ run: number }>(
+      sql`UPDATE promotion_targets SET run = run + 1, updated_at = now()
+           WHERE id = ${id} AND status IN ('queued', 'running') RETURNING run`,
     );
-    return rows[0]?.run ?? null;
+    return row?.run ?? null;
   }
 
   /** Marks an active target as looked at, so the next reconcile pass leaves it for a while. */
   async touchTarget(id: string): Promise<void> {
-    await this.query()(
-      `UPDATE promotion_targets SET updated_at = now() WHERE id = $1 AND status IN ('queued', 'running')`,
-      [id],
+    await this.db.run(
+      sql`UPDATE promotion_targets SET updated_at = now() WHERE id = ${id} AND status IN ('queued', 'running')`,
     );
-  }
-
-  /** UPDATE … RETURNING goes through a CTE: TypeORM answers a bare UPDATE with [rows, count]. */
-  private query(tx?: Transaction): (sql: string, params: unknown[]) => Promise<never> {
-    const manager = managerOf(tx, this.dataSource.manager);
-    return (sql, params) => manager.query(sql, params) as Promise<never>;
   }
 }

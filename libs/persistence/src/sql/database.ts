@@ -1,8 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool, QueryResult } from 'pg';
-import type { DataSource } from 'typeorm';
-import { clientOf, poolOfDataSource, type Transaction } from '../transaction';
+import { DATABASE_POOL } from '../pool';
+import { clientOf, type Transaction } from '../transaction';
 import { QueryError } from './query-error';
 import type { Sql } from './sql';
 import { statementName } from './statement-names';
@@ -19,11 +18,8 @@ import { statementName } from './statement-names';
 @Injectable()
 export class Database {
   private readonly logger = new Logger('Database');
-  private readonly pool: Pool;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    this.pool = poolOfDataSource(dataSource);
-  }
+  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
 
   /** The rows the statement answers (a SELECT, or a write with RETURNING). */
   async rows<Row>(query: Sql, tx?: Transaction): Promise<Row[]> {
