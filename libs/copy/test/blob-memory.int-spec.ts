@@ -1,8 +1,8 @@
 import { CopyEngine, RegistryLimiter, type CopyResult } from '@airlock/copy';
-import { Database, dataSourceOptions } from '@airlock/persistence';
 import { RegistryClient } from '@airlock/registry-client';
 import {
   buildImage,
+  connectTestPostgres,
   createLayer,
   createTestDatabase,
   FaultProxy,
@@ -12,10 +12,10 @@ import {
   Skopeo,
   type TestDatabase,
   type TestImage,
+  type TestPostgres,
 } from '@airlock/testing';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { BlobLocationRepository } from '../src/blob-location.repository';
 
 /**
@@ -28,7 +28,7 @@ import { BlobLocationRepository } from '../src/blob-location.repository';
  */
 describe('blob memory and single flight (real registries, Postgres)', () => {
   let db: TestDatabase;
-  let dataSource: DataSource;
+  let postgres: TestPostgres;
   let locations: BlobLocationRepository;
   let ci: RegistryFixture;
   let prod: RegistryFixture;
@@ -40,8 +40,8 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('blob_memory');
-    dataSource = await new DataSource(dataSourceOptions({ databaseUrl: db.url })).initialize();
-    locations = new BlobLocationRepository(new Database(dataSource));
+    postgres = await connectTestPostgres(db.url);
+    locations = new BlobLocationRepository(postgres.database);
     [ci, prod] = await Promise.all([
       RegistryFixture.start({ name: 'ci' }),
       RegistryFixture.start({ name: 'prod' }),
@@ -58,7 +58,7 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
   afterAll(async () => {
     await Promise.all([ciProxy?.stop(), prodProxy?.stop()]);
     await Promise.all([ci?.stop(), prod?.stop()]);
-    await dataSource?.destroy();
+    await postgres?.close();
     await db?.drop();
   });
 
