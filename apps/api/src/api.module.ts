@@ -7,6 +7,7 @@ import { GatesApiModule } from './gates/gates-api.module';
 import { ImagesApiModule } from './images/images-api.module';
 import { HealthModule } from './health/health.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { RequestIdMiddleware } from './http/request-id.middleware';
 import { RequestValidationPipe } from './http/validation';
 import { WriteRateLimitGuard } from './http/write-rate-limit.guard';
 import { MirrorApiModule } from './mirror/mirror-api.module';
@@ -37,6 +38,8 @@ import { WebhooksApiModule } from './webhooks/webhooks-api.module';
     WebhooksApiModule,
   ],
   providers: [
+    // Installed by configureHttpApp as the first Express middleware (http-app.ts).
+    RequestIdMiddleware,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useClass: RequestValidationPipe },
     // Every route needs a token unless it is @Public(); roles per @Roles().

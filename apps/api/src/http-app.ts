@@ -1,8 +1,9 @@
 import type { AppConfig } from '@airlock/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import { jsonBody } from './http/json-body.middleware';
-import { requestIdMiddleware } from './http/request-id.middleware';
+import { RequestIdMiddleware } from './http/request-id.middleware';
 import { createOpenApiDocument } from './openapi-document';
 
 /**
@@ -11,7 +12,10 @@ import { createOpenApiDocument } from './openapi-document';
  * e2e tests, so they test what production runs.
  */
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig): void {
-  app.use(requestIdMiddleware);
+  const requestIds = app.get(RequestIdMiddleware);
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    requestIds.use(request, response, next),
+  );
   app.use(jsonBody(config.httpBodyLimit));
   app.disable('x-powered-by');
   // No automatic ETags: Express would hash every response body (a POST's included) for a

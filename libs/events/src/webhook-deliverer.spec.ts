@@ -1,6 +1,8 @@
 import { SecretBox } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
+import { Metrics } from '@airlock/observability';
 import { Logger } from '@nestjs/common';
+import { Registry } from 'prom-client';
 import { WebhookDeliverer } from './webhook-deliverer';
 import type {
   WebhookAttempt,
@@ -67,13 +69,18 @@ function target(changes: Partial<WebhookDeliveryTarget> = {}): WebhookDeliveryTa
   };
 }
 
-function setup(row: WebhookDeliveryTarget | null, answers: WebhookResponse[] = []) {
+function setup(
+  row: WebhookDeliveryTarget | null,
+  answers: WebhookResponse[] = [],
+  metrics = new Metrics(new Registry()),
+) {
   const deliveries = new FakeDeliveries(row);
   const transport = new FakeTransport(answers);
   const deliverer = new WebhookDeliverer(
     deliveries as unknown as WebhookDeliveryRepository,
     box,
     transport,
+    metrics,
   );
   return { deliveries, transport, deliverer };
 }
@@ -150,5 +157,25 @@ describe('WebhookDeliverer', () => {
     expect(deliveries.attempts).toEqual([
       expect.objectContaining({ statusCode: null, status: 'pending' }),
     ]);
+  });
+
+  it('counts every attempt it sent by outcome (delivered, retrying, failed), nothing else', async () => {
+    const metrics = new Metrics(new Registry());
+    const once = { finalAttempt: false };
+    await setup(target(), [status(204, null)], metrics).deliverer.deliver('delivery-1', once);
+    await expect(
+      setup(target(), [status(503)], metrics).deliverer.deliver('delivery-1', once),
+    ).rejects.toThrow(AirlockError);
+    await setup(target(), [status(503)], metrics).deliverer.deliver('delivery-1', {
+      finalAttempt: true,
+    });
+    await setup(target({ status: 'delivered' }), [], metrics).deliverer.deliver('delivery-1', once);
+
+    const samples = (await metrics.webhookDeliveries.get()).values;
+    expect(Object.fromEntries(samples.map((s) => [s.labels.outcome, s.value]))).toEqual({
+      delivered: 1,
+      retrying: 1,
+      failed: 1,
+    });
   });
 });

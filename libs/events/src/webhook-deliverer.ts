@@ -1,6 +1,6 @@
 import { SecretBox } from '@airlock/crypto';
 import { AirlockError } from '@airlock/errors';
-import { METRICS } from '@airlock/observability';
+import { Metrics } from '@airlock/observability';
 import { Injectable, Logger } from '@nestjs/common';
 import { envelopeBody } from './event-envelope';
 import {
@@ -26,6 +26,7 @@ export class WebhookDeliverer {
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly box: SecretBox,
     private readonly transport: WebhookTransport,
+    private readonly metrics: Metrics,
   ) {}
 
   async deliver(deliveryId: string, context: { finalAttempt: boolean }): Promise<DeliveryOutcome> {
@@ -45,7 +46,7 @@ export class WebhookDeliverer {
           ? 'failed'
           : 'pending';
     await this.deliveries.recordAttempt(deliveryId, { ...response, status });
-    METRICS.webhookDeliveries.inc({ outcome: status === 'pending' ? 'retrying' : status });
+    this.metrics.webhookDeliveries.inc({ outcome: status === 'pending' ? 'retrying' : status });
     this.logger.log(
       `webhook delivery ${deliveryId} (${target.eventType}) to subscription ${target.subscriptionId}: ` +
         `${response.statusCode ?? response.error} → ${status}`,

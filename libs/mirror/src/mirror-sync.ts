@@ -4,7 +4,7 @@ import { CopyEngine } from '@airlock/copy';
 import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { ImagesService, TagLedger } from '@airlock/images';
-import { METRICS } from '@airlock/observability';
+import { Metrics } from '@airlock/observability';
 import { TransactionRunner, type Transaction } from '@airlock/persistence';
 import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
 import type { OciRegistry } from '@airlock/registry-client';
@@ -73,6 +73,7 @@ export class MirrorSync {
     private readonly clients: RegistryClientFactory,
     private readonly upstreamClients: UpstreamClients,
     private readonly engine: CopyEngine,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -139,7 +140,7 @@ export class MirrorSync {
     const status: MirrorRunStatus =
       errors.length === 0 ? 'succeeded' : failed < results.length ? 'partial' : 'failed';
     const finished = await this.land(context, run, status, results, errors);
-    METRICS.mirrorRuns.inc({ outcome: status });
+    this.metrics.mirrorRuns.inc({ outcome: status });
     this.logger.log(
       `mirror rule "${rule.name}" ${status} in ${Date.now() - started} ms: ${finished.tagsChecked} tags checked, ` +
         `${finished.newDigests} new digests, ${finished.bytesCopied} bytes copied, ${errors.length} errors`,

@@ -1,3 +1,5 @@
 export { currentLogContext, withLogContext, type LogFields } from './log-context';
 export { scrubSecrets } from './secret-scrubber';
-export { METRICS, metricsRegistry } from './metrics';
+export { Metrics } from './metrics';
+export { ObservabilityModule } from './observability.module';
+export { METRICS } from './process-metrics';

@@ -1,5 +1,5 @@
 import { AppConfig } from '@airlock/config';
-import { METRICS } from '@airlock/observability';
+import { Metrics } from '@airlock/observability';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { hostname } from 'node:os';
@@ -33,6 +33,7 @@ export class WorkerLiveness implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     @Inject(REDIS_PRODUCER) private readonly redis: IORedis,
+    private readonly metrics: Metrics,
   ) {
     this.key = `${config.redisPrefix}:airlock:workers:${hostname()}:${process.pid}`;
   }
@@ -47,7 +48,7 @@ export class WorkerLiveness implements OnApplicationShutdown {
 
   /** A job finished or the queue was found drained: the worker is doing its work. */
   active(): void {
-    METRICS.workerLastActive.set(Date.now() / 1000);
+    this.metrics.workerLastActive.set(Date.now() / 1000);
   }
 
   async fleet(): Promise<WorkerFleet> {

@@ -1,5 +1,5 @@
 import { SecretBox } from '@airlock/crypto';
-import { METRICS } from '@airlock/observability';
+import { Metrics } from '@airlock/observability';
 import type { Registry } from './registry.repository';
 import {
   RegistryClient,
@@ -30,7 +30,10 @@ export interface ClientVariant {
 export class RegistryClientFactory {
   private readonly clients = new Map<string, { version: number; client: RegistryClient }>();
 
-  constructor(private readonly box: SecretBox) {}
+  constructor(
+    private readonly box: SecretBox,
+    private readonly metrics: Metrics,
+  ) {}
 
   /**
    * The cached client of the registry, or of a named variant of it built with extra options (the
@@ -52,7 +55,7 @@ export class RegistryClientFactory {
       logger: CLIENT_LOGGER,
       ...options,
       onRequest: (event) => {
-        METRICS.registryRequests.inc({
+        this.metrics.registryRequests.inc({
           registry: registry.name,
           method: event.method,
           status: event.status === undefined ? 'error' : String(event.status),

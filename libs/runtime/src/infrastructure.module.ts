@@ -1,9 +1,10 @@
 import { AppConfig, ConfigModule } from '@airlock/config';
+import { ObservabilityModule } from '@airlock/observability';
 import { PersistenceModule, PromotionStorageModule } from '@airlock/persistence';
 import { QueueModule } from '@airlock/queue';
 import { Module, type DynamicModule } from '@nestjs/common';
 
-/** What every Airlock process shares: validated config, the Postgres pool, queue producers. */
+/** What every Airlock process shares: validated config, its metrics, the Postgres pool, queue producers. */
 @Module({})
 export class InfrastructureModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -11,6 +12,7 @@ export class InfrastructureModule {
       module: InfrastructureModule,
       imports: [
         ConfigModule.forRoot(config),
+        ObservabilityModule,
         PersistenceModule,
         PromotionStorageModule,
         QueueModule,

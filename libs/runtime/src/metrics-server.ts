@@ -1,5 +1,5 @@
 import type { AppConfig } from '@airlock/config';
-import { metricsRegistry } from '@airlock/observability';
+import { Metrics } from '@airlock/observability';
 import { QueueMetrics } from '@airlock/queue';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
@@ -16,15 +16,16 @@ export async function serveWorkerMetrics(
 ): Promise<Server | undefined> {
   if (config.metricsPort === undefined) return undefined;
   const queues = app.get(QueueMetrics);
+  const { registry } = app.get(Metrics);
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/metrics') {
       void queues
         .refresh()
         .catch(() => undefined)
-        .then(() => metricsRegistry.metrics())
+        .then(() => registry.metrics())
         .then((body) => {
-          response.writeHead(200, { 'Content-Type': metricsRegistry.contentType });
+          response.writeHead(200, { 'Content-Type': registry.contentType });
           response.end(body);
         });
       return;

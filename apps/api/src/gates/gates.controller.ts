@@ -1,6 +1,6 @@
 import type { AuditActor } from '@airlock/audit';
 import { GatesService } from '@airlock/gates';
-import { METRICS } from '@airlock/observability';
+import { Metrics } from '@airlock/observability';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBody,
@@ -25,7 +25,10 @@ import { GateLedgerView, GateResultView } from './gate.views';
 @ApiTags('gates')
 @Controller('api/v1/gates/:digest')
 export class GatesController {
-  constructor(private readonly gates: GatesService) {}
+  constructor(
+    private readonly gates: GatesService,
+    private readonly metrics: Metrics,
+  ) {}
 
   @Post('results')
   @Roles('ci')
@@ -51,7 +54,7 @@ export class GatesController {
     @CurrentActor() actor: AuditActor,
   ): Promise<GateResultView> {
     const recorded = await this.gates.record(digest, body, actor);
-    METRICS.gateResults.inc({ kind: 'result', status: recorded.status });
+    this.metrics.gateResults.inc({ kind: 'result', status: recorded.status });
     return recorded;
   }
 
@@ -80,7 +83,7 @@ export class GatesController {
     @CurrentActor() actor: AuditActor,
   ): Promise<GateResultView> {
     const recorded = await this.gates.approve(params.digest, body, actor);
-    METRICS.gateResults.inc({ kind: 'approval', status: recorded.status });
+    this.metrics.gateResults.inc({ kind: 'approval', status: recorded.status });
     return recorded;
   }
 

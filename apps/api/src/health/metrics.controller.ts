@@ -1,7 +1,8 @@
-import { metricsRegistry } from '@airlock/observability';
+import { Metrics } from '@airlock/observability';
 import { QueueMetrics } from '@airlock/queue';
-import { Controller, Get, Header, Logger } from '@nestjs/common';
+import { Controller, Get, Logger, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
 
 /**
@@ -15,15 +16,19 @@ import { Public } from '../auth/public.decorator';
 export class MetricsController {
   private readonly logger = new Logger(MetricsController.name);
 
-  constructor(private readonly queues: QueueMetrics) {}
+  constructor(
+    private readonly queues: QueueMetrics,
+    private readonly metrics: Metrics,
+  ) {}
 
   @Get()
-  @Header('Content-Type', metricsRegistry.contentType)
-  async scrape(): Promise<string> {
+  async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
     // Redis down: serve the rest; the stale queue gauges are better than no metrics at all.
     await this.queues.refresh().catch((error: unknown) => {
       this.logger.warn(`queue metrics not refreshed: ${(error as Error).message}`);
     });
-    return metricsRegistry.metrics();
+    const { registry } = this.metrics;
+    response.setHeader('Content-Type', registry.contentType);
+    return registry.metrics();
   }
 }

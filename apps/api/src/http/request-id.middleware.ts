@@ -1,5 +1,5 @@
-import { METRICS, withLogContext } from '@airlock/observability';
-import { Logger } from '@nestjs/common';
+import { Metrics, withLogContext } from '@airlock/observability';
+import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -15,29 +15,32 @@ const access = new Logger('HTTP');
  * of the request runs in a log context carrying the id, so every line logged for it has
  * `requestId`; one access line is logged when the response is sent.
  */
-export function requestIdMiddleware(
-  request: Request,
-  response: Response,
-  next: NextFunction,
-): void {
-  const given = request.header(HEADER);
-  const id = given && SAFE.test(given) ? given : randomUUID();
-  (request as Request & { [KEY]?: string })[KEY] = id;
-  response.setHeader('X-Request-Id', id);
-  const started = process.hrtime.bigint();
-  response.once('finish', () => {
+@Injectable()
+export class RequestIdMiddleware implements NestMiddleware {
+  constructor(private readonly metrics: Metrics) {}
+
+  use(request: Request, response: Response, next: NextFunction): void {
+    const given = request.header(HEADER);
+    const id = given && SAFE.test(given) ? given : randomUUID();
+    (request as Request & { [KEY]?: string })[KEY] = id;
+    response.setHeader('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    response.once('finish', () => this.finished(request, response, id, started));
+    withLogContext({ requestId: id }, next);
+  }
+
+  private finished(request: Request, response: Response, id: string, started: bigint): void {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     // The path without its query string: queries are filters, but nothing is gained by logging them.
     const path = request.originalUrl.split('?')[0];
     // The route pattern, not the path: digests and ids would make every path its own series.
     const route = routeOf(request);
-    METRICS.httpRequests.inc({ method: request.method, route, status: response.statusCode });
-    METRICS.httpDuration.observe({ method: request.method, route }, ms / 1000);
+    this.metrics.httpRequests.inc({ method: request.method, route, status: response.statusCode });
+    this.metrics.httpDuration.observe({ method: request.method, route }, ms / 1000);
     withLogContext({ requestId: id }, () =>
       access.log(`${request.method} ${path} ${response.statusCode} ${ms.toFixed(1)} ms`),
     );
-  });
-  withLogContext({ requestId: id }, next);
+  }
 }
 
 export function requestIdOf(request: Request): string | undefined {

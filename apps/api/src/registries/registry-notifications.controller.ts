@@ -19,6 +19,38 @@ import { NotificationSummaryView } from './registry.views';
 /** What `image.registered` records as the registration's source, next to the calling token. */
 export const NOTIFICATION_SOURCE = 'notification';
 
+/** The envelope as the OpenAPI document shows it: what `eventsOf` reads, nothing more. */
+const ENVELOPE_DESCRIPTION =
+  'A CNCF distribution notification envelope; fields not listed are ignored.';
+const ENVELOPE_SCHEMA = {
+  type: 'object',
+  required: ['events'],
+  properties: {
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          action: { type: 'string', example: 'push' },
+          target: {
+            type: 'object',
+            properties: {
+              mediaType: {
+                type: 'string',
+                example: 'application/vnd.oci.image.manifest.v1+json',
+              },
+              digest: { type: 'string', example: `sha256:${'0'.repeat(64)}` },
+              repository: { type: 'string', example: 'team/app' },
+              tag: { type: 'string', example: '1.0.0' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
 /**
  * The endpoint a registry's `notifications.endpoints[]` entry POSTs its events to (CNCF
  * distribution). A push of a manifest or index registers the image by digest, with the tag it was
@@ -39,37 +71,7 @@ export class RegistryNotificationsController {
   @HttpCode(200)
   @Roles('ci')
   @ApiConsumes('application/json', NOTIFICATION_MEDIA_TYPE)
-  @ApiBody({
-    description: 'A CNCF distribution notification envelope; fields not listed are ignored.',
-    schema: {
-      type: 'object',
-      required: ['events'],
-      properties: {
-        events: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              action: { type: 'string', example: 'push' },
-              target: {
-                type: 'object',
-                properties: {
-                  mediaType: {
-                    type: 'string',
-                    example: 'application/vnd.oci.image.manifest.v1+json',
-                  },
-                  digest: { type: 'string', example: `sha256:${'0'.repeat(64)}` },
-                  repository: { type: 'string', example: 'team/app' },
-                  tag: { type: 'string', example: '1.0.0' },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  })
+  @ApiBody({ description: ENVELOPE_DESCRIPTION, schema: ENVELOPE_SCHEMA })
   @ApiOperation({
     summary: 'Receive a registry push notification',
     description:

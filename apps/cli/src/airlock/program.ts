@@ -1,21 +1,11 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ApiClient, UnreachableError } from './api-client';
-import * as commands from './commands';
+import type { RunCommand, UrlSource } from './command-options';
 import { resolveConnection, UsageError, type Connection } from './connection';
+import { addEvidenceCommands } from './evidence-commands';
 import { EXIT_CODES_HELP, ExitCode, type ExitCode as Code } from './exit-codes';
 import type { CliIo } from './output';
-import {
-  collectList,
-  GATE_STATUSES,
-  type ApproveOptions,
-  type GateOptions,
-  type PromoteOptions,
-  type ReadinessOptions,
-  type RegisterOptions,
-} from './requests';
-
-/** `--wait` gives up (exit 3) after this long unless `--timeout` says otherwise. */
-export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
+import { addPromotionCommands } from './promotion-commands';
 
 const ENVIRONMENT_HELP = `Environment:
   AIRLOCK_URL    Airlock's base URL, e.g. https://airlock.example.com (--url wins)
@@ -79,11 +69,7 @@ export function buildProgram(io: CliIo, done: Done): Command {
     .exitOverride()
     .showSuggestionAfterError();
 
-  const run = (
-    command: Command,
-    action: (ctx: commands.CommandContext) => Promise<Code>,
-    urlSource: UrlSource = 'command',
-  ) => {
+  const run: RunCommand = (command, action, urlSource = 'command') => {
     const global = program.opts<GlobalFlags>();
     const local = command.opts<GlobalFlags>();
     const ctx = {
@@ -93,105 +79,12 @@ export function buildProgram(io: CliIo, done: Done): Command {
     };
     return action(ctx).then(done);
   };
-
-  withConnectionOptions(program.command('register'))
-    .description('Register an image (POST /api/v1/images) and print its digest.')
-    .requiredOption('--registry <name>', 'registry the image is in (as named in Airlock)')
-    .requiredOption('--repository <repository>', 'repository, e.g. team/app')
-    .option('--tag <tag>', 'tag to resolve to a digest (exactly one of --tag and --digest)')
-    .option('--digest <digest>', 'sha256:… digest')
-    .option('--commit <sha>', 'build metadata: commit')
-    .option('--build-url <url>', 'build metadata: URL of the build')
-    .option('--pipeline-id <id>', 'build metadata: pipeline or build id')
-    .action((options: RegisterOptions, command: Command) =>
-      run(command, (ctx) => commands.register(ctx, options)),
-    );
-
-  withConnectionOptions(program.command('gate'), { url: false })
-    .description('Record a gate result for a digest (POST /api/v1/gates/{digest}/results).')
-    .argument('<digest>', 'sha256:… digest')
-    .requiredOption('--gate <name>', 'gate name, e.g. unit-tests')
-    .addOption(
-      new Option('--status <status>', 'the result').choices(GATE_STATUSES).makeOptionMandatory(),
-    )
-    .option('--url <url>', 'evidence URL (the Airlock URL goes before the command here)')
-    .option('--details <json>', 'a JSON object stored with the result')
-    .action((digest: string, options: GateOptions, command: Command) =>
-      run(command, (ctx) => commands.gate(ctx, digest, options), 'program'),
-    );
-
-  withConnectionOptions(program.command('approve'))
-    .description(
-      'Approve a digest (POST /api/v1/gates/{digest}/approvals); needs an approver token.',
-    )
-    .argument('<digest>', 'sha256:… digest')
-    .option('--gate <name>', 'approval gate (default: approval)')
-    .option('--comment <text>', 'why, stored with the approval')
-    .action((digest: string, options: ApproveOptions, command: Command) =>
-      run(command, (ctx) => commands.approve(ctx, digest, options)),
-    );
-
-  withConnectionOptions(program.command('promote'))
-    .description(
-      'Request a promotion (POST /api/v1/promotions); prints its id, or with --wait follows it to the end.',
-    )
-    .requiredOption('--repository <repository>', 'repository in the source registry')
-    .option('--digest <digest>', 'the digest to promote (exactly one of --digest and --tag)')
-    .option('--tag <tag>', 'a source tag, resolved to its digest once')
-    .requiredOption('--from <stage>', 'source stage')
-    .option('--source-registry <name>', 'registry of the source stage (when it has several)')
-    .requiredOption('--to <stage>', 'target stage')
-    .option('--target-repository <repository>', 'repository in the target (default: --repository)')
-    .option(
-      '--tag-as <tag>',
-      'tag to write in the target (repeatable, or comma-separated)',
-      collectList,
-    )
-    .option('--dry-run', 'show the plan and the verdict; change nothing (exit 1 when not ready)')
-    .option(
-      '--idempotency-key <key>',
-      'e.g. the CI build id: a re-run step gets the same promotion',
-    )
-    .option('--wait', 'follow the promotion until it succeeds, fails or is cancelled')
-    .option(
-      '--timeout <seconds>',
-      '--wait gives up after this long (exit 3)',
-      positiveInteger,
-      DEFAULT_WAIT_TIMEOUT_SECONDS,
-    )
-    .action((options: PromoteOptions & { wait?: boolean; timeout: number }, command: Command) =>
-      run(command, (ctx) => commands.promote(ctx, { ...options, timeoutSeconds: options.timeout })),
-    );
-
-  withConnectionOptions(program.command('status'))
-    .description(
-      'Show a promotion (GET /api/v1/promotions/{id}); exit 1 if it failed or was cancelled.',
-    )
-    .argument('<id>', 'promotion id')
-    .action((id: string, _options: unknown, command: Command) =>
-      run(command, (ctx) => commands.status(ctx, id)),
-    );
-
-  withConnectionOptions(program.command('readiness'))
-    .description(
-      "Evaluate the stage's policy for a digest now (GET /api/v1/gates/{digest}/readiness); exit 1 if not ready.",
-    )
-    .argument('<digest>', 'sha256:… digest')
-    .requiredOption('--stage <stage>', 'target stage')
-    .option('--source <stage>', 'the stage the image would come from')
-    .option('--tag <tag>', 'a tag the promotion would write (repeatable)', collectList)
-    .action((digest: string, options: ReadinessOptions, command: Command) =>
-      run(command, (ctx) => commands.readiness(ctx, digest, options)),
-    );
+  // Help lists the commands in the order they are added.
+  addEvidenceCommands(program, run);
+  addPromotionCommands(program, run);
 
   return program;
 }
-
-/**
- * Where a command's Airlock URL may come from. `airlock gate --url` is the gate's evidence URL,
- * so for `gate` only `airlock --url … gate` (or AIRLOCK_URL) counts.
- */
-type UrlSource = 'command' | 'program';
 
 function commandConnection(
   global: GlobalFlags,
@@ -211,23 +104,4 @@ function commandConnection(
     }
     throw error;
   }
-}
-
-/**
- * Every command also takes --token and --json (and --url, except `gate`) after its name, where a
- * CI script naturally puts them; the program-level ones before the command work too.
- */
-function withConnectionOptions(command: Command, { url = true } = {}): Command {
-  if (url) command.option('--url <url>', "Airlock's base URL (default: $AIRLOCK_URL)");
-  return command
-    .option('--token <token>', 'API token (default: $AIRLOCK_TOKEN)')
-    .option('--json', "print the API's JSON answer on stdout, nothing else");
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) {
-    throw new InvalidArgumentError('must be a whole number of seconds, at least 1');
-  }
-  return parsed;
 }
