@@ -1,5 +1,4 @@
 import type { GateHistoryPage, GateRecord } from '@airlock/gates';
-import type { PromotionRow } from '@airlock/persistence';
 import type { Platform } from '@airlock/registry-client';
 import type { ImageLocationRow, ImageRow } from './image.repository';
 import type { RegistryTagRow } from './tag-ledger.repository';
@@ -92,18 +91,6 @@ export function toImageDetail(
   };
 }
 
-/** A promotion of the image, as its lookup lists it. */
-export interface PromotionSummary {
-  id: string;
-  status: string;
-  source: { stage: string | null; registry: string; repository: string };
-  targetStage: string;
-  tags: string[];
-  error: { code: string; message: string } | null;
-  createdAt: Date;
-  finishedAt: Date | null;
-}
-
 /** A digest's gate ledger as its lookup shows it. */
 export interface ImageGates {
   /** The newest result of every gate. */
@@ -112,27 +99,9 @@ export interface ImageGates {
   history: GateHistoryPage;
 }
 
-/** Everything known about a digest: the images, their gate ledger and promotions. */
+/** What images know about a digest: the images (one per repository) and their gate ledger. */
 export interface ImageLookup {
   digest: string;
   items: ImageDetailView[];
   gates: ImageGates;
-  promotions: PromotionSummary[];
-}
-
-export function toPromotionSummary(row: PromotionRow): PromotionSummary {
-  return {
-    id: row.id,
-    status: row.status,
-    source: {
-      stage: row.sourceStage,
-      registry: row.sourceRegistry,
-      repository: row.sourceRepository,
-    },
-    targetStage: row.targetStage,
-    tags: row.tags,
-    error: row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
-    createdAt: row.createdAt,
-    finishedAt: row.finishedAt,
-  };
 }

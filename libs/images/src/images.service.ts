@@ -2,7 +2,7 @@ import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { GatesService } from '@airlock/gates';
-import { PromotionRepository, TransactionRunner, type Transaction } from '@airlock/persistence';
+import { TransactionRunner, type Transaction } from '@airlock/persistence';
 import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import { canonicalImageName } from '@airlock/registry-client';
 import { encodeCursor } from '@airlock/validation';
@@ -19,7 +19,6 @@ import { ImageRepository, type NewImage } from './image.repository';
 import {
   toImageDetail,
   toImageView,
-  toPromotionSummary,
   type ImageDetailView,
   type ImageLookup,
   type ImagePage,
@@ -39,7 +38,6 @@ export interface RegisterOptions {
 }
 
 const LOOKUP_HISTORY = 20;
-const LOOKUP_PROMOTIONS = 20;
 
 /**
  * Images: registration (the registry is read outside any transaction, then one short transaction
@@ -56,7 +54,6 @@ export class ImagesService {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly gates: GatesService,
-    private readonly promotions: PromotionRepository,
     private readonly events: EventsService,
   ) {}
 
@@ -117,27 +114,18 @@ export class ImagesService {
   }
 
   /**
-   * Everything known about a digest: the image in each repository (locations, tags), its gate
-   * ledger (the newest result per gate and the recent history) and its promotions, newest first.
-   * `query` may name the one `repository`.
+   * What images know about a digest: the image in each repository (locations, tags) and its gate
+   * ledger (the newest result per gate and the recent history). `query` may name the one
+   * `repository`. (The image's page adds its promotions, which are the promotions feature's.)
    */
   async lookup(digest: unknown, query: unknown = {}): Promise<ImageLookup> {
     const checked = readImageDigest(digest);
     const items = await this.details(checked, readImageShowQuery(query).repository);
-    const [latest, history, promotions] = await Promise.all([
+    const [latest, history] = await Promise.all([
       this.gates.latest(checked),
       this.gates.history(checked, { limit: LOOKUP_HISTORY }),
-      this.promotions.ofImages(
-        items.map((i) => i.id),
-        LOOKUP_PROMOTIONS,
-      ),
     ]);
-    return {
-      digest: checked,
-      items,
-      gates: { latest, history },
-      promotions: promotions.map(toPromotionSummary),
-    };
+    return { digest: checked, items, gates: { latest, history } };
   }
 
   /** The image of `digest` in `repository`, or null: for features that refer to images. */

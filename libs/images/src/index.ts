@@ -48,7 +48,6 @@ export type {
   ImagePage,
   ImageTagView,
   ImageView,
-  PromotionSummary,
 } from './image-view';
 export { ImagesModule } from './images.module';
 export { ImagesService, type RegisterOptions } from './images.service';

@@ -1,17 +1,38 @@
 import { AirlockError } from '@airlock/errors';
-import { DIGEST_PATTERN, REPOSITORY_PATTERN, TAG_PATTERN } from '@airlock/images';
+import { DIGEST_FIELD, MAX_REPOSITORY_LENGTH, REPOSITORY_FIELD, TAG_FIELD } from '@airlock/images';
+import { PROMOTION_STATUSES, type PromotionStatus } from '@airlock/persistence';
+import { REGISTRY_NAME_PATTERN } from '@airlock/registries';
+import { STAGE_NAME_PATTERN } from '@airlock/stages';
+import {
+  decodeCursor,
+  fieldProblem,
+  invalidInput,
+  readInput,
+  readQuery,
+  type FieldRule,
+  type KeysetPosition,
+  type ObjectReader,
+  type StringOptions,
+} from '@airlock/validation';
 import { createHash } from 'node:crypto';
 
 export const PROMOTION_PAGE_LIMIT = { default: 50, max: 200 } as const;
 export const MAX_PROMOTION_TAGS = 20;
+export const MAX_PROMOTION_CURSOR_LENGTH = 200;
 /** Printable ASCII, as the IETF Idempotency-Key draft's examples use (UUIDs, build ids). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-export interface FieldProblem {
-  field: string;
-  rule: string;
-  message: string;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const STAGE_NAME: StringOptions = {
+  pattern: { regex: STAGE_NAME_PATTERN, describe: 'a stage name (a-z, 0-9, "-")' },
+};
+const REGISTRY_NAME: StringOptions = {
+  pattern: {
+    regex: REGISTRY_NAME_PATTERN,
+    describe: '1-63 lowercase letters, digits or "-", starting with a letter or digit',
+  },
+};
+const REPOSITORY: StringOptions = { maxLength: MAX_REPOSITORY_LENGTH, ...REPOSITORY_FIELD };
 
 /** What a caller asks for: promote this image from a source stage into a target stage. */
 export interface PromotionRequest {
@@ -33,77 +54,89 @@ export interface PromotionRequest {
   dryRun?: boolean;
 }
 
-export function checkPromotionRequest(request: PromotionRequest): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const repository = (field: string, value: unknown) => {
-    if (typeof value !== 'string' || value.length > 255 || !REPOSITORY_PATTERN.test(value)) {
-      problems.push({
-        field,
-        rule: 'repository',
-        message: `${field} must be an OCI repository name (lowercase path components)`,
-      });
-    }
-  };
-  repository('repository', request.repository);
-  if (request.targetRepository !== undefined)
-    repository('targetRepository', request.targetRepository);
-  if ((request.digest === undefined) === (request.tag === undefined)) {
-    const message = 'exactly one of digest or tag must be given';
-    problems.push({ field: 'digest', rule: 'exactlyOneOf', message });
-  } else if (request.digest !== undefined && !DIGEST_PATTERN.test(request.digest)) {
-    problems.push({
-      field: 'digest',
-      rule: 'digest',
-      message: 'digest must be sha256:<64 lowercase hex characters>',
+/** `GET /promotions` as read: filters, the page size and the position after which it starts. */
+export interface PromotionListFilters {
+  digest?: string;
+  stage?: string;
+  status?: PromotionStatus;
+  before?: KeysetPosition;
+  limit: number;
+}
+
+/**
+ * A promotion request body and its Idempotency-Key header, read together so one 400 names every
+ * field at fault (the header as `Idempotency-Key`).
+ */
+export function readPromotionRequest(
+  input: unknown,
+  idempotencyKey?: unknown,
+): { request: PromotionRequest; idempotencyKey?: string } {
+  return readInput(input, (r) => {
+    const request = withoutUndefined<PromotionRequest>({
+      repository: r.string('repository', { required: true, ...REPOSITORY })!,
+      digest: r.string('digest', DIGEST_FIELD),
+      tag: r.string('tag', TAG_FIELD),
+      source: r.string('source', { required: true, ...STAGE_NAME })!,
+      sourceRegistry: r.string('sourceRegistry', REGISTRY_NAME),
+      target: r.string('target', { required: true, ...STAGE_NAME })!,
+      targetRepository: r.string('targetRepository', REPOSITORY),
+      tags: r.strings('tags', { maxItems: MAX_PROMOTION_TAGS, unique: true }, TAG_FIELD),
+      dryRun: r.boolean('dryRun'),
     });
-  } else if (request.tag !== undefined && !TAG_PATTERN.test(request.tag)) {
-    problems.push({ field: 'tag', rule: 'tag', message: tagMessage('tag') });
-  }
-  const tags = request.tags ?? [];
-  if (tags.length > MAX_PROMOTION_TAGS) {
-    problems.push({
-      field: 'tags',
-      rule: 'maxSize',
-      message: `tags may hold at most ${MAX_PROMOTION_TAGS} tags`,
+    if (r.has('digest') === r.has('tag'))
+      r.problem('digest', 'exactlyOneOf', 'exactly one of digest or tag must be given');
+    const key = readIdempotencyKey(r, idempotencyKey);
+    return key === undefined ? { request } : { request, idempotencyKey: key };
+  });
+}
+
+/** The list's query: filters, a page size of 1-200 and the previous page's `nextCursor`. */
+export function readPromotionListQuery(query: unknown): PromotionListFilters {
+  return readQuery(query, (r) => {
+    let before: KeysetPosition | undefined;
+    const filters = {
+      digest: r.string('digest', DIGEST_FIELD),
+      stage: r.string('stage', STAGE_NAME),
+      status: r.string('status', { oneOf: PROMOTION_STATUSES }) as PromotionStatus | undefined,
+    };
+    r.string('cursor', {
+      maxLength: MAX_PROMOTION_CURSOR_LENGTH,
+      check: (value, field) => {
+        before = positionOf(value, field);
+        return before
+          ? undefined
+          : fieldProblem(field, 'cursor', `${field} must be the nextCursor of a previous page`);
+      },
     });
-  }
-  tags.forEach((tag, index) => {
-    if (!TAG_PATTERN.test(tag))
-      problems.push({
-        field: `tags[${index}]`,
-        rule: 'tag',
-        message: tagMessage(`tags[${index}]`),
-      });
-  });
-  if (new Set(tags).size !== tags.length) {
-    problems.push({ field: 'tags', rule: 'unique', message: 'tags must not repeat a tag' });
-  }
-  return problems;
-}
-
-export function checkIdempotencyKey(key: string | undefined): FieldProblem[] {
-  if (key === undefined || IDEMPOTENCY_KEY_PATTERN.test(key)) return [];
-  return [
-    {
-      field: 'Idempotency-Key',
-      rule: 'idempotencyKey',
-      message: 'the Idempotency-Key header must be 1-255 printable ASCII characters',
-    },
-  ];
-}
-
-/** INVALID_INPUT naming every field at fault, when there is one. */
-export function throwIfInvalid(problems: FieldProblem[]): void {
-  if (problems.length === 0) return;
-  throw new AirlockError('INVALID_INPUT', problems.map((p) => p.message).join('; '), {
-    details: { errors: problems },
+    const limit = r.integer('limit', { min: 1, max: PROMOTION_PAGE_LIMIT.max });
+    return withoutUndefined<PromotionListFilters>({
+      ...filters,
+      before,
+      limit: limit ?? PROMOTION_PAGE_LIMIT.default,
+    });
   });
 }
 
-export function invalidField(field: string, rule: string, message: string): AirlockError {
-  return new AirlockError('INVALID_INPUT', message, {
-    details: { errors: [{ field, rule, message }] },
-  });
+/** A promotion's id as the path gives it: a 400 naming `id` when it is no UUID. */
+export function readPromotionId(id: unknown): string {
+  return readQuery({ id }, (r) =>
+    r.string('id', {
+      required: true,
+      check: (value, field) =>
+        UUID.test(value)
+          ? undefined
+          : fieldProblem(field, 'uuid', 'id must be a promotion id (a UUID)'),
+    }),
+  )!;
+}
+
+/** One INVALID_INPUT naming a field found at fault after reading (an unknown stage, say). */
+export function invalidField(field: string, rule: FieldRule, message: string): AirlockError {
+  return invalidInput([fieldProblem(field, rule, message)]);
+}
+
+export function promotionNotFound(id: string): AirlockError {
+  return new AirlockError('NOT_FOUND', `No promotion ${id}`, { details: { id } });
 }
 
 /**
@@ -112,6 +145,26 @@ export function invalidField(field: string, rule: string, message: string): Airl
  */
 export function requestHash(request: PromotionRequest): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
+
+function readIdempotencyKey(r: ObjectReader, key: unknown): string | undefined {
+  if (key === undefined) return undefined;
+  if (typeof key === 'string' && IDEMPOTENCY_KEY_PATTERN.test(key)) return key;
+  r.problem(
+    'Idempotency-Key',
+    'idempotencyKey',
+    'the Idempotency-Key header must be 1-255 printable ASCII characters',
+  );
+  return undefined;
+}
+
+/** The position a cursor names, or undefined when it names none. */
+function positionOf(cursor: string, field: string): KeysetPosition | undefined {
+  try {
+    return decodeCursor(cursor, field);
+  } catch {
+    return undefined;
+  }
 }
 
 function canonicalJson(value: unknown): string {
@@ -125,6 +178,6 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function tagMessage(field: string): string {
-  return `${field} must be 1-128 characters of a-z, A-Z, 0-9, ".", "_", "-", not starting with "." or "-"`;
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

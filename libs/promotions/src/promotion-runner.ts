@@ -1,25 +1,20 @@
-import { AuditService, systemActor } from '@airlock/audit';
-import { CopyEngine, type CopyProgress, type CopyResult } from '@airlock/copy';
-import { AirlockError, errorSummary } from '@airlock/errors';
-import { EventsService } from '@airlock/events';
+import { CopyEngine, type CopyResult } from '@airlock/copy';
+import { errorSummary, type AirlockError } from '@airlock/errors';
 import { ImagesService, TagLedger } from '@airlock/images';
 import {
   PromotionRepository,
   TransactionRunner,
   type PromotionRow,
   type PromotionTargetRow,
-  type Transaction,
 } from '@airlock/persistence';
 import { METRICS, withLogContext } from '@airlock/observability';
 import { isPermanentFailure } from '@airlock/queue';
 import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
 import { Injectable, Logger } from '@nestjs/common';
-import type { PromotionOptions } from './promotions.service';
-import { toPromotionView } from './promotion-view';
-
-/** How often a running copy writes its progress (and learns whether it was cancelled). */
-const PROGRESS_INTERVAL_MS = 1000;
-const ACTOR = systemActor('promotion-worker');
+import type { PromotionOptions } from './promotion-intake.service';
+import { isActive } from './promotion-state';
+import { PromotionTransitions } from './promotion-transitions';
+import { ProgressWriter } from './progress-writer';
 
 export interface RunContext {
   /** No attempt follows this one: a failure now is final even if trying again could help. */
@@ -46,9 +41,8 @@ export class PromotionRunner {
     private readonly registries: RegistriesService,
     private readonly clients: RegistryClientFactory,
     private readonly transactions: TransactionRunner,
-    private readonly audit: AuditService,
+    private readonly transitions: PromotionTransitions,
     private readonly engine: CopyEngine,
-    private readonly events: EventsService,
   ) {}
 
   async run(targetId: string, context: RunContext): Promise<RunOutcome> {
@@ -108,7 +102,7 @@ export class PromotionRunner {
    */
   async failLost(targetId: string, error: AirlockError): Promise<void> {
     const target = await this.promotions.findTarget(targetId);
-    if (!target || (target.status !== 'queued' && target.status !== 'running')) return;
+    if (!target || !isActive(target.status)) return;
     const promotion = (await this.promotions.find(target.promotionId))!;
     await withLogContext({ promotionId: promotion.id, targetRegistry: target.registry }, () =>
       this.fail(promotion, target, error, { finalAttempt: true }),
@@ -169,7 +163,7 @@ export class PromotionRunner {
         result.digest,
         tx,
       );
-      await this.settle(promotion.id, tx);
+      await this.transitions.settle(promotion.id, tx);
     });
   }
 
@@ -184,107 +178,9 @@ export class PromotionRunner {
     this.logger.warn(
       `promotion ${promotion.id}: copy to ${target.registry} failed${final ? '' : ' (will retry)'}: ${code}: ${message}`,
     );
-    await this.transactions.run(async (tx) => {
-      await this.promotions.find(promotion.id, tx, true);
-      const current = await this.promotions.findTarget(target.id, tx);
-      // Cancelled meanwhile: the cancellation stands.
-      if (current?.status !== 'running') return;
-      await this.promotions.setTargetOutcome(
-        target.id,
-        { status: final ? 'failed' : 'queued', errorCode: code, errorMessage: message },
-        tx,
-      );
-      if (final) await this.settle(promotion.id, tx);
-    });
-  }
-
-  /**
-   * The promotion follows its targets: succeeded when all succeeded, failed when none is active
-   * and one failed. Either way its tag claims are released. Called with the promotion row locked.
-   */
-  private async settle(promotionId: string, tx: Transaction): Promise<void> {
-    const row = (await this.promotions.find(promotionId, tx))!;
-    if (row.status !== 'queued' && row.status !== 'running') return;
-    const targets = await this.promotions.targetsOf([promotionId], tx);
-    if (targets.some((t) => t.status === 'queued' || t.status === 'running')) return;
-    const failed = targets.find((t) => t.status !== 'succeeded');
-    const before = toPromotionView(row, targets);
-    await this.promotions.setStatus(
-      promotionId,
-      failed
-        ? {
-            status: 'failed',
-            errorCode: failed.errorCode ?? 'INTERNAL',
-            errorMessage: `${failed.registry}: ${failed.errorMessage ?? 'failed'}`,
-          }
-        : { status: 'succeeded' },
-      tx,
+    await this.transactions.run((tx) =>
+      this.transitions.failTarget(promotion.id, target.id, { code, message }, final, tx),
     );
-    await this.tagLedger.release(promotionId, tx);
-    METRICS.promotions.inc({ stage: row.targetStage, outcome: failed ? 'failed' : 'succeeded' });
-    const after = toPromotionView(
-      (await this.promotions.find(promotionId, tx))!,
-      await this.promotions.targetsOf([promotionId], tx),
-    );
-    await this.audit.record(
-      {
-        actor: ACTOR,
-        action: failed ? 'promotion.failed' : 'promotion.succeeded',
-        subject: { type: 'promotion', id: promotionId },
-        before,
-        after,
-      },
-      tx,
-    );
-    await this.events.publish(failed ? 'promotion.failed' : 'promotion.succeeded', after, tx);
-  }
-}
-
-/**
- * Writes a copy's progress at most once per interval. Each write answers the target's status: a
- * cancelled target aborts the copy (tags are written last, so none gets written).
- */
-class ProgressWriter {
-  private latest: CopyProgress | undefined;
-  private written = 0;
-  private writing: Promise<void> = Promise.resolve();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly promotions: PromotionRepository,
-    private readonly targetId: string,
-    private readonly cancel: AbortController,
-  ) {
-    this.timer = setInterval(() => void this.write(), PROGRESS_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  update(progress: CopyProgress): void {
-    this.latest = progress;
-    if (Date.now() - this.written >= PROGRESS_INTERVAL_MS) void this.write();
-  }
-
-  async flush(): Promise<void> {
-    await this.writing;
-    await this.write();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private write(): Promise<void> {
-    const progress = this.latest;
-    this.written = Date.now();
-    this.writing = this.writing.then(async () => {
-      const status = await this.promotions
-        .recordProgress(this.targetId, progress && { ...progress })
-        .catch(() => 'running' as const); // a progress write is not worth failing the copy
-      if (status !== 'running' && !this.cancel.signal.aborted) {
-        this.cancel.abort(new AirlockError('CANCELLED', 'The promotion was cancelled'));
-      }
-    });
-    return this.writing;
   }
 }
 

@@ -30,14 +30,33 @@ export interface PromotionTargetView {
   finishedAt: Date | null;
 }
 
+/** Where the image comes from: the stage, the registry and repository, the tag the request named. */
+export interface PromotionSourceView {
+  stage: string | null;
+  registry: string;
+  repository: string;
+  tag: string | null;
+}
+
+export interface PromotionTargetStageView {
+  stage: string;
+  repository: string;
+}
+
+/** The token that requested it (null once the token is gone). */
+export interface PromotionRequesterView {
+  id: string | null;
+  name: string | null;
+}
+
 export interface PromotionView {
   id: string;
   status: PromotionStatus;
   digest: string;
-  source: { stage: string | null; registry: string; repository: string; tag: string | null };
-  target: { stage: string; repository: string };
+  source: PromotionSourceView;
+  target: PromotionTargetStageView;
   tags: string[];
-  requestedBy: { id: string | null; name: string | null };
+  requestedBy: PromotionRequesterView;
   /** The gate results and approvals that satisfied the policy when it was requested. */
   evidence: unknown[];
   /** The plan computed at request time, per target registry. */
@@ -55,6 +74,35 @@ export interface PromotionView {
 export interface PromotionPage {
   items: PromotionView[];
   nextCursor: string | null;
+}
+
+/** A promotion of an image, as the image's page lists it. */
+export interface PromotionSummary {
+  id: string;
+  status: string;
+  source: { stage: string | null; registry: string; repository: string };
+  targetStage: string;
+  tags: string[];
+  error: { code: string; message: string } | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export function toPromotionSummary(row: PromotionRow): PromotionSummary {
+  return {
+    id: row.id,
+    status: row.status,
+    source: {
+      stage: row.sourceStage,
+      registry: row.sourceRegistry,
+      repository: row.sourceRepository,
+    },
+    targetStage: row.targetStage,
+    tags: row.tags,
+    error: row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+  };
 }
 
 export function toPromotionView(row: PromotionRow, targets: PromotionTargetRow[]): PromotionView {

@@ -1,27 +1,48 @@
-import { AuditModule } from '@airlock/audit';
+import { AuditModule, AuditService } from '@airlock/audit';
 import { CopyModule } from '@airlock/copy/nest';
-import { EventsModule } from '@airlock/events';
+import { EventsModule, EventsService } from '@airlock/events';
 import { GatesModule } from '@airlock/gates';
-import { ImagesModule } from '@airlock/images';
+import { ImagesModule, TagLedger } from '@airlock/images';
+import { PromotionRepository } from '@airlock/persistence';
 import { PoliciesModule } from '@airlock/policies';
 import { RegistriesModule } from '@airlock/registries';
 import { StagesModule } from '@airlock/stages';
 import { Module } from '@nestjs/common';
+import { PromotionIntakeService } from './promotion-intake.service';
 import { PromotionJobs } from './promotion-jobs';
+import { PromotionLifecycleService } from './promotion-lifecycle.service';
+import { PromotionQueriesService } from './promotion-queries.service';
 import { PromotionReconciler } from './promotion-reconciler';
+import { PromotionResolver } from './promotion-resolver';
 import { PromotionRunner } from './promotion-runner';
+import { PromotionTransitions } from './promotion-transitions';
 import { PromotionProcessor } from './promotion.processor';
-import { PromotionsService } from './promotions.service';
 
-/** Shared by the API and worker sides: the process's CopyEngine (plans, copies) and the job producer. */
+/**
+ * Shared by the API and worker sides: the process's CopyEngine (plans, copies), the job
+ * producer and the state machine's transitions (requests claim, the API cancels and retries,
+ * the worker fails and settles).
+ */
 @Module({
-  imports: [CopyModule],
-  providers: [PromotionJobs],
-  exports: [CopyModule, PromotionJobs],
+  imports: [CopyModule, AuditModule, EventsModule, ImagesModule],
+  providers: [
+    PromotionJobs,
+    {
+      provide: PromotionTransitions,
+      useFactory: (
+        promotions: PromotionRepository,
+        tagLedger: TagLedger,
+        audit: AuditService,
+        events: EventsService,
+      ) => new PromotionTransitions(promotions, tagLedger, audit, events),
+      inject: [PromotionRepository, TagLedger, AuditService, EventsService],
+    },
+  ],
+  exports: [CopyModule, PromotionJobs, PromotionTransitions],
 })
 class PromotionCoreModule {}
 
-/** Promotion requests, status, cancel and retry (the API side). */
+/** Promotion requests, their lifecycle (cancel, retry) and queries (the API side). */
 @Module({
   imports: [
     PromotionCoreModule,
@@ -33,14 +54,19 @@ class PromotionCoreModule {}
     RegistriesModule,
     StagesModule,
   ],
-  providers: [PromotionsService],
-  exports: [PromotionsService],
+  providers: [
+    PromotionResolver,
+    PromotionIntakeService,
+    PromotionLifecycleService,
+    PromotionQueriesService,
+  ],
+  exports: [PromotionIntakeService, PromotionLifecycleService, PromotionQueriesService],
 })
 export class PromotionsModule {}
 
 /** The worker side: the `promotion` queue's processor and the reconciler. */
 @Module({
-  imports: [PromotionCoreModule, AuditModule, EventsModule, ImagesModule, RegistriesModule],
+  imports: [PromotionCoreModule, ImagesModule, RegistriesModule],
   providers: [PromotionRunner, PromotionProcessor, PromotionReconciler],
   exports: [PromotionRunner, PromotionReconciler],
 })

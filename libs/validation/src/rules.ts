@@ -49,6 +49,8 @@ export const FIELD_RULES = {
   requires: 'the field needs another field the message names',
   exists: 'the value names something that does not exist',
   role: 'the value names a registry whose role the field does not take (the message says which it must have)',
+  memberOfSource:
+    'the value names a registry that does not serve the source stage (the message lists those that do)',
   reserved: 'the value is kept for Airlock itself (the message says what for)',
 } as const;
 

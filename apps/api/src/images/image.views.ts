@@ -4,16 +4,16 @@ import type {
   ImageDetailView as ImageDetail,
   ImageGates,
   ImageLocationView as ImageLocation,
-  ImageLookup,
   ImagePage,
   ImageTagView as ImageTag,
   ImageView as Image,
-  PromotionSummary,
 } from '@airlock/images';
 import { PROMOTION_STATUSES } from '@airlock/persistence';
+import type { PromotionSummary } from '@airlock/promotions';
 import type { Platform } from '@airlock/registry-client';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { GateHistoryPageView, GateResultView } from '../gates/gate.views';
+import type { ImageLookupPage } from './image-lookup.composer';
 
 /* The answers' documents: each class implements the lib's view, so the compiler holds them together. */
 
@@ -200,7 +200,7 @@ export class ImagePromotionView implements PromotionSummary {
   finishedAt!: Date | null;
 }
 
-export class ImageLookupView implements ImageLookup {
+export class ImageLookupView implements ImageLookupPage {
   @ApiProperty({ example: `sha256:${'a'.repeat(64)}` })
   digest!: string;
 

@@ -6,13 +6,17 @@ import type { Response } from 'express';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
+import { ImageLookupComposer } from './image-lookup.composer';
 import { ImageDigestParams, ImageListQuery, ImageShowQuery, RegisterImageBody } from './image.dto';
 import { ImageLookupView, ImagePageView, ImageView } from './image.views';
 
 @ApiTags('images')
 @Controller('api/v1/images')
 export class ImagesController {
-  constructor(private readonly images: ImagesService) {}
+  constructor(
+    private readonly images: ImagesService,
+    private readonly lookup: ImageLookupComposer,
+  ) {}
 
   @Post()
   @Roles('ci')
@@ -83,6 +87,6 @@ export class ImagesController {
     @Param() params: ImageDigestParams,
     @Query() query: ImageShowQuery,
   ): Promise<ImageLookupView> {
-    return this.images.lookup(params.digest, query);
+    return this.lookup.lookup(params.digest, query);
   }
 }

@@ -1,10 +1,23 @@
 import { PROMOTION_STATUSES, type PromotionStatus } from '@airlock/persistence';
+import type {
+  DryRunView as DryRun,
+  ErrorView as PromotionError,
+  ProgressView as Progress,
+  PromotionPage,
+  PromotionRequesterView as PromotionRequester,
+  PromotionSourceView as PromotionSource,
+  PromotionTargetStageView as PromotionTargetStage,
+  PromotionTargetView as PromotionTarget,
+  PromotionView as Promotion,
+  TargetPlanView as TargetPlan,
+} from '@airlock/promotions';
 import { ApiProperty } from '@nestjs/swagger';
 import { ReadinessView } from '../policies/policy.views';
 
 const EXAMPLE_DIGEST = `sha256:${'a'.repeat(64)}`;
 
-export class ProgressDto {
+/** The answers' documents: the compiler holds each to its view in @airlock/promotions. */
+export class PromotionProgressView implements Progress {
   @ApiProperty({ description: 'Bytes accounted for: streamed, mounted or already present.' })
   bytesDone!: number;
   @ApiProperty()
@@ -15,14 +28,14 @@ export class ProgressDto {
   blobsTotal!: number;
 }
 
-export class ErrorDto {
+export class PromotionErrorView implements PromotionError {
   @ApiProperty({ example: 'REGISTRY_UNREACHABLE', description: 'A code from docs/api-errors.md.' })
   code!: string;
   @ApiProperty()
   message!: string;
 }
 
-export class PromotionTargetDto {
+export class PromotionTargetView implements PromotionTarget {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ example: 'prod-eu' })
@@ -31,8 +44,8 @@ export class PromotionTargetDto {
   repository!: string;
   @ApiProperty({ enum: PROMOTION_STATUSES })
   status!: PromotionStatus;
-  @ApiProperty({ type: ProgressDto })
-  progress!: ProgressDto;
+  @ApiProperty({ type: PromotionProgressView })
+  progress!: PromotionProgressView;
   @ApiProperty({ description: 'Copy attempts so far, automatic retries included.' })
   attempts!: number;
   @ApiProperty({ description: '1, then one more per retry requested through the API.' })
@@ -45,18 +58,18 @@ export class PromotionTargetDto {
   })
   result!: Record<string, unknown> | null;
   @ApiProperty({
-    type: ErrorDto,
+    type: PromotionErrorView,
     nullable: true,
     description: 'The last error; on a queued target it is the one being retried.',
   })
-  error!: ErrorDto | null;
+  error!: PromotionErrorView | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   startedAt!: Date | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   finishedAt!: Date | null;
 }
 
-export class PromotionSourceDto {
+export class PromotionSourceView implements PromotionSource {
   @ApiProperty({ example: 'ci', nullable: true, type: String })
   stage!: string | null;
   @ApiProperty({ example: 'ci-pool' })
@@ -72,21 +85,21 @@ export class PromotionSourceDto {
   tag!: string | null;
 }
 
-export class PromotionTargetStageDto {
+export class PromotionTargetStageView implements PromotionTargetStage {
   @ApiProperty({ example: 'prod' })
   stage!: string;
   @ApiProperty({ example: 'team/app' })
   repository!: string;
 }
 
-export class PrincipalDto {
+export class PromotionRequesterView implements PromotionRequester {
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   id!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'jenkins' })
   name!: string | null;
 }
 
-export class TargetPlanDto {
+export class TargetPlanView implements TargetPlan {
   @ApiProperty({ example: 'prod-eu' })
   registry!: string;
   @ApiProperty({ example: EXAMPLE_DIGEST })
@@ -159,35 +172,38 @@ export class TargetPlanDto {
   }>;
 }
 
-export class PromotionDto {
+export class PromotionView implements Promotion {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ enum: PROMOTION_STATUSES })
   status!: PromotionStatus;
   @ApiProperty({ example: EXAMPLE_DIGEST })
   digest!: string;
-  @ApiProperty({ type: PromotionSourceDto })
-  source!: PromotionSourceDto;
-  @ApiProperty({ type: PromotionTargetStageDto })
-  target!: PromotionTargetStageDto;
+  @ApiProperty({ type: PromotionSourceView })
+  source!: PromotionSourceView;
+  @ApiProperty({ type: PromotionTargetStageView })
+  target!: PromotionTargetStageView;
   @ApiProperty({ type: [String], example: ['1.4.2'] })
   tags!: string[];
-  @ApiProperty({ type: PrincipalDto })
-  requestedBy!: PrincipalDto;
+  @ApiProperty({ type: PromotionRequesterView })
+  requestedBy!: PromotionRequesterView;
   @ApiProperty({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     description: 'The gate results and approvals that satisfied the policy at request time.',
   })
   evidence!: unknown[];
-  @ApiProperty({ type: [TargetPlanDto], description: 'The plan computed at request time.' })
+  @ApiProperty({ type: [TargetPlanView], description: 'The plan computed at request time.' })
   plan!: unknown[];
-  @ApiProperty({ type: ProgressDto, description: 'Summed over the targets.' })
-  progress!: ProgressDto;
-  @ApiProperty({ type: [PromotionTargetDto], description: 'One per registry of the target stage.' })
-  targets!: PromotionTargetDto[];
-  @ApiProperty({ type: ErrorDto, nullable: true })
-  error!: ErrorDto | null;
+  @ApiProperty({ type: PromotionProgressView, description: 'Summed over the targets.' })
+  progress!: PromotionProgressView;
+  @ApiProperty({
+    type: [PromotionTargetView],
+    description: 'One per registry of the target stage.',
+  })
+  targets!: PromotionTargetView[];
+  @ApiProperty({ type: PromotionErrorView, nullable: true })
+  error!: PromotionErrorView | null;
   @ApiProperty({ format: 'date-time' })
   createdAt!: Date;
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
@@ -198,14 +214,14 @@ export class PromotionDto {
   updatedAt!: Date;
 }
 
-export class PromotionPageDto {
-  @ApiProperty({ type: [PromotionDto], description: 'Newest first.' })
-  items!: PromotionDto[];
+export class PromotionPageView implements PromotionPage {
+  @ApiProperty({ type: [PromotionView], description: 'Newest first.' })
+  items!: PromotionView[];
   @ApiProperty({ nullable: true, type: String })
   nextCursor!: string | null;
 }
 
-export class DryRunDto {
+export class DryRunView implements DryRun {
   @ApiProperty({ enum: [true] })
   dryRun!: true;
   @ApiProperty({ example: EXAMPLE_DIGEST })
@@ -214,6 +230,6 @@ export class DryRunDto {
   ready!: boolean;
   @ApiProperty({ type: ReadinessView })
   evaluation!: ReadinessView;
-  @ApiProperty({ type: [TargetPlanDto] })
-  targets!: TargetPlanDto[];
+  @ApiProperty({ type: [TargetPlanView] })
+  targets!: TargetPlanView[];
 }

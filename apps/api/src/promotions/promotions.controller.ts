@@ -1,5 +1,9 @@
 import type { AuditActor } from '@airlock/audit';
-import { PromotionsService, type DryRunView, type PromotionView } from '@airlock/promotions';
+import {
+  PromotionIntakeService,
+  PromotionLifecycleService,
+  PromotionQueriesService,
+} from '@airlock/promotions';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -15,16 +19,20 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
 import { PromotionIdParams, PromotionListQuery, RequestPromotionBody } from './promotion.dto';
-import { DryRunDto, PromotionDto, PromotionPageDto } from './promotion.views';
+import { DryRunView, PromotionPageView, PromotionView } from './promotion.views';
 
 @ApiTags('promotions')
 @Controller('api/v1/promotions')
 export class PromotionsController {
-  constructor(private readonly promotions: PromotionsService) {}
+  constructor(
+    private readonly intake: PromotionIntakeService,
+    private readonly lifecycle: PromotionLifecycleService,
+    private readonly queries: PromotionQueriesService,
+  ) {}
 
   @Post()
   @Roles('ci')
-  @ApiExtraModels(DryRunDto)
+  @ApiExtraModels(DryRunView)
   @ApiOperation({
     summary: 'Request a promotion',
     description:
@@ -42,10 +50,10 @@ export class PromotionsController {
     required: false,
     description: '1-255 printable ASCII characters, unique per request (e.g. the CI build id).',
   })
-  @ApiAcceptedResponse({ type: PromotionDto, description: 'Accepted and queued.' })
+  @ApiAcceptedResponse({ type: PromotionView, description: 'Accepted and queued.' })
   @ApiOkResponse({
     description: 'dryRun: the plan and the verdict.',
-    schema: { $ref: getSchemaPath(DryRunDto) },
+    schema: { $ref: getSchemaPath(DryRunView) },
   })
   @ApiProblemResponse(
     400,
@@ -69,7 +77,7 @@ export class PromotionsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PromotionView | DryRunView> {
-    const answer = await this.promotions.request(body, actor, idempotencyKey);
+    const answer = await this.intake.request(body, actor, idempotencyKey);
     response.status(answer.status);
     if (answer.status === 202) {
       response.setHeader('Location', `/api/v1/promotions/${(answer.body as PromotionView).id}`);
@@ -83,10 +91,10 @@ export class PromotionsController {
     summary: 'List promotions',
     description: 'Newest first, keyset pages (`cursor` = the previous `nextCursor`).',
   })
-  @ApiOkResponse({ type: PromotionPageDto })
+  @ApiOkResponse({ type: PromotionPageView })
   @ApiProblemResponse(400, 'INVALID_INPUT: a bad filter, cursor or limit (the field is named).')
-  list(@Query() query: PromotionListQuery): Promise<PromotionPageDto> {
-    return this.promotions.list(query) as Promise<PromotionPageDto>;
+  list(@Query() query: PromotionListQuery): Promise<PromotionPageView> {
+    return this.queries.list(query);
   }
 
   @Get(':id')
@@ -96,10 +104,10 @@ export class PromotionsController {
       'Status (`queued → running → succeeded | failed | cancelled`), progress per target registry (bytes and blobs, ' +
       'written about once a second while copying), attempts, timestamps, the error code and message, the plan and the evidence.',
   })
-  @ApiOkResponse({ type: PromotionDto })
+  @ApiOkResponse({ type: PromotionView })
   @ApiProblemResponse(404, 'NOT_FOUND: no such promotion.')
   show(@Param() params: PromotionIdParams): Promise<PromotionView> {
-    return this.promotions.show(params.id);
+    return this.queries.show(params.id);
   }
 
   @Post(':id/cancel')
@@ -111,14 +119,14 @@ export class PromotionsController {
       'Every unfinished target stops (a running copy at its next progress write, within about a second) and the tags ' +
       'are released. Tags are written last, so a cancelled copy never leaves a tag. Audited as `promotion.cancelled`.',
   })
-  @ApiOkResponse({ type: PromotionDto })
+  @ApiOkResponse({ type: PromotionView })
   @ApiProblemResponse(404, 'NOT_FOUND: no such promotion.')
   @ApiProblemResponse(409, 'CONFLICT: the promotion already finished.')
   cancel(
     @Param() params: PromotionIdParams,
     @CurrentActor() actor: AuditActor,
   ): Promise<PromotionView> {
-    return this.promotions.cancel(params.id, actor);
+    return this.lifecycle.cancel(params.id, actor);
   }
 
   @Post(':id/retry')
@@ -130,7 +138,7 @@ export class PromotionsController {
       'The policy is checked again (a gate may have failed since) and the tags claimed again; every target that did not ' +
       'succeed is queued under a new run number. Targets that landed stay landed. Audited as `promotion.retried`.',
   })
-  @ApiAcceptedResponse({ type: PromotionDto })
+  @ApiAcceptedResponse({ type: PromotionView })
   @ApiProblemResponse(404, 'NOT_FOUND: no such promotion.')
   @ApiProblemResponse(
     409,
@@ -140,6 +148,6 @@ export class PromotionsController {
     @Param() params: PromotionIdParams,
     @CurrentActor() actor: AuditActor,
   ): Promise<PromotionView> {
-    return this.promotions.retry(params.id, actor);
+    return this.lifecycle.retry(params.id, actor);
   }
 }

@@ -6,10 +6,10 @@ import type { components } from './api-types';
  */
 type Schemas = components['schemas'];
 
-export type PromotionAnswer = Schemas['PromotionDto'];
-export type PromotionTargetAnswer = Schemas['PromotionTargetDto'];
-export type ProgressAnswer = Schemas['ProgressDto'];
-export type DryRunAnswer = Schemas['DryRunDto'];
+export type PromotionAnswer = Schemas['PromotionView'];
+export type PromotionTargetAnswer = Schemas['PromotionTargetView'];
+export type ProgressAnswer = Schemas['PromotionProgressView'];
+export type DryRunAnswer = Schemas['DryRunView'];
 export type ReadinessAnswer = Schemas['ReadinessView'];
 export type ViolationAnswer = Schemas['PolicyViolationView'];
 export type ImageAnswer = Schemas['ImageView'];

@@ -1599,7 +1599,7 @@ export interface components {
             failed: string[];
             violations: components["schemas"]["PolicyViolationView"][];
         };
-        TargetPlanDto: {
+        TargetPlanView: {
             /** @example prod-eu */
             registry: string;
             /** @example sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa */
@@ -1640,7 +1640,7 @@ export interface components {
                 action?: "copy" | "skip";
             }[];
         };
-        DryRunDto: {
+        DryRunView: {
             /** @enum {boolean} */
             dryRun: true;
             /** @example sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa */
@@ -1648,7 +1648,7 @@ export interface components {
             /** @description The same request without dryRun would be accepted now. */
             ready: boolean;
             evaluation: components["schemas"]["ReadinessView"];
-            targets: components["schemas"]["TargetPlanDto"][];
+            targets: components["schemas"]["TargetPlanView"][];
         };
         RequestPromotionBody: {
             /**
@@ -1699,7 +1699,7 @@ export interface components {
              */
             dryRun: boolean;
         };
-        PromotionSourceDto: {
+        PromotionSourceView: {
             /** @example ci */
             stage: string | null;
             /** @example ci-pool */
@@ -1712,26 +1712,26 @@ export interface components {
              */
             tag: string | null;
         };
-        PromotionTargetStageDto: {
+        PromotionTargetStageView: {
             /** @example prod */
             stage: string;
             /** @example team/app */
             repository: string;
         };
-        PrincipalDto: {
+        PromotionRequesterView: {
             /** Format: uuid */
             id: string | null;
             /** @example jenkins */
             name: string | null;
         };
-        ProgressDto: {
+        PromotionProgressView: {
             /** @description Bytes accounted for: streamed, mounted or already present. */
             bytesDone: number;
             bytesTotal: number;
             blobsDone: number;
             blobsTotal: number;
         };
-        ErrorDto: {
+        PromotionErrorView: {
             /**
              * @description A code from docs/api-errors.md.
              * @example REGISTRY_UNREACHABLE
@@ -1739,7 +1739,7 @@ export interface components {
             code: string;
             message: string;
         };
-        PromotionTargetDto: {
+        PromotionTargetView: {
             /** Format: uuid */
             id: string;
             /** @example prod-eu */
@@ -1748,7 +1748,7 @@ export interface components {
             repository: string;
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
-            progress: components["schemas"]["ProgressDto"];
+            progress: components["schemas"]["PromotionProgressView"];
             /** @description Copy attempts so far, automatic retries included. */
             attempts: number;
             /** @description 1, then one more per retry requested through the API. */
@@ -1758,39 +1758,39 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /** @description The last error; on a queued target it is the one being retried. */
-            error: components["schemas"]["ErrorDto"] | null;
+            error: components["schemas"]["PromotionErrorView"] | null;
             /** Format: date-time */
             startedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
         };
-        PromotionDto: {
+        PromotionView: {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
             /** @example sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa */
             digest: string;
-            source: components["schemas"]["PromotionSourceDto"];
-            target: components["schemas"]["PromotionTargetStageDto"];
+            source: components["schemas"]["PromotionSourceView"];
+            target: components["schemas"]["PromotionTargetStageView"];
             /**
              * @example [
              *       "1.4.2"
              *     ]
              */
             tags: string[];
-            requestedBy: components["schemas"]["PrincipalDto"];
+            requestedBy: components["schemas"]["PromotionRequesterView"];
             /** @description The gate results and approvals that satisfied the policy at request time. */
             evidence: {
                 [key: string]: unknown;
             }[];
             /** @description The plan computed at request time. */
-            plan: components["schemas"]["TargetPlanDto"][];
+            plan: components["schemas"]["TargetPlanView"][];
             /** @description Summed over the targets. */
-            progress: components["schemas"]["ProgressDto"];
+            progress: components["schemas"]["PromotionProgressView"];
             /** @description One per registry of the target stage. */
-            targets: components["schemas"]["PromotionTargetDto"][];
-            error: components["schemas"]["ErrorDto"] | null;
+            targets: components["schemas"]["PromotionTargetView"][];
+            error: components["schemas"]["PromotionErrorView"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1800,9 +1800,9 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        PromotionPageDto: {
+        PromotionPageView: {
             /** @description Newest first. */
-            items: components["schemas"]["PromotionDto"][];
+            items: components["schemas"]["PromotionView"][];
             nextCursor: string | null;
         };
         RegistryCredentialsBody: {
@@ -3453,7 +3453,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PromotionPageDto"];
+                    "application/json": components["schemas"]["PromotionPageView"];
                 };
             };
             /** @description INVALID_INPUT: a bad filter, cursor or limit (the field is named). */
@@ -3498,7 +3498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DryRunDto"];
+                    "application/json": components["schemas"]["DryRunView"];
                 };
             };
             /** @description Accepted and queued. */
@@ -3507,7 +3507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PromotionDto"];
+                    "application/json": components["schemas"]["PromotionView"];
                 };
             };
             /** @description INVALID_INPUT: a bad field, not exactly one of digest/tag, an unknown stage, or a sourceRegistry not in the source stage. */
@@ -3591,7 +3591,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PromotionDto"];
+                    "application/json": components["schemas"]["PromotionView"];
                 };
             };
             /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
@@ -3630,7 +3630,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PromotionDto"];
+                    "application/json": components["schemas"]["PromotionView"];
                 };
             };
             /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
@@ -3687,7 +3687,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PromotionDto"];
+                    "application/json": components["schemas"]["PromotionView"];
                 };
             };
             /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
