@@ -46,7 +46,12 @@ describe('readiness follows Postgres, Redis and the workers', () => {
   };
 
   it('reports both dependencies up, and its own worker polling', async () => {
-    const { status, body } = await readyz();
+    // The worker's first heartbeat may land just after the API listens (a loaded machine).
+    const { status, body } = await waitFor('the worker heartbeat', async () => {
+      const result = await readyz();
+      const worker = (result.body.checks as { worker?: { live?: number } } | undefined)?.worker;
+      return worker?.live === 1 ? result : undefined;
+    });
     expect(status).toBe(200);
     expect(body).toEqual({
       status: 'ok',

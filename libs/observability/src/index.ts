@@ -2,4 +2,3 @@ export { currentLogContext, withLogContext, type LogFields } from './log-context
 export { scrubSecrets } from './secret-scrubber';
 export { Metrics } from './metrics';
 export { ObservabilityModule } from './observability.module';
-export { METRICS } from './process-metrics';

@@ -13,6 +13,3 @@ function createProcessMetrics(): Metrics {
 
 /** What the ObservabilityModule provides as `Metrics`. */
 export const PROCESS_METRICS = createProcessMetrics();
-
-/** @deprecated — only promotions still use it until it is switched to the injected Metrics */
-export const METRICS: Metrics = PROCESS_METRICS;

@@ -29,3 +29,4 @@ export {
 } from './promotion-intake.service';
 export { PromotionLifecycleService } from './promotion-lifecycle.service';
 export { IMAGE_PROMOTIONS_LIMIT, PromotionQueriesService } from './promotion-queries.service';
+export { ACTIVE_STATUSES, PROMOTION_STATUSES, type PromotionStatus } from './promotion.repository';

@@ -1,5 +1,5 @@
 import type { CopyProgress } from '@airlock/copy';
-import type { PromotionStatus, TargetProgress } from '@airlock/persistence';
+import type { PromotionStatus, TargetProgress } from './promotion.repository';
 import { ProgressWriter, type ProgressClock, type ProgressSink } from './progress-writer';
 
 const INTERVAL = 1000;

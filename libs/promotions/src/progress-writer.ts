@@ -1,6 +1,6 @@
 import type { CopyProgress } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
-import type { PromotionRepository } from '@airlock/persistence';
+import type { PromotionRepository } from './promotion.repository';
 
 /** How often a running copy writes its progress (and learns whether it was cancelled). */
 export const PROGRESS_INTERVAL_MS = 1000;

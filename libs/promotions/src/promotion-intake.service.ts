@@ -4,15 +4,11 @@ import { AirlockError } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { GatesService } from '@airlock/gates';
 import { ImagesService } from '@airlock/images';
-import { METRICS } from '@airlock/observability';
-import {
-  IdempotencyKeyRepository,
-  PromotionRepository,
-  TransactionRunner,
-  type Transaction,
-} from '@airlock/persistence';
+import { Metrics } from '@airlock/observability';
+import { TransactionRunner, type Transaction } from '@airlock/persistence';
 import { ReadinessService, type Assessment } from '@airlock/policies';
 import { Injectable } from '@nestjs/common';
+import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { PromotionJobs } from './promotion-jobs';
 import { PromotionResolver, type Resolved, type Survey } from './promotion-resolver';
 import { readPromotionRequest, requestHash, type PromotionRequest } from './promotion-rules';
@@ -20,6 +16,7 @@ import { PromotionTransitions } from './promotion-transitions';
 import { evidenceOf, refusal, tagClashes } from './promotion-verdict';
 import type { PromotionView } from './promotion-view';
 import { toTargetPlan, type DryRunView } from './plan-view';
+import { PromotionRepository } from './promotion.repository';
 
 /** The answer to a promotion request: what to send and with which HTTP status. */
 export interface PromotionAnswer {
@@ -74,6 +71,7 @@ export class PromotionIntakeService {
     private readonly events: EventsService,
     private readonly gates: GatesService,
     private readonly jobs: PromotionJobs,
+    private readonly metrics: Metrics,
   ) {}
 
   /** `input` and `idempotencyKey` (the header) as the request sent them. */
@@ -95,11 +93,11 @@ export class PromotionIntakeService {
     const clashes = tagClashes(resolved, survey);
     const assessment = await this.judge(request, resolved, survey, clashes, actor);
     if (request.dryRun) {
-      METRICS.promotionRequests.inc({ stage: request.target, result: 'dry_run' });
+      this.metrics.promotionRequests.inc({ stage: request.target, result: 'dry_run' });
       return dryRunAnswer(resolved, assessment, survey.plans);
     }
     if (!assessment.evaluation.ready) {
-      METRICS.promotionRequests.inc({ stage: request.target, result: 'refused' });
+      this.metrics.promotionRequests.inc({ stage: request.target, result: 'refused' });
       throw refusal(request.target, resolved.digest, assessment, clashes);
     }
     const { plans } = survey;
@@ -138,7 +136,7 @@ export class PromotionIntakeService {
         if (key) await this.idempotency.complete(actor.tokenId!, key, view, tx);
         return { status: 202 as const, body: view, replayed: false };
       });
-      METRICS.promotionRequests.inc({ stage: request.target, result: 'accepted' });
+      this.metrics.promotionRequests.inc({ stage: request.target, result: 'accepted' });
       await this.jobs.enqueueAfterCommit(
         answer.body.targets.map((t) => ({ id: t.id, run: t.run })),
       );

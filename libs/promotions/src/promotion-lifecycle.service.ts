@@ -1,5 +1,5 @@
 import type { AuditActor } from '@airlock/audit';
-import { METRICS } from '@airlock/observability';
+import { Metrics } from '@airlock/observability';
 import { TransactionRunner } from '@airlock/persistence';
 import { ReadinessService } from '@airlock/policies';
 import { Injectable } from '@nestjs/common';
@@ -26,6 +26,7 @@ export class PromotionLifecycleService {
     private readonly transactions: TransactionRunner,
     private readonly transitions: PromotionTransitions,
     private readonly jobs: PromotionJobs,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -35,7 +36,7 @@ export class PromotionLifecycleService {
   async cancel(id: unknown, actor: AuditActor): Promise<PromotionView> {
     const checked = readPromotionId(id);
     const view = await this.transactions.run((tx) => this.transitions.cancel(checked, actor, tx));
-    METRICS.promotions.inc({ stage: view.target.stage, outcome: 'cancelled' });
+    this.metrics.promotions.inc({ stage: view.target.stage, outcome: 'cancelled' });
     for (const target of view.targets) await this.jobs.discard(target);
     return view;
   }

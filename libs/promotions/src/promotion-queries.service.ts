@@ -1,4 +1,4 @@
-import { PromotionRepository } from '@airlock/persistence';
+import { PromotionRepository } from './promotion.repository';
 import { encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
 import { promotionNotFound, readPromotionId, readPromotionListQuery } from './promotion-rules';

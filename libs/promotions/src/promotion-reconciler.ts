@@ -1,5 +1,5 @@
 import { AppConfig } from '@airlock/config';
-import { PromotionRepository } from '@airlock/persistence';
+import { PromotionRepository } from './promotion.repository';
 import { AirlockError } from '@airlock/errors';
 import { attemptOf, PeriodicPass, workerLostError } from '@airlock/queue';
 import type { Job } from 'bullmq';

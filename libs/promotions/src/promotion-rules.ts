@@ -1,6 +1,6 @@
 import { AirlockError } from '@airlock/errors';
 import { DIGEST_FIELD, MAX_REPOSITORY_LENGTH, REPOSITORY_FIELD, TAG_FIELD } from '@airlock/images';
-import { PROMOTION_STATUSES, type PromotionStatus } from '@airlock/persistence';
+import { PROMOTION_STATUSES, type PromotionStatus } from './promotion.repository';
 import { REGISTRY_NAME_PATTERN } from '@airlock/registries';
 import { STAGE_NAME_PATTERN } from '@airlock/stages';
 import {

@@ -1,13 +1,13 @@
 import { CopyEngine, type CopyResult } from '@airlock/copy';
 import { errorSummary, type AirlockError } from '@airlock/errors';
 import { ImagesService, TagLedger } from '@airlock/images';
+import { TransactionRunner } from '@airlock/persistence';
 import {
   PromotionRepository,
-  TransactionRunner,
   type PromotionRow,
   type PromotionTargetRow,
-} from '@airlock/persistence';
-import { METRICS, withLogContext } from '@airlock/observability';
+} from './promotion.repository';
+import { Metrics, withLogContext } from '@airlock/observability';
 import { isPermanentFailure } from '@airlock/queue';
 import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
 import { Injectable, Logger } from '@nestjs/common';
@@ -43,6 +43,7 @@ export class PromotionRunner {
     private readonly transactions: TransactionRunner,
     private readonly transitions: PromotionTransitions,
     private readonly engine: CopyEngine,
+    private readonly metrics: Metrics,
   ) {}
 
   async run(targetId: string, context: RunContext): Promise<RunOutcome> {
@@ -72,7 +73,7 @@ export class PromotionRunner {
       );
       await progress.flush();
       await this.land(promotion, target, destination, result);
-      recordCopy(target.registry, result);
+      recordCopy(this.metrics, target.registry, result);
       this.logger.log(
         `promotion ${promotion.id}: ${promotion.digest} landed in ${target.registry}/${target.repository} ` +
           `(${result.blobs.copied} copied, ${result.blobs.mounted} mounted, ${result.blobs.skipped} skipped, ${result.durationMs} ms)`,
@@ -85,7 +86,7 @@ export class PromotionRunner {
         );
         return 'cancelled';
       }
-      METRICS.copyDuration.observe(
+      this.metrics.copyDuration.observe(
         { registry: target.registry, outcome: 'failed' },
         (Date.now() - started) / 1000,
       );
@@ -184,15 +185,15 @@ export class PromotionRunner {
   }
 }
 
-function recordCopy(registry: string, result: CopyResult): void {
+function recordCopy(metrics: Metrics, registry: string, result: CopyResult): void {
   const { blobs } = result;
-  METRICS.copyDuration.observe({ registry, outcome: 'succeeded' }, result.durationMs / 1000);
-  METRICS.copyBytes.inc({ registry, action: 'copied' }, blobs.bytesCopied);
-  METRICS.copyBytes.inc({ registry, action: 'mounted' }, blobs.bytesMounted);
-  METRICS.copyBytes.inc({ registry, action: 'skipped' }, blobs.bytesSkipped);
-  METRICS.copyBlobs.inc({ registry, action: 'copied' }, blobs.copied);
-  METRICS.copyBlobs.inc({ registry, action: 'mounted' }, blobs.mounted);
-  METRICS.copyBlobs.inc({ registry, action: 'skipped' }, blobs.skipped);
+  metrics.copyDuration.observe({ registry, outcome: 'succeeded' }, result.durationMs / 1000);
+  metrics.copyBytes.inc({ registry, action: 'copied' }, blobs.bytesCopied);
+  metrics.copyBytes.inc({ registry, action: 'mounted' }, blobs.bytesMounted);
+  metrics.copyBytes.inc({ registry, action: 'skipped' }, blobs.bytesSkipped);
+  metrics.copyBlobs.inc({ registry, action: 'copied' }, blobs.copied);
+  metrics.copyBlobs.inc({ registry, action: 'mounted' }, blobs.mounted);
+  metrics.copyBlobs.inc({ registry, action: 'skipped' }, blobs.skipped);
 }
 
 function summaryOf(result: CopyResult): Record<string, unknown> {

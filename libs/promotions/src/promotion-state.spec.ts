@@ -1,4 +1,4 @@
-import { PROMOTION_STATUSES, type PromotionStatus } from '@airlock/persistence';
+import { PROMOTION_STATUSES, type PromotionStatus } from './promotion.repository';
 import {
   claimsOf,
   mayFollow,

@@ -4,7 +4,7 @@ import {
   type PromotionStatus,
   type PromotionTargetRow,
   type TargetOutcome,
-} from '@airlock/persistence';
+} from './promotion.repository';
 
 /**
  * The promotion state machine: which status may follow which, for a promotion and for each of

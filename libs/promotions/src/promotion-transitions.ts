@@ -2,8 +2,9 @@ import { systemActor, type AuditActor, type AuditService } from '@airlock/audit'
 import { tagConflictError } from '@airlock/copy';
 import type { EventsService } from '@airlock/events';
 import type { TagLedger } from '@airlock/images';
-import { METRICS } from '@airlock/observability';
-import type { PromotionRepository, Transaction } from '@airlock/persistence';
+import type { Metrics } from '@airlock/observability';
+import type { Transaction } from '@airlock/persistence';
+import type { PromotionRepository } from './promotion.repository';
 import {
   cancellation,
   changedMeanwhile,
@@ -47,6 +48,7 @@ export class PromotionTransitions {
     private readonly ledger: ClaimLedger,
     private readonly audit: AuditTrail,
     private readonly events: EventOutbox,
+    private readonly metrics: Pick<Metrics, 'promotions'>,
   ) {}
 
   /**
@@ -101,7 +103,7 @@ export class PromotionTransitions {
     await this.store.setStatus(promotionId, outcome, tx);
     await this.ledger.release(promotionId, tx);
     const result = outcome.status === 'succeeded' ? 'succeeded' : 'failed';
-    METRICS.promotions.inc({ stage: row.targetStage, outcome: result });
+    this.metrics.promotions.inc({ stage: row.targetStage, outcome: result });
     const after = await this.viewIn(promotionId, tx);
     await this.audit.record(
       {

@@ -1,4 +1,4 @@
-import type { PromotionRow, PromotionStatus, PromotionTargetRow } from '@airlock/persistence';
+import type { PromotionRow, PromotionStatus, PromotionTargetRow } from './promotion.repository';
 
 export interface ProgressView {
   bytesDone: number;

@@ -3,11 +3,12 @@ import { CopyModule } from '@airlock/copy/nest';
 import { EventsModule, EventsService } from '@airlock/events';
 import { GatesModule } from '@airlock/gates';
 import { ImagesModule, TagLedger } from '@airlock/images';
-import { PromotionRepository } from '@airlock/persistence';
+import { Metrics } from '@airlock/observability';
 import { PoliciesModule } from '@airlock/policies';
 import { RegistriesModule } from '@airlock/registries';
 import { StagesModule } from '@airlock/stages';
 import { Module } from '@nestjs/common';
+import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { PromotionIntakeService } from './promotion-intake.service';
 import { PromotionJobs } from './promotion-jobs';
 import { PromotionLifecycleService } from './promotion-lifecycle.service';
@@ -17,15 +18,19 @@ import { PromotionResolver } from './promotion-resolver';
 import { PromotionRunner } from './promotion-runner';
 import { PromotionTransitions } from './promotion-transitions';
 import { PromotionProcessor } from './promotion.processor';
+import { PromotionRepository } from './promotion.repository';
 
 /**
- * Shared by the API and worker sides: the process's CopyEngine (plans, copies), the job
- * producer and the state machine's transitions (requests claim, the API cancels and retries,
- * the worker fails and settles).
+ * Shared by the API and worker sides: the promotion tables' repositories (seen by this lib's
+ * modules only), the process's CopyEngine (plans, copies), the job producer and the state
+ * machine's transitions (requests claim, the API cancels and retries, the worker fails and
+ * settles).
  */
 @Module({
   imports: [CopyModule, AuditModule, EventsModule, ImagesModule],
   providers: [
+    PromotionRepository,
+    IdempotencyKeyRepository,
     PromotionJobs,
     {
       provide: PromotionTransitions,
@@ -34,11 +39,18 @@ import { PromotionProcessor } from './promotion.processor';
         tagLedger: TagLedger,
         audit: AuditService,
         events: EventsService,
-      ) => new PromotionTransitions(promotions, tagLedger, audit, events),
-      inject: [PromotionRepository, TagLedger, AuditService, EventsService],
+        metrics: Metrics,
+      ) => new PromotionTransitions(promotions, tagLedger, audit, events, metrics),
+      inject: [PromotionRepository, TagLedger, AuditService, EventsService, Metrics],
     },
   ],
-  exports: [CopyModule, PromotionJobs, PromotionTransitions],
+  exports: [
+    CopyModule,
+    PromotionRepository,
+    IdempotencyKeyRepository,
+    PromotionJobs,
+    PromotionTransitions,
+  ],
 })
 class PromotionCoreModule {}
 

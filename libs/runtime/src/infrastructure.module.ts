@@ -1,6 +1,6 @@
 import { AppConfig, ConfigModule } from '@airlock/config';
 import { ObservabilityModule } from '@airlock/observability';
-import { PersistenceModule, PromotionStorageModule } from '@airlock/persistence';
+import { PersistenceModule } from '@airlock/persistence';
 import { QueueModule } from '@airlock/queue';
 import { Module, type DynamicModule } from '@nestjs/common';
 
@@ -10,13 +10,7 @@ export class InfrastructureModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: InfrastructureModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        ObservabilityModule,
-        PersistenceModule,
-        PromotionStorageModule,
-        QueueModule,
-      ],
+      imports: [ConfigModule.forRoot(config), ObservabilityModule, PersistenceModule, QueueModule],
     };
   }
 }

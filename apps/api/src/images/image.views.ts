@@ -8,7 +8,7 @@ import type {
   ImageTagView as ImageTag,
   ImageView as Image,
 } from '@airlock/images';
-import { PROMOTION_STATUSES } from '@airlock/persistence';
+import { PROMOTION_STATUSES } from '@airlock/promotions';
 import type { PromotionSummary } from '@airlock/promotions';
 import type { Platform } from '@airlock/registry-client';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';

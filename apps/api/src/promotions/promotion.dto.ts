@@ -1,4 +1,4 @@
-import { PROMOTION_STATUSES, type PromotionStatus } from '@airlock/persistence';
+import { PROMOTION_STATUSES, type PromotionStatus } from '@airlock/promotions';
 import { MAX_PROMOTION_TAGS, PROMOTION_PAGE_LIMIT } from '@airlock/promotions';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 

@@ -1,4 +1,4 @@
-import { PROMOTION_STATUSES, type PromotionStatus } from '@airlock/persistence';
+import { PROMOTION_STATUSES, type PromotionStatus } from '@airlock/promotions';
 import type {
   DryRunView as DryRun,
   ErrorView as PromotionError,

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../sql/database';
-import { columns, json, sql } from '../sql/sql';
-import type { Transaction } from '../transaction';
+import { Database, columns, json, sql, type Transaction } from '@airlock/persistence';
 
 /** A stored answer to a request made with an `Idempotency-Key`. */
 export interface StoredResponse {

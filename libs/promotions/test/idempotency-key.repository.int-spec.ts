@@ -1,4 +1,4 @@
-import { IdempotencyKeyRepository, type StoredResponse } from '@airlock/persistence';
+import { IdempotencyKeyRepository, type StoredResponse } from '../src/idempotency-key.repository';
 import {
   connectTestPostgres,
   createTestDatabase,

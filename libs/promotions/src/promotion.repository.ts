@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../sql/database';
-import { columns, join, json, raw, sql, type Sql } from '../sql/sql';
-import type { Transaction } from '../transaction';
+import {
+  Database,
+  columns,
+  join,
+  json,
+  raw,
+  sql,
+  type Sql,
+  type Transaction,
+} from '@airlock/persistence';
 
 export const PROMOTION_STATUSES = [
   'queued',

@@ -3,7 +3,7 @@ import {
   type NewPromotion,
   type PromotionRow,
   type PromotionTargetRow,
-} from '@airlock/persistence';
+} from '../src/promotion.repository';
 import {
   connectTestPostgres,
   createTestDatabase,
