@@ -196,7 +196,23 @@ export function mutate(
   const mutator =
     VALUE_MUTATIONS[mutation] ?? TEXT_MUTATIONS[mutation as keyof typeof TEXT_MUTATIONS];
   if (!mutator) throw new Error(`no mutation ${mutation}`);
-  return mutator({ body, schema, places: placesOf(body, schema), pick, variant });
+  return overTheLimit(mutator({ body, schema, places: placesOf(body, schema), pick, variant }));
+}
+
+/** The API's default AIRLOCK_HTTP_BODY_LIMIT (1mb, as body-parser counts it). */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * A body over the size limit is refused before anything reads it (413), whatever else is wrong
+ * with it: a huge array of long items may cross the limit (seed 1004657353).
+ */
+function overTheLimit(hostile: HostileBody): HostileBody {
+  if (Buffer.byteLength(hostile.text) <= BODY_LIMIT_BYTES) return hostile;
+  return {
+    ...hostile,
+    mustRefuse: 'the body is over the size limit',
+    expect: { status: 413, code: 'PAYLOAD_TOO_LARGE', field: 'body', rule: 'maxSize' },
+  };
 }
 
 /** Values of every other JSON type (never null: see nullValue). */
