@@ -38,20 +38,15 @@ export async function planBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
 /**
  * One blob: HEAD target → skip; a repository of the target registry that holds it (the source's
  * own in the same registry, `mountFrom`, then remembered locations) → mount; another copy of this
- * process uploading it into the same registry → wait for it, then skip or mount; else stream
- * GET → verify → PUT. A digest mismatch is tried once more (a flaky proxy or disk), then it is
+ * process uploading it into the same registry, or having just landed it there → wait for it,
+ * then skip or mount; else stream GET → verify → PUT. A digest mismatch is tried once more (a flaky proxy or disk), then it is
  * permanent.
  */
 export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
   const { target, limiter } = route;
   const origins = [route.source.registry.origin, target.registry.origin];
   // An upload of this blob already under way: wait for it without holding a registry slot.
-  const landedAt: string[] = [];
-  const early = route.flights.current(target.registry.origin, blob.digest);
-  if (early) {
-    await early.landed.catch(() => undefined);
-    landedAt.push(early.repository);
-  }
+  await route.flights.current(target.registry.origin, blob.digest)?.landed.catch(() => undefined);
   return limiter.run(origins, async () => {
     route.signal?.throwIfAborted();
     if (await isPresent(route, blob)) return done(route, 'skip', blob);
@@ -59,21 +54,36 @@ export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
       if (await target.registry.mountBlob(target.repository, blob.digest, from))
         return done(route, 'mount', blob);
     }
-    if (await mountRemembered(route, blob, [...landedAt, ...rememberedSources(route, blob)]))
+    if (await mountRemembered(route, blob, rememberedSources(route, blob)))
       return done(route, 'mount', blob);
-    // Checked and joined in one turn of the event loop: two copies cannot both start streaming.
-    const flight = route.flights.current(target.registry.origin, blob.digest);
+    return uploadOnce(route, blob);
+  });
+}
+
+/**
+ * Streams the blob unless another copy of this process is uploading it into the same registry
+ * (wait, then find or mount it) or has just landed it there (mount it). The last look at the
+ * flights and the start of the upload happen in one turn of the event loop, so two copies cannot
+ * both start streaming one blob into one registry.
+ */
+async function uploadOnce(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
+  const { flights, target } = route;
+  const origin = target.registry.origin;
+  const tried = new Set<string>();
+  for (;;) {
+    const flight = flights.current(origin, blob.digest);
     if (flight) {
       await flight.landed.catch(() => undefined);
       if (await isPresent(route, blob)) return done(route, 'skip', blob);
-      if (await mountRemembered(route, blob, [flight.repository]))
-        return done(route, 'mount', blob);
+      continue; // it landed (see landedAt) or failed: look again
     }
-    await route.flights.fly(target.registry.origin, blob.digest, target.repository, () =>
-      streamWithOneRetry(route, blob),
-    );
-    return done(route, 'copy', blob);
-  });
+    const landed = flights.landedAt(origin, blob.digest);
+    if (landed === undefined || tried.has(landed)) break;
+    tried.add(landed);
+    if (await mountRemembered(route, blob, [landed])) return done(route, 'mount', blob);
+  }
+  await flights.fly(origin, blob.digest, target.repository, () => streamWithOneRetry(route, blob));
+  return done(route, 'copy', blob);
 }
 
 async function isPresent(route: BlobRoute, blob: Descriptor): Promise<boolean> {

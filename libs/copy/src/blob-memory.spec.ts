@@ -88,6 +88,25 @@ describe('a byte moves into a registry once (remembered locations, one upload pe
       if (key.startsWith('svc-b@')) expect(target.blobs.get(key)).toEqual(bytes);
   });
 
+  it('mounts what this process just uploaded, before any location store knows of it', async () => {
+    const target = new FakeRegistry('prod');
+    const engine = new CopyEngine(); // no BlobLocations at all
+    const first = addImage(source, 'svc-a', [100, 10], undefined, 'base');
+    const second = addImage(source, 'svc-b', [100, 11], undefined, 'base');
+    for (const [repo, image] of [
+      ['svc-a', first],
+      ['svc-b', second],
+    ] as const)
+      await engine.copy({
+        source: { registry: source, repository: repo, digest: image.digest },
+        target: { registry: target, repository: repo },
+      });
+    expect(pushes(target)).toHaveLength(3 + 1);
+    expect(
+      target.calls.filter((c) => c.startsWith('MOUNT') && c.endsWith('from svc-a')),
+    ).toHaveLength(2);
+  });
+
   it('forgets a remembered location the registry no longer holds, and streams the blob', async () => {
     const target = new FakeRegistry('prod');
     const engine = new CopyEngine(new RegistryLimiter(), locations);
