@@ -80,7 +80,8 @@ function nullValue(m: Mutable): HostileBody {
   const target = slot(m, (s) => s.strict && s.schema !== undefined && !s.schema.nullable);
   if (!target) return TEXT_MUTATIONS.notAnObject(m);
   set(target, null);
-  // An optional field sent as null reads as absent to class-validator; a required one may not be null.
+  // The readers refuse null wherever the field is not nullable (`notNull`), optional or not; this
+  // tier demands the refusal of a required field only.
   if (!target.required) return result(m, `optional ${show(target.path)} = null`);
   const expect = invalid(fieldName(target.path));
   return result(m, `required ${show(target.path)} = null`, 'a required field is null', expect);
