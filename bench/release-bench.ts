@@ -1,0 +1,913 @@
+// npm run bench:release — the product path: Airlock (the built standalone process, API + worker,
+// driven over REST) against skopeo, side by side in one run, alternating, every run into emptied
+// targets (fresh registries on fresh ports, registered with Airlock as new Prod registries).
+//
+// Starts a CI registry (the source) and, per run, fresh Prod registries; a database of its own
+// (created and dropped) and a Redis key prefix of its own; Airlock (dist-bench/apps/standalone,
+// as `npm start` runs dist/); bootstraps an admin token, registers the registries, stages and the
+// Prod policy, pushes the images, registers them and records the required gates. Then per case,
+// per run: Airlock (promotion requests, each followed with GET until `succeeded`), skopeo one copy
+// after another, and skopeo four at a time (`xargs -P4`). Prints medians, ratios, the blob bytes
+// each target registry took against the unique bytes it lacked (counted by a proxy in front of
+// it), CPU time, Airlock's peak RSS and the job pickup latency, next to the goals. Exits non-zero
+// only when a promotion or a copy failed: a missed goal is a finding, not a failure.
+//
+// Knobs: BENCH_RUNS (default 3) runs per case; BENCH_BIG_MIB (default 1024) size of the big image
+// (8 layers); BENCH_ONLY=<text> runs only the cases whose key or name contains it (keys: big,
+// release, small, fanout, pickup); BENCH_PICKUP (default 200) promotions of the pickup case;
+// BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL;
+// BENCH_AIRLOCK_ENTRY (default: this build's standalone entry); BENCH_AIRLOCK_NODE_ARGS (e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/p"); BENCH_AIRLOCK_LOG_LEVEL; BENCH_AIRLOCK_ENV="K=V K2=V2"
+// (extra AIRLOCK_* settings, e.g. AIRLOCK_WORKER_CONCURRENCY=8).
+import {
+  buildBigImage,
+  buildImage,
+  createLayer,
+  FaultProxy,
+  freePort,
+  ImagePusher,
+  MediaTypes,
+  RegistryFixture,
+  spawnGuarded,
+  stopChild,
+  type TestImage,
+} from '@airlock/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const BIG_MIB = Number(process.env.BENCH_BIG_MIB ?? 1024);
+const BIG_LAYERS = 8;
+const ONLY = process.env.BENCH_ONLY;
+const PICKUP_PROMOTIONS = Number(process.env.BENCH_PICKUP ?? 200);
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DATABASE = `airlock_bench_release_${process.pid}`;
+const REDIS_PREFIX = `airlock-bench-release-${process.pid}`;
+const ENTRY =
+  process.env.BENCH_AIRLOCK_ENTRY ?? resolve(__dirname, '../apps/standalone/src/main.js');
+const EXTRA_ENV = Object.fromEntries(
+  (process.env.BENCH_AIRLOCK_ENV ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+const WORKER_CONCURRENCY = Number(EXTRA_ENV.AIRLOCK_WORKER_CONCURRENCY ?? 4);
+/** skopeo's parallel variant: `xargs -P4`. Airlock's requests go out as many at a time. */
+const PARALLEL = 4;
+const POLL_MS = 20;
+const MIB = 1 << 20;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+// ---------------------------------------------------------------------------------------------
+// Everything started is stopped by PID at the end, on failure and on SIGINT/SIGTERM.
+
+/** skopeo runs (under /usr/bin/time) in a process group of its own: killed as one, by its id. */
+const skopeoGroups = new Set<number>();
+function killSkopeo(): void {
+  for (const pgid of skopeoGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+let interrupted = false;
+
+const cleanups: Array<() => Promise<unknown>> = [];
+let cleaning: Promise<void> | undefined;
+function onCleanup(fn: () => Promise<unknown>): void {
+  cleanups.push(fn);
+}
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    killSkopeo();
+    for (const fn of cleanups.reverse()) {
+      await fn().catch((e: Error) => console.error(`cleanup: ${e.message}`));
+    }
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    console.error(`\n${signal}: stopping everything this bench started …`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Airlock: the built standalone entry, configured by environment, logging to a file.
+
+class Airlock {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly baseUrl: string,
+    private readonly logFile: string,
+  ) {}
+
+  static async start(adminToken: string, dir: string): Promise<Airlock> {
+    const logFile = join(dir, 'airlock.log');
+    const log = openSync(logFile, 'a');
+    const port = await freePort();
+    const nodeArgs = (process.env.BENCH_AIRLOCK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawnGuarded(process.execPath, [...nodeArgs, ENTRY], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        AIRLOCK_HTTP_PORT: String(port),
+        AIRLOCK_DATABASE_URL: databaseUrl(DATABASE),
+        AIRLOCK_REDIS_URL: REDIS_URL,
+        AIRLOCK_REDIS_PREFIX: REDIS_PREFIX,
+        AIRLOCK_ADMIN_TOKEN: adminToken,
+        // One CI token drives the whole release: the per-token write limit would measure itself.
+        AIRLOCK_RATE_LIMIT_PER_SECOND: '0',
+        ...(process.env.BENCH_AIRLOCK_LOG_LEVEL
+          ? { AIRLOCK_LOG_LEVEL: process.env.BENCH_AIRLOCK_LOG_LEVEL }
+          : {}),
+        ...EXTRA_ENV,
+      },
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    const airlock = new Airlock(child, `http://127.0.0.1:${port}`, logFile);
+    onCleanup(() => airlock.stop());
+    await airlock.waitReady();
+    return airlock;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  private async waitReady(): Promise<void> {
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) break;
+      const ready = await fetch(`${this.baseUrl}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) return;
+      await sleep(200);
+    }
+    throw new Error(`Airlock did not become ready:\n${this.outputTail()}`);
+  }
+
+  outputTail(): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').slice(-8_000);
+    } catch {
+      return '';
+    }
+  }
+
+  /** utime + stime of the process so far, ms (/proc/<pid>/stat fields 14 and 15, 100 ticks/s). */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
+  /** VmHWM: the peak resident set since start or the last resetPeak(). */
+  peakRssBytes(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+  }
+
+  /** Writing 5 to clear_refs resets VmHWM to the current RSS (proc(5)). */
+  resetPeak(): void {
+    try {
+      writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
+    } catch {
+      /* not allowed here: the peak then covers the process's whole life */
+    }
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.child, 30_000);
+  }
+}
+
+let api: Airlock;
+let adminToken: string;
+let ciToken: string;
+
+async function call<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+  token = ciToken,
+): Promise<T> {
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+  call<T>(method, path, body, adminToken);
+
+// ---------------------------------------------------------------------------------------------
+// Database and Redis of its own.
+
+function databaseUrl(name: string): string {
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function onServer(sql: string): Promise<void> {
+  const client = new Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropRedisKeys(): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: `${REDIS_PREFIX}:*`, count: 1000 })) {
+      if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images and targets.
+
+interface Blob {
+  digest: string;
+  size: number;
+}
+interface Service {
+  repository: string;
+  digest: string;
+  /** Config and layers: what a copy into an empty registry must bring. */
+  blobs: Blob[];
+}
+
+/** Size of every blob the bench pushed, by digest: what a committed upload of it streamed. */
+const blobSizes = new Map<string, number>();
+
+function serviceOf(repository: string, image: TestImage): Service {
+  for (const b of image.blobs) blobSizes.set(b.digest, b.size);
+  return { repository, digest: image.digest, blobs: image.blobs };
+}
+
+interface Target {
+  registry: RegistryFixture;
+  /** In front of the registry when its uploads are counted. */
+  proxy?: FaultProxy;
+  /** What the copiers are pointed at. */
+  host: string;
+  url: string;
+}
+
+async function startTargets(count: number, counted: boolean): Promise<Target[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const registry = await RegistryFixture.start({ name: `bench-prod-${i}` });
+      const proxy = counted ? await FaultProxy.start({ target: registry.url }) : undefined;
+      return {
+        registry,
+        proxy,
+        host: proxy?.host ?? registry.host,
+        url: proxy?.url ?? registry.url,
+      };
+    }),
+  );
+}
+
+async function stopTargets(targets: Target[]): Promise<void> {
+  await Promise.all(targets.map((t) => t.proxy?.stop()));
+  await Promise.all(targets.map((t) => t.registry.stop()));
+}
+
+/**
+ * Blob bytes the registry took (each committed upload — the 201 to a PUT or POST naming
+ * `digest=` — counts its blob's size; a mount streams nothing) and the unique bytes it lacked.
+ */
+function accounting(target: Target, services: Service[]): { streamed: number; lacked: number } {
+  let streamed = 0;
+  for (const r of target.proxy?.requests ?? []) {
+    if ((r.method !== 'PUT' && r.method !== 'POST') || r.status !== 201) continue;
+    if (!r.path.includes('/blobs/uploads/')) continue;
+    const digest = /[?&]digest=([^&]+)/.exec(r.path)?.[1];
+    if (digest) streamed += blobSizes.get(decodeURIComponent(digest)) ?? 0;
+  }
+  const unique = new Map(services.flatMap((s) => s.blobs.map((b) => [b.digest, b.size])));
+  const lacked = [...unique.values()].reduce((a, b) => a + b, 0);
+  return { streamed, lacked };
+}
+
+/** Every service is in every target, by digest: the run did what it says. */
+async function verify(targets: Target[], services: Service[]): Promise<void> {
+  for (const t of targets)
+    for (const s of services) {
+      const r = await fetch(`${t.registry.url}/v2/${s.repository}/manifests/${s.digest}`, {
+        method: 'HEAD',
+        headers: { accept: `${MediaTypes.ociManifest}, ${MediaTypes.ociIndex}` },
+      });
+      if (r.status !== 200)
+        throw new Error(`${t.registry.host}/${s.repository}@${s.digest}: HTTP ${r.status}`);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The copiers.
+
+interface RunResult {
+  ms: number;
+  cpuMs: number;
+  streamed: number;
+  lacked: number;
+  /** Airlock only: the peak RSS during the run. */
+  rss?: number;
+}
+
+let registrySeq = 0;
+
+/** New Prod registries for Airlock: registered, and made the `prod` stage's whole membership. */
+async function registerTargets(targets: Target[]): Promise<void> {
+  const names: string[] = [];
+  for (const t of targets) {
+    const name = `prod-${++registrySeq}`;
+    await admin('POST', '/api/v1/registries', { name, url: t.url, role: 'prod' });
+    names.push(name);
+  }
+  await admin('PATCH', '/api/v1/stages/prod', { registries: names });
+}
+
+interface PromotionView {
+  id: string;
+  status: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: { code: string; message: string } | null;
+  targets: Array<{ registry: string; error: { code: string; message: string } | null }>;
+}
+
+/** Runs `fn` over `items`, `parallel` at a time, in order of the list. */
+async function pool<T, R>(items: T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]!);
+    }),
+  );
+  return results;
+}
+
+async function promote(services: Service[], repositoryOf = (s: Service) => s.repository) {
+  return pool(services, PARALLEL, (s) =>
+    call<PromotionView>('POST', '/api/v1/promotions', {
+      repository: s.repository,
+      digest: s.digest,
+      source: 'ci',
+      sourceRegistry: 'ci',
+      target: 'prod',
+      targetRepository: repositoryOf(s),
+    }),
+  );
+}
+
+/**
+ * Follows each promotion with GET until it succeeded, oldest first (they finish roughly in order,
+ * so this polls one at a time and costs the API little). Any other end fails the bench.
+ */
+async function follow(ids: string[]): Promise<PromotionView[]> {
+  const views: PromotionView[] = [];
+  for (const id of ids) {
+    for (;;) {
+      const view = await call<PromotionView>('GET', `/api/v1/promotions/${id}`);
+      if (view.status === 'succeeded') {
+        views.push(view);
+        break;
+      }
+      if (view.status === 'failed' || view.status === 'cancelled') {
+        const why = view.error ?? view.targets.find((t) => t.error)?.error;
+        throw new Error(`promotion ${id} ${view.status}: ${JSON.stringify(why)}`);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+  return views;
+}
+
+async function airlockRun(services: Service[], registries: number, counted: boolean) {
+  const targets = await startTargets(registries, counted);
+  try {
+    await registerTargets(targets);
+    api.resetPeak();
+    const cpu = api.cpuMs();
+    const started = now();
+    const promotions = await promote(services);
+    await follow(promotions.map((p) => p.id));
+    const result: RunResult = {
+      ms: now() - started,
+      cpuMs: api.cpuMs() - cpu,
+      rss: api.peakRssBytes(),
+      ...sum(targets.map((t) => accounting(t, services))),
+    };
+    await verify(targets, services);
+    return result;
+  } finally {
+    await stopTargets(targets);
+  }
+}
+
+const sum = (xs: Array<{ streamed: number; lacked: number }>) =>
+  xs.reduce((a, b) => ({ streamed: a.streamed + b.streamed, lacked: a.lacked + b.lacked }), {
+    streamed: 0,
+    lacked: 0,
+  });
+
+let source: RegistryFixture;
+let policyFile: string;
+
+/** One `skopeo copy`, under /usr/bin/time for its CPU time, in a process group of its own. */
+function skopeoCopy(service: Service, target: Target): Promise<{ cpuMs: number }> {
+  const args = [
+    '-f',
+    'BENCH_TIME %U %S %M',
+    'skopeo',
+    'copy',
+    '--all',
+    '--preserve-digests',
+    '--policy',
+    policyFile,
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    `docker://${source.host}/${service.repository}@${service.digest}`,
+    `docker://${target.host}/${service.repository}:bench`,
+  ];
+  return new Promise((done, fail) => {
+    const child = spawn('/usr/bin/time', args, {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const pgid = child.pid!;
+    skopeoGroups.add(pgid);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', fail);
+    child.once('close', (code) => {
+      skopeoGroups.delete(pgid);
+      const time = /BENCH_TIME ([\d.]+) ([\d.]+)/.exec(stderr);
+      if (code !== 0 || !time)
+        return fail(new Error(`skopeo copy ${service.repository} (exit ${code}): ${stderr}`));
+      done({ cpuMs: (Number(time[1]) + Number(time[2])) * 1000 });
+    });
+  });
+}
+
+async function skopeoRun(
+  services: Service[],
+  registries: number,
+  counted: boolean,
+  parallel: number,
+) {
+  const targets = await startTargets(registries, counted);
+  try {
+    const jobs = targets.flatMap((t) => services.map((s) => ({ s, t })));
+    const started = now();
+    const cpus = await pool(jobs, parallel, ({ s, t }) => skopeoCopy(s, t));
+    const result: RunResult = {
+      ms: now() - started,
+      cpuMs: cpus.reduce((a, b) => a + b.cpuMs, 0),
+      ...sum(targets.map((t) => accounting(t, services))),
+    };
+    await verify(targets, services);
+    return result;
+  } finally {
+    await stopTargets(targets);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases, goals, report.
+
+type Variant = 'Airlock' | 'skopeo' | 'skopeo -P4';
+
+interface Case {
+  key: string;
+  name: string;
+  services: () => Service[];
+  registries: number;
+  /** Uploads counted by a proxy in front of each target (it costs CPU, so not for the big image). */
+  counted: boolean;
+  variants: Variant[];
+}
+
+interface CaseOutcome {
+  c: Case;
+  runs: Map<Variant, RunResult[]>;
+  bytes: number;
+}
+
+const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
+
+function runVariant(c: Case, v: Variant): Promise<RunResult> {
+  const services = c.services();
+  if (v === 'Airlock') return airlockRun(services, c.registries, c.counted);
+  return skopeoRun(services, c.registries, c.counted, v === 'skopeo' ? 1 : PARALLEL);
+}
+
+async function runCase(c: Case): Promise<CaseOutcome> {
+  const runs = new Map<Variant, RunResult[]>(c.variants.map((v) => [v, []]));
+  const services = c.services();
+  const bytes = [...new Map(services.flatMap((s) => s.blobs.map((b) => [b.digest, b.size])))]
+    .map(([, size]) => size)
+    .reduce((a, b) => a + b, 0);
+  console.log(
+    `\n${c.name}: ${services.length} image(s), ${mib(bytes)} of unique blobs, into ${c.registries} registr${c.registries === 1 ? 'y' : 'ies'}`,
+  );
+  for (let i = 0; i < RUNS; i++) {
+    const line: string[] = [];
+    for (const v of c.variants) {
+      const r = await runVariant(c, v);
+      runs.get(v)!.push(r);
+      line.push(
+        `${v} ${r.ms.toFixed(0)} ms (${(r.cpuMs / 1000).toFixed(1)} CPU-s${c.counted ? `, streamed ${(r.streamed / r.lacked).toFixed(2)}× lacked` : ''})`,
+      );
+    }
+    console.log(`  run ${i + 1}/${RUNS}: ${line.join(' | ')}`);
+  }
+  return { c, runs, bytes };
+}
+
+interface Goal {
+  label: string;
+  measured: string;
+  met: boolean;
+}
+
+function report(outcomes: CaseOutcome[], pickup: PickupResult | undefined): void {
+  const rows: string[] = [];
+  const goals: Goal[] = [];
+  const med = (o: CaseOutcome, v: Variant, f: (r: RunResult) => number) =>
+    median(o.runs.get(v)!.map(f));
+  for (const o of outcomes) {
+    const airlock = med(o, 'Airlock', (r) => r.ms);
+    for (const v of o.c.variants) {
+      const ms = med(o, v, (r) => r.ms);
+      const cpu = med(o, v, (r) => r.cpuMs) / 1000;
+      const runs = o.runs.get(v)!;
+      const worstStream = Math.max(...runs.map((r) => r.streamed / r.lacked));
+      const rss =
+        v === 'Airlock' ? `${(Math.max(...runs.map((r) => r.rss ?? 0)) / 1e6).toFixed(0)} MB` : '';
+      rows.push(
+        `| ${o.c.name} | ${v} | ${ms.toFixed(0)} ms | ${((o.bytes * o.c.registries) / 1e6 / (ms / 1000)).toFixed(0)} MB/s, ${((o.c.services().length * o.c.registries) / (ms / 1000)).toFixed(1)} images/s | ${v === 'Airlock' ? '' : `${(ms / airlock).toFixed(2)} ×`} | ${cpu.toFixed(1)} s | ${o.c.counted ? `${mib(median(runs.map((r) => r.streamed)))} / ${mib(median(runs.map((r) => r.lacked)))} (worst ${worstStream.toFixed(2)} ×)` : 'not counted'} | ${rss} |`,
+      );
+    }
+    const skopeos = o.c.variants.filter((v) => v !== 'Airlock');
+    const best = Math.min(...skopeos.map((v) => med(o, v, (r) => r.ms)));
+    const vs = o.c.key === 'fanout' ? 'skopeo -P4' : 'the better skopeo';
+    const speedup = best / airlock;
+    if (o.c.key === 'big') {
+      const gib = o.bytes / 2 ** 30;
+      const aCpu = med(o, 'Airlock', (r) => r.cpuMs) / 1000 / gib;
+      const sCpu = med(o, 'skopeo', (r) => r.cpuMs) / 1000 / gib;
+      goals.push({
+        label: `${o.c.name}: Airlock ≥ 1.1 × skopeo`,
+        measured: `${speedup.toFixed(2)} ×`,
+        met: speedup >= 1.1,
+      });
+      goals.push({
+        label: `${o.c.name}: Airlock CPU/GiB ≤ 0.75 × skopeo's`,
+        measured: `${aCpu.toFixed(2)} vs ${sCpu.toFixed(2)} s/GiB = ${(aCpu / sCpu).toFixed(2)} ×`,
+        met: aCpu / sCpu <= 0.75,
+      });
+    } else {
+      goals.push({
+        label: `${o.c.name}: Airlock ≥ 1.5 × ${vs}`,
+        measured: `${speedup.toFixed(2)} ×`,
+        met: speedup >= 1.5,
+      });
+    }
+    if (o.c.counted) {
+      const worst = Math.max(...o.runs.get('Airlock')!.map((r) => r.streamed / r.lacked));
+      goals.push({
+        label: `${o.c.name}: bytes streamed ≤ 1.05 × unique lacked`,
+        measured: `${worst.toFixed(3)} × (worst run)`,
+        met: worst <= 1.05,
+      });
+    }
+  }
+  const releases = outcomes.filter((o) => o.c.key !== 'big');
+  if (releases.length > 0) {
+    const peak = Math.max(
+      ...releases.flatMap((o) => o.runs.get('Airlock')!.map((r) => r.rss ?? 0)),
+      pickup?.rss ?? 0,
+    );
+    goals.push({
+      label: 'peak RSS of the Airlock process during the releases ≤ 250 MB',
+      measured: `${(peak / 1e6).toFixed(0)} MB`,
+      met: peak <= 250e6,
+    });
+  }
+  if (pickup) {
+    goals.push({
+      label: `job pickup p99 ≤ 100 ms (${pickup.count} promotions queued at once)`,
+      measured: `p50 ${pickup.p50.toFixed(0)} ms, p99 ${pickup.p99.toFixed(0)} ms`,
+      met: pickup.p99 <= 100,
+    });
+  }
+
+  console.log(
+    `\nrelease benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} run(s) per case (medians), node ${process.version}, load average ${loadAverage()}`,
+  );
+  console.log(
+    "| case | tool | median time | throughput (unique blob bytes, image copies) | Airlock's speedup (time / Airlock's) | CPU (median) | blob bytes streamed / unique lacked (median) | Airlock peak RSS |",
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+  if (pickup) {
+    console.log(
+      `\njob pickup (promotion createdAt → startedAt, from the promotion views): ${pickup.count} promotions requested ${PARALLEL} at a time in ${(pickup.submitMs / 1000).toFixed(1)} s, all done after ${(pickup.totalMs / 1000).toFixed(1)} s (${(pickup.count / (pickup.totalMs / 1000)).toFixed(0)}/s)`,
+    );
+    console.log(
+      `  all: p50 ${pickup.p50.toFixed(0)} ms, p99 ${pickup.p99.toFixed(0)} ms, max ${pickup.max.toFixed(0)} ms` +
+        ` | arrived while a worker slot was free (${pickup.freeCount}): p50 ${pickup.freeP50.toFixed(0)} ms, p99 ${pickup.freeP99.toFixed(0)} ms`,
+    );
+  }
+  console.log('\n| goal | measured | |');
+  console.log('|---|---|---|');
+  for (const g of goals)
+    console.log(`| ${g.label} | ${g.measured} | ${g.met ? '✓ met' : '✗ missed'} |`);
+}
+
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return '?';
+  }
+}
+
+interface PickupResult {
+  count: number;
+  submitMs: number;
+  totalMs: number;
+  p50: number;
+  p99: number;
+  max: number;
+  freeCount: number;
+  freeP50: number;
+  freeP99: number;
+  rss: number;
+}
+
+/**
+ * PICKUP_PROMOTIONS small promotions requested as fast as the API takes them, each into a
+ * repository of its own; pickup = the promotion's startedAt (the worker took the job) minus its
+ * createdAt (the request's transaction), both Postgres clock. A promotion that arrived while every
+ * worker slot was busy also waits for a slot; those that found one free show the pickup alone.
+ */
+async function pickupCase(small: Service[]): Promise<PickupResult> {
+  const targets = await startTargets(1, false);
+  try {
+    await registerTargets(targets);
+    api.resetPeak();
+    const list = Array.from({ length: PICKUP_PROMOTIONS }, (_, k) => ({
+      ...small[k % small.length]!,
+      k,
+    }));
+    const started = now();
+    const promotions = await promote(list, (s) => `pickup/p${(s as Service & { k: number }).k}`);
+    const submitMs = now() - started;
+    const views = await follow(promotions.map((p) => p.id));
+    const totalMs = now() - started;
+    const spans = views.map((v) => ({
+      created: Date.parse(v.createdAt),
+      started: Date.parse(v.startedAt!),
+      finished: Date.parse(v.finishedAt!),
+    }));
+    const waits = spans.map((s) => s.started - s.created);
+    const free = spans
+      .filter(
+        (s) =>
+          spans.filter((o) => o !== s && o.started <= s.created && o.finished > s.created).length <
+          WORKER_CONCURRENCY,
+      )
+      .map((s) => s.started - s.created);
+    return {
+      count: views.length,
+      submitMs,
+      totalMs,
+      p50: percentile(waits, 50),
+      p99: percentile(waits, 99),
+      max: Math.max(...waits),
+      freeCount: free.length,
+      freeP50: percentile(free, 50),
+      freeP99: percentile(free, 99),
+      rss: api.peakRssBytes(),
+    };
+  } finally {
+    await stopTargets(targets);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function pushAll(pusher: ImagePusher, list: Array<[string, TestImage]>): Promise<Service[]> {
+  const services: Service[] = [];
+  for (const [repository, image] of list) {
+    await pusher.push(repository, image, ['v1']);
+    services.push(serviceOf(repository, image));
+  }
+  return services;
+}
+
+/** Registered with Airlock and every required gate passed: ready for Prod. */
+async function registerAndGate(services: Service[]): Promise<void> {
+  await pool(services, PARALLEL, async (s) => {
+    await call('POST', '/api/v1/images', {
+      registry: 'ci',
+      repository: s.repository,
+      digest: s.digest,
+    });
+    for (const gate of ['unit-tests', 'scan'])
+      await call('POST', `/api/v1/gates/${s.digest}/results`, { gate, status: 'passed' });
+  });
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: build it first`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-release-'));
+  onCleanup(async () => rmSync(dir, { recursive: true, force: true }));
+  policyFile = join(dir, 'policy.json');
+  writeFileSync(policyFile, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+
+  const allCases: Array<Omit<Case, 'services'> & { images: 'big' | 'release' | 'small' }> = [
+    {
+      key: 'big',
+      name: `one ${BIG_MIB} MiB image (${BIG_LAYERS} layers)`,
+      images: 'big',
+      registries: 1,
+      counted: false,
+      variants: ['Airlock', 'skopeo'],
+    },
+    {
+      key: 'release',
+      name: '20-service release → 1 Prod registry',
+      images: 'release',
+      registries: 1,
+      counted: true,
+      variants: ['Airlock', 'skopeo', 'skopeo -P4'],
+    },
+    {
+      key: 'small',
+      name: '60 small services → 1 Prod registry',
+      images: 'small',
+      registries: 1,
+      counted: true,
+      variants: ['Airlock', 'skopeo', 'skopeo -P4'],
+    },
+    {
+      key: 'fanout',
+      name: '20-service release → Prod stage of 3 registries',
+      images: 'release',
+      registries: 3,
+      counted: true,
+      variants: ['Airlock', 'skopeo -P4'],
+    },
+  ];
+  const matches = (key: string, name: string) => !ONLY || key.includes(ONLY) || name.includes(ONLY);
+  const selected = allCases.filter((c) => matches(c.key, c.name));
+  const pickupSelected = matches('pickup', 'job pickup');
+  const need = new Set<string>(selected.map((c) => c.images));
+  if (pickupSelected) need.add('small');
+
+  await onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await onServer(`CREATE DATABASE ${DATABASE}`);
+  onCleanup(() => onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
+  onCleanup(() => dropRedisKeys());
+
+  source = await RegistryFixture.start({ name: 'bench-ci' });
+  onCleanup(() => source.stop());
+
+  adminToken = `alk_${randomBytes(32).toString('base64url')}`;
+  api = await Airlock.start(adminToken, dir);
+  onCleanup(async () => {
+    if (process.exitCode) console.error(`Airlock's output, last lines:\n${api.outputTail()}`);
+  });
+  ciToken = (
+    await admin<{ token: string }>('POST', '/api/v1/tokens', { name: 'bench-ci', role: 'ci' })
+  ).token;
+  await admin('POST', '/api/v1/registries', { name: 'ci', url: source.url, role: 'ci' });
+  await admin('POST', '/api/v1/stages', { name: 'ci', position: 1, registries: ['ci'] });
+  await admin('POST', '/api/v1/stages', { name: 'prod', position: 2, registries: [] });
+  await admin('PUT', '/api/v1/stages/prod/policy', {
+    allowedSourceStages: ['ci'],
+    requiredGates: ['unit-tests', 'scan'],
+  });
+
+  const images: Record<string, Service[]> = {};
+  const pusher = new ImagePusher(source);
+  try {
+    if (need.has('big')) {
+      console.log(`pushing one ${BIG_LAYERS} × ${BIG_MIB / BIG_LAYERS} MiB image …`);
+      const big = await buildBigImage({
+        registryUrl: source.url,
+        repository: 'big/app',
+        tag: 'v1',
+        layers: BIG_LAYERS,
+        layerSize: (BIG_MIB / BIG_LAYERS) * MIB,
+        tmpDir: dir,
+      });
+      const blobs = [big.config, ...big.layers];
+      for (const b of blobs) blobSizes.set(b.digest, b.size);
+      images.big = [{ repository: 'big/app', digest: big.digest, blobs }];
+    }
+    if (need.has('release')) {
+      console.log('pushing 20 services on a 32 MiB base (+ 2 × 4 MiB each) …');
+      const base = createLayer(
+        { size: 32 * MIB, compression: 'stored-gzip' },
+        MediaTypes.ociLayerGzip,
+      );
+      const list: Array<[string, TestImage]> = Array.from({ length: 20 }, (_, i) => [
+        `release/svc-${i}`,
+        buildImage({
+          baseLayers: [base],
+          layers: [
+            { size: 4 * MIB, compression: 'stored-gzip' },
+            { size: 4 * MIB, compression: 'stored-gzip' },
+          ],
+        }),
+      ]);
+      images.release = await pushAll(pusher, list);
+    }
+    if (need.has('small')) {
+      console.log('pushing 60 small services (64 KiB base + 2 × 16 KiB each) …');
+      const base = createLayer({ size: 64 * 1024 }, MediaTypes.ociLayerGzip);
+      const list: Array<[string, TestImage]> = Array.from({ length: 60 }, (_, i) => [
+        `small/svc-${i}`,
+        buildImage({ baseLayers: [base], layers: [{ size: 16 * 1024 }, { size: 16 * 1024 }] }),
+      ]);
+      images.small = await pushAll(pusher, list);
+    }
+  } finally {
+    pusher.close();
+  }
+  const every = Object.values(images).flat();
+  console.log(`registering ${every.length} images and recording their gates …`);
+  await registerAndGate(every);
+
+  // One promotion first, so the first measured run does not pay for warming the process up.
+  if (every.length > 0) await airlockRun([every.at(-1)!], 1, false);
+
+  const outcomes: CaseOutcome[] = [];
+  for (const c of selected)
+    outcomes.push(await runCase({ ...c, services: () => images[c.images]! }));
+  let pickup: PickupResult | undefined;
+  if (pickupSelected) {
+    console.log(`\njob pickup: ${PICKUP_PROMOTIONS} small promotions queued …`);
+    pickup = await pickupCase(images.small!);
+  }
+  report(outcomes, pickup);
+}
+
+main()
+  .catch((error: unknown) => {
+    if (interrupted) return;
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());
