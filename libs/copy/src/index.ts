@@ -1,5 +1,4 @@
-export { BlobFlights } from './blob-flights';
-export { NO_BLOB_LOCATIONS, type BlobLocation, type BlobLocations } from './blob-locations';
+export type { BlobLocation, BlobLocations } from './blob-locations';
 export { CopyEngine } from './copy-engine';
 export type {
   BlobAction,

@@ -1,3 +1,4 @@
+import type { KeysetPosition } from '@airlock/validation';
 import {
   columns,
   Database,
@@ -54,7 +55,7 @@ export interface WebhookDeliveryQuery {
   subscriptionId: string;
   status?: WebhookDeliveryStatus;
   eventType?: string;
-  before?: { createdAtKey: string; id: string };
+  before?: KeysetPosition;
   limit: number;
 }
 

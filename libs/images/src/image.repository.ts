@@ -1,3 +1,4 @@
+import type { KeysetPosition } from '@airlock/validation';
 import {
   columns,
   Database,
@@ -52,7 +53,7 @@ export interface ImageListFilter {
   /** Only images whose newest result of `gate` is `status` (`missing`: no result yet). */
   gate?: { name: string; status: 'passed' | 'failed' | 'missing' };
   /** Keyset: only rows older than this (created_at, id). */
-  before?: { createdAtKey: string; id: string };
+  before?: KeysetPosition;
   limit: number;
 }
 

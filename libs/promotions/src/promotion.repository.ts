@@ -1,3 +1,4 @@
+import type { KeysetPosition } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
 import {
   Database,
@@ -106,7 +107,7 @@ export interface PromotionListQuery {
   digest?: string;
   stage?: string;
   status?: PromotionStatus;
-  before?: { createdAtKey: string; id: string };
+  before?: KeysetPosition;
   limit: number;
 }
 
