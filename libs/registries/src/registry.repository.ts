@@ -97,8 +97,12 @@ export class RegistryRepository {
     const sets = (Object.keys(CHANGEABLE) as Array<keyof RegistryChanges>)
       .filter((field) => changes[field] !== undefined)
       .map((field) => sql`${raw(CHANGEABLE[field])} = ${changes[field]}`);
-    // clock_timestamp(), not now(): two changes in one transaction still differ.
-    sets.push(raw('updated_at = clock_timestamp()'));
+    // clock_timestamp(), not now(): two changes in one transaction still differ. At least a
+    // millisecond later than before: RegistryClientFactory keys its clients by the time in
+    // milliseconds (a Date), so two changes within one millisecond must still tell apart.
+    sets.push(
+      raw(`updated_at = greatest(clock_timestamp(), updated_at + interval '1 millisecond')`),
+    );
     return (await this.db.one<Registry>(
       sql`UPDATE registries SET ${join(sets)} WHERE id = ${id} RETURNING ${REGISTRY}`,
       tx,
