@@ -12,6 +12,7 @@ import { PolicyPlatformReferrers1796200000000 } from './1796200000000-policy-pla
 import { DigestPrincipals1796300000000 } from './1796300000000-digest-principals';
 import { TagClaimsOfActivePromotions1796310000000 } from './1796310000000-tag-claims-of-active-promotions';
 import { BlobLocations1796400000000 } from './1796400000000-blob-locations';
+import { Releases1796500000000 } from './1796500000000-releases';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   DigestPrincipals1796300000000,
   TagClaimsOfActivePromotions1796310000000,
   BlobLocations1796400000000,
+  Releases1796500000000,
 ];

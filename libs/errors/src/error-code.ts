@@ -51,6 +51,8 @@ export const ERROR_CODE_FACTS = {
   TAG_CONFLICT: { status: 409, retryable: false },
   // The target stage's policy does not hold for the digest (details list what is missing/failed).
   POLICY_UNMET: { status: 409, retryable: false },
+  // Some items of a release are not admitted: the whole release is refused (details per item).
+  RELEASE_NOT_READY: { status: 409, retryable: false },
   // An Idempotency-Key was sent again with a different request body: repeating it cannot
   // succeed (IETF idempotency draft).
   IDEMPOTENCY_KEY_REUSED: { status: 422, retryable: false },

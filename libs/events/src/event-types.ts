@@ -8,6 +8,9 @@ export const EVENT_TYPES = [
   'promotion.queued',
   'promotion.succeeded',
   'promotion.failed',
+  'release.queued',
+  'release.succeeded',
+  'release.failed',
   'mirror.synced',
   'base-image.updated',
 ] as const;

@@ -30,3 +30,18 @@ export {
 export { PromotionLifecycleService } from './promotion-lifecycle.service';
 export { IMAGE_PROMOTIONS_LIMIT, PromotionQueriesService } from './promotion-queries.service';
 export { ACTIVE_STATUSES, PROMOTION_STATUSES, type PromotionStatus } from './promotion.repository';
+export { ReleaseIntakeService, type ReleaseAnswer } from './releases/release-intake.service';
+export { ReleaseLifecycleService } from './releases/release-lifecycle.service';
+export { ReleaseQueries } from './releases/release-queries';
+export {
+  MAX_RELEASE_ITEMS,
+  MAX_RELEASE_NAME_LENGTH,
+  RELEASE_PAGE_LIMIT,
+  type ReleaseRequest,
+} from './releases/release-rules';
+export type { ReleaseDryRunView, ReleasePage, ReleaseView } from './releases/release-view';
+export {
+  RELEASE_STATUSES,
+  type LandedTag,
+  type ReleaseStatus,
+} from './releases/release.repository';

@@ -1,22 +1,14 @@
-import { AuditService, type AuditActor } from '@airlock/audit';
-import type { CopyPlan, TagConflict } from '@airlock/copy';
+import type { AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
-import { EventsService } from '@airlock/events';
-import { GatesService } from '@airlock/gates';
-import { ImagesService } from '@airlock/images';
 import { Metrics } from '@airlock/observability';
-import { TransactionRunner, type Transaction } from '@airlock/persistence';
-import { ReadinessService, type Assessment } from '@airlock/policies';
+import { TransactionRunner } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { PromotionJobs } from './promotion-jobs';
-import { PromotionResolver, type Resolved, type Survey } from './promotion-resolver';
-import { readPromotionRequest, requestHash, type PromotionRequest } from './promotion-rules';
-import { PromotionTransitions } from './promotion-transitions';
-import { evidenceOf, refusal, tagClashes } from './promotion-verdict';
+import { PromotionAdmission, type Judged } from './promotion-admission';
+import { readPromotionRequest, requestHash } from './promotion-rules';
 import type { PromotionView } from './promotion-view';
-import { toTargetPlan, type DryRunView } from './plan-view';
-import { PromotionRepository } from './promotion.repository';
+import type { DryRunView } from './plan-view';
 
 /** The answer to a promotion request: what to send and with which HTTP status. */
 export interface PromotionAnswer {
@@ -37,10 +29,7 @@ export interface PromotionOptions {
 
 /** A request judged ready, on its way into the database. */
 interface Admission {
-  request: PromotionRequest;
-  resolved: Resolved;
-  assessment: Assessment;
-  plans: CopyPlan[];
+  judged: Judged;
   actor: AuditActor;
   /** The Idempotency-Key it is stored under, and the request's fingerprint. */
   key: string | undefined;
@@ -60,16 +49,9 @@ class KeyTakenMeanwhile extends Error {}
 @Injectable()
 export class PromotionIntakeService {
   constructor(
-    private readonly promotions: PromotionRepository,
     private readonly idempotency: IdempotencyKeyRepository,
-    private readonly images: ImagesService,
-    private readonly resolver: PromotionResolver,
-    private readonly readiness: ReadinessService,
+    private readonly admission: PromotionAdmission,
     private readonly transactions: TransactionRunner,
-    private readonly transitions: PromotionTransitions,
-    private readonly audit: AuditService,
-    private readonly events: EventsService,
-    private readonly gates: GatesService,
     private readonly jobs: PromotionJobs,
     private readonly metrics: Metrics,
   ) {}
@@ -85,159 +67,69 @@ export class PromotionIntakeService {
     const key = request.dryRun || !actor.tokenId ? undefined : read.idempotencyKey;
     const hash = requestHash(request);
     if (key) {
-      const replay = await this.replay(actor.tokenId!, key, hash);
-      if (replay) return replay;
+      const replay = await replayOf(this.idempotency, actor.tokenId!, key, hash);
+      if (replay) return { status: 202, body: replay as PromotionView, replayed: true };
     }
-    const resolved = await this.resolver.resolve(request);
-    const survey = await this.resolver.survey(resolved);
-    const clashes = tagClashes(resolved, survey);
-    const assessment = await this.judge(request, resolved, survey, clashes, actor);
+    const judged = await this.admission.judge(request, actor);
     if (request.dryRun) {
       this.metrics.promotionRequests.inc({ stage: request.target, result: 'dry_run' });
-      return dryRunAnswer(resolved, assessment, survey.plans);
+      return { status: 200, body: this.admission.dryRun(judged), replayed: false };
     }
-    if (!assessment.evaluation.ready) {
+    const refused = this.admission.refusalOf(judged);
+    if (refused) {
       this.metrics.promotionRequests.inc({ stage: request.target, result: 'refused' });
-      throw refusal(request.target, resolved.digest, assessment, clashes);
+      throw refused;
     }
-    const { plans } = survey;
-    return this.admit({ request, resolved, assessment, plans, actor, key, hash });
-  }
-
-  /** The target stage's policy over the request, its requester and what the registries hold. */
-  private judge(
-    request: PromotionRequest,
-    resolved: Resolved,
-    { referrers }: Survey,
-    clashes: TagConflict[],
-    actor: AuditActor,
-  ): Promise<Assessment> {
-    return this.readiness.assess(
-      resolved.digest,
-      { stage: request.target, source: resolved.sourceStage, tags: resolved.tags },
-      {
-        requester: actor.tokenId ?? undefined,
-        referrerTypes: referrers.referrerTypes,
-        platformReferrers: referrers.platformReferrers,
-        existingTargetTags: new Map(clashes.map((c) => [c.tag, c.digest])),
-      },
-    );
+    return this.admit({ judged, actor, key, hash });
   }
 
   /** Stores the promotion (under its key), then enqueues its targets after the commit. */
-  private async admit(admission: Admission): Promise<PromotionAnswer> {
-    const { request, actor, key, hash } = admission;
-    const imageId = await this.registeredImageId(admission);
+  private async admit({ judged, actor, key, hash }: Admission): Promise<PromotionAnswer> {
+    const imageId = await this.admission.imageIdOf(judged, actor);
     try {
       const answer = await this.transactions.run(async (tx) => {
         if (key && !(await this.idempotency.store(actor.tokenId!, key, pending(hash), tx)))
           throw new KeyTakenMeanwhile();
-        const view = await this.create(admission, imageId, tx);
+        const view = await this.admission.store(judged, imageId, actor, null, tx);
         if (key) await this.idempotency.complete(actor.tokenId!, key, view, tx);
         return { status: 202 as const, body: view, replayed: false };
       });
-      this.metrics.promotionRequests.inc({ stage: request.target, result: 'accepted' });
+      this.metrics.promotionRequests.inc({ stage: judged.request.target, result: 'accepted' });
       await this.jobs.enqueueAfterCommit(
         answer.body.targets.map((t) => ({ id: t.id, run: t.run })),
       );
       return answer;
     } catch (error) {
       if (!(error instanceof KeyTakenMeanwhile)) throw error;
-      return (await this.replay(actor.tokenId!, key!, hash))!;
+      const replay = await replayOf(this.idempotency, actor.tokenId!, key!, hash);
+      return { status: 202, body: replay as PromotionView, replayed: true };
     }
-  }
-
-  private async replay(
-    principalId: string,
-    key: string,
-    hash: string,
-  ): Promise<PromotionAnswer | null> {
-    const stored = await this.idempotency.find(principalId, key);
-    if (!stored) return null;
-    if (stored.requestHash !== hash) {
-      throw new AirlockError(
-        'IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was already used for a different request; use a new key for a new request',
-        { details: { idempotencyKey: key } },
-      );
-    }
-    // The stored body is the promotion as it was answered; the caller polls its status for news.
-    return { status: 202, body: stored.body as PromotionView, replayed: true };
-  }
-
-  /**
-   * A promotion needs its image on record; an unregistered digest is registered for the caller.
-   * Looked up before the request's transaction: a read on another pool connection while a
-   * transaction holds one starves the pool when many requests run at once.
-   */
-  private async registeredImageId({ request, resolved, actor }: Admission): Promise<string> {
-    const known = await this.images.find(resolved.digest, request.repository);
-    if (known) return known.id;
-    const { image } = await this.images.register(
-      { registry: resolved.source.name, repository: request.repository, digest: resolved.digest },
-      actor,
-    );
-    return image.id;
-  }
-
-  private async create(
-    { request, resolved, assessment, plans, actor }: Admission,
-    imageId: string,
-    tx: Transaction,
-  ): Promise<PromotionView> {
-    const options: PromotionOptions = { allowTagOverwrite: !assessment.policy.immutableTags };
-    const id = await this.promotions.insert(
-      {
-        imageId,
-        digest: resolved.digest,
-        sourceRegistryId: resolved.source.id,
-        sourceRepository: request.repository,
-        sourceTag: request.tag ?? null,
-        sourceStage: resolved.sourceStage,
-        targetStageId: resolved.targetStageId,
-        tags: resolved.tags,
-        evidence: evidenceOf(assessment),
-        options: { ...options },
-        plan: plans.map((plan, i) => toTargetPlan(resolved.targets[i]!.registry.name, plan)),
-        requestedBy: actor.tokenId,
-      },
-      tx,
-    );
-    await this.gates.notePrincipal(resolved.digest, actor.tokenId, 'requested', tx);
-    const destinations = resolved.targets.map((t) => ({
-      registryId: t.registry.id,
-      repository: resolved.targetRepository,
-    }));
-    await this.transitions.claim(id, resolved.digest, destinations, resolved.tags, tx);
-    for (const [i, destination] of destinations.entries()) {
-      const { bytesTotal, blobs } = plans[i]!;
-      await this.promotions.insertTarget(
-        id,
-        { ...destination, bytesTotal, blobsTotal: blobs.length },
-        tx,
-      );
-    }
-    const view = await this.transitions.viewIn(id, tx);
-    await this.audit.record(
-      { actor, action: 'promotion.requested', subject: { type: 'promotion', id }, after: view },
-      tx,
-    );
-    await this.events.publish('promotion.queued', view, tx);
-    return view;
   }
 }
 
-function dryRunAnswer(resolved: Resolved, assessment: Assessment, plans: CopyPlan[]) {
-  const body: DryRunView = {
-    dryRun: true,
-    digest: resolved.digest,
-    ready: assessment.evaluation.ready,
-    evaluation: assessment.evaluation,
-    targets: plans.map((plan, i) => toTargetPlan(resolved.targets[i]!.registry.name, plan)),
-  };
-  return { status: 200 as const, body, replayed: false };
+/**
+ * The stored answer to an earlier request with the same key, or null when there was none;
+ * IDEMPOTENCY_KEY_REUSED when that request was a different one. The caller polls for news.
+ */
+export async function replayOf(
+  idempotency: IdempotencyKeyRepository,
+  principalId: string,
+  key: string,
+  hash: string,
+): Promise<unknown> {
+  const stored = await idempotency.find(principalId, key);
+  if (!stored) return null;
+  if (stored.requestHash !== hash) {
+    throw new AirlockError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different request; use a new key for a new request',
+      { details: { idempotencyKey: key } },
+    );
+  }
+  return stored.body;
 }
 
-function pending(hash: string) {
+/** What the key holds while its request's transaction is open. */
+export function pending(hash: string) {
   return { requestHash: hash, status: 202, body: null };
 }

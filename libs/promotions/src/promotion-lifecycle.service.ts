@@ -1,4 +1,5 @@
 import type { AuditActor } from '@airlock/audit';
+import { AirlockError } from '@airlock/errors';
 import { Metrics } from '@airlock/observability';
 import { TransactionRunner } from '@airlock/persistence';
 import { ReadinessService } from '@airlock/policies';
@@ -35,6 +36,7 @@ export class PromotionLifecycleService {
    */
   async cancel(id: unknown, actor: AuditActor): Promise<PromotionView> {
     const checked = readPromotionId(id);
+    refuseReleaseItem(await this.queries.show(checked), 'cancelled');
     const view = await this.transactions.run((tx) => this.transitions.cancel(checked, actor, tx));
     this.metrics.promotions.inc({ stage: view.target.stage, outcome: 'cancelled' });
     for (const target of view.targets) await this.jobs.discard(target);
@@ -47,7 +49,19 @@ export class PromotionLifecycleService {
    */
   async retry(id: unknown, actor: AuditActor): Promise<PromotionView> {
     const current = await this.queries.show(id);
+    refuseReleaseItem(current, 'retried');
     requireRetryable(current.id, current.status);
+    const refused = await this.judgeAgain(current, actor);
+    if (refused) throw refused;
+    const view = await this.transactions.run((tx) =>
+      this.transitions.requeue(current.id, actor, current, tx),
+    );
+    await this.jobs.enqueueAfterCommit(view.targets.filter((t) => t.status === 'queued'));
+    return view;
+  }
+
+  /** The target stage's policy over a stored promotion now: its refusal, or null when it holds. */
+  async judgeAgain(current: PromotionView, actor: AuditActor): Promise<AirlockError | null> {
     // Judged on the source's referrers as a request is, else a policy requiring some never holds.
     const referrers = await this.resolver.referrersOf(
       current.source.registry,
@@ -63,12 +77,17 @@ export class PromotionLifecycleService {
       },
       { requester: actor.tokenId ?? undefined, ...referrers },
     );
-    if (!assessment.evaluation.ready)
-      throw refusal(current.target.stage, current.digest, assessment, []);
-    const view = await this.transactions.run((tx) =>
-      this.transitions.requeue(current.id, actor, current, tx),
-    );
-    await this.jobs.enqueueAfterCommit(view.targets.filter((t) => t.status === 'queued'));
-    return view;
+    if (assessment.evaluation.ready) return null;
+    return refusal(current.target.stage, current.digest, assessment, []);
   }
+}
+
+/** A release's items are cancelled and retried with their release, never one by one. */
+function refuseReleaseItem(current: PromotionView, verb: string): void {
+  if (current.releaseId === null) return;
+  throw new AirlockError(
+    'CONFLICT',
+    `Promotion ${current.id} is an item of release ${current.releaseId}; it is ${verb} with its release (POST /api/v1/releases/${current.releaseId}/${verb === 'cancelled' ? 'cancel' : 'retry'})`,
+    { details: { id: current.id, releaseId: current.releaseId } },
+  );
 }

@@ -11,6 +11,9 @@ import {
 } from '@nestjs/common';
 import { PromotionJobs } from './promotion-jobs';
 import { PromotionRunner } from './promotion-runner';
+import { ReleaseCommitter } from './releases/release-committer';
+import { ReleaseJobs } from './releases/release-jobs';
+import { ReleaseRepository } from './releases/release.repository';
 
 const BATCH = 200;
 
@@ -39,6 +42,9 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnApplicatio
     private readonly promotions: PromotionRepository,
     private readonly jobs: PromotionJobs,
     private readonly runner: PromotionRunner,
+    private readonly releases: ReleaseRepository,
+    private readonly releaseJobs: ReleaseJobs,
+    private readonly committer: ReleaseCommitter,
   ) {
     this.periodic = new PeriodicPass(
       'reconcile pass',
@@ -78,7 +84,27 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnApplicatio
       }
       await this.promotions.touchTarget(target.id);
     }
+    await this.reconcileCommits(report);
     return report;
+  }
+
+  /** Releases committing with no live commit job (lost enqueue, Redis emptied): enqueued again. */
+  private async reconcileCommits(report: ReconcileReport): Promise<void> {
+    const idle = await this.releases.idleCommitting(this.config.reconcileIntervalMs, BATCH);
+    report.checked += idle.length;
+    for (const release of idle) {
+      const job = await this.releaseJobs.find(release.id, release.run);
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'missing' || state === 'unknown') {
+        await this.releaseJobs.enqueue(release.id, release.run);
+        report.reEnqueued++;
+        this.logger.warn(`release ${release.id} was committing with no job; enqueued it again`);
+      } else if (state === 'failed' && job) {
+        await this.committer.failLost(release.id, abandonment(job));
+        report.failed++;
+      }
+      await this.releases.touch(release.id);
+    }
   }
 }
 

@@ -23,7 +23,7 @@ export const MAX_PROMOTION_CURSOR_LENGTH = 200;
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const STAGE_NAME: StringOptions = {
+export const STAGE_NAME: StringOptions = {
   pattern: { regex: STAGE_NAME_PATTERN, describe: 'a stage name (a-z, 0-9, "-")' },
 };
 const REGISTRY_NAME: StringOptions = {
@@ -73,21 +73,31 @@ export function readPromotionRequest(
 ): { request: PromotionRequest; idempotencyKey?: string } {
   return readInput(input, (r) => {
     const request = withoutUndefined<PromotionRequest>({
-      repository: r.string('repository', { required: true, ...REPOSITORY })!,
-      digest: r.string('digest', DIGEST_FIELD),
-      tag: r.string('tag', TAG_FIELD),
+      ...readImageToPromote(r),
       source: r.string('source', { required: true, ...STAGE_NAME })!,
-      sourceRegistry: r.string('sourceRegistry', REGISTRY_NAME),
       target: r.string('target', { required: true, ...STAGE_NAME })!,
-      targetRepository: r.string('targetRepository', REPOSITORY),
-      tags: r.strings('tags', { maxItems: MAX_PROMOTION_TAGS, unique: true }, TAG_FIELD),
       dryRun: r.boolean('dryRun'),
     });
-    if (r.has('digest') === r.has('tag'))
-      r.problem('digest', 'exactlyOneOf', 'exactly one of digest or tag must be given');
     const key = readIdempotencyKey(r, idempotencyKey);
     return key === undefined ? { request } : { request, idempotencyKey: key };
   });
+}
+
+/** What names the image of one promotion and where it goes: a promotion body, or a release item. */
+export type ImageToPromote = Omit<PromotionRequest, 'source' | 'target' | 'dryRun'>;
+
+export function readImageToPromote(r: ObjectReader): ImageToPromote {
+  const image = withoutUndefined<ImageToPromote>({
+    repository: r.string('repository', { required: true, ...REPOSITORY })!,
+    digest: r.string('digest', DIGEST_FIELD),
+    tag: r.string('tag', TAG_FIELD),
+    sourceRegistry: r.string('sourceRegistry', REGISTRY_NAME),
+    targetRepository: r.string('targetRepository', REPOSITORY),
+    tags: r.strings('tags', { maxItems: MAX_PROMOTION_TAGS, unique: true }, TAG_FIELD),
+  });
+  if (r.has('digest') === r.has('tag'))
+    r.problem('digest', 'exactlyOneOf', 'exactly one of digest or tag must be given');
+  return image;
 }
 
 /** The list's query: filters, a page size of 1-200 and the previous page's `nextCursor`. */
@@ -147,7 +157,7 @@ export function requestHash(request: PromotionRequest): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 
-function readIdempotencyKey(r: ObjectReader, key: unknown): string | undefined {
+export function readIdempotencyKey(r: ObjectReader, key: unknown): string | undefined {
   if (key === undefined) return undefined;
   if (typeof key === 'string' && IDEMPOTENCY_KEY_PATTERN.test(key)) return key;
   r.problem(
@@ -159,7 +169,7 @@ function readIdempotencyKey(r: ObjectReader, key: unknown): string | undefined {
 }
 
 /** The position a cursor names, or undefined when it names none. */
-function positionOf(cursor: string, field: string): KeysetPosition | undefined {
+export function positionOf(cursor: string, field: string): KeysetPosition | undefined {
   try {
     return decodeCursor(cursor, field);
   } catch {
@@ -167,7 +177,7 @@ function positionOf(cursor: string, field: string): KeysetPosition | undefined {
   }
 }
 
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
@@ -178,6 +188,6 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function withoutUndefined<T extends object>(value: T): T {
+export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

@@ -15,6 +15,9 @@ import type { PromotionOptions } from './promotion-intake.service';
 import { isActive } from './promotion-state';
 import { PromotionTransitions } from './promotion-transitions';
 import { ProgressWriter } from './progress-writer';
+import { PromotionJobs } from './promotion-jobs';
+import { ReleaseJobs } from './releases/release-jobs';
+import { ReleaseSettlement } from './releases/release-settlement';
 
 export interface RunContext {
   /** No attempt follows this one: a failure now is final even if trying again could help. */
@@ -44,6 +47,9 @@ export class PromotionRunner {
     private readonly transitions: PromotionTransitions,
     private readonly engine: CopyEngine,
     private readonly metrics: Metrics,
+    private readonly release: ReleaseSettlement,
+    private readonly releaseJobs: ReleaseJobs,
+    private readonly jobs: PromotionJobs,
   ) {}
 
   async run(targetId: string, context: RunContext): Promise<RunOutcome> {
@@ -72,7 +78,8 @@ export class PromotionRunner {
         cancel.signal,
       );
       await progress.flush();
-      await this.land(promotion, target, destination, result);
+      if (promotion.releaseId) await this.stage(promotion.releaseId, target, result);
+      else await this.land(promotion, target, destination, result);
       recordCopy(this.metrics, target.registry, result);
       this.logger.log(
         `promotion ${promotion.id}: ${promotion.digest} landed in ${target.registry}/${target.repository} ` +
@@ -130,7 +137,8 @@ export class PromotionRunner {
       target: {
         registry: this.clients.clientFor(destination),
         repository: target.repository,
-        tags: promotion.tags,
+        // A release item's tags wait for the release's commit (ReleaseCommitter).
+        tags: promotion.releaseId ? [] : promotion.tags,
       },
       options: {
         // Every referrer of every manifest copied: the policy's lists only gate admission.
@@ -168,6 +176,18 @@ export class PromotionRunner {
     });
   }
 
+  /** A release item's copy landed, tags not written: staged; the last one starts the commit. */
+  private async stage(
+    releaseId: string,
+    target: PromotionTargetRow,
+    result: CopyResult,
+  ): Promise<void> {
+    const run = await this.transactions.run((tx) =>
+      this.release.staged(releaseId, target.id, summaryOf(result), tx),
+    );
+    if (run !== null) await this.releaseJobs.enqueueAfterCommit(releaseId, run);
+  }
+
   private async fail(
     promotion: PromotionRow,
     target: PromotionTargetRow,
@@ -179,9 +199,20 @@ export class PromotionRunner {
     this.logger.warn(
       `promotion ${promotion.id}: copy to ${target.registry} failed${final ? '' : ' (will retry)'}: ${code}: ${message}`,
     );
-    await this.transactions.run((tx) =>
-      this.transitions.failTarget(promotion.id, target.id, { code, message }, final, tx),
-    );
+    const releaseId = promotion.releaseId;
+    const cancelled = await this.transactions.run(async (tx) => {
+      // The release's row first, then the promotion's: the order every release transition takes.
+      if (releaseId) await this.release.lock(releaseId, tx);
+      await this.transitions.failTarget(promotion.id, target.id, { code, message }, final, tx);
+      if (!final || !releaseId) return [];
+      return this.release.itemFailed(
+        releaseId,
+        { id: promotion.id, repository: promotion.sourceRepository },
+        { code, message },
+        tx,
+      );
+    });
+    for (const other of cancelled) await this.jobs.discard(other);
   }
 }
 

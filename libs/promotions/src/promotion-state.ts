@@ -108,7 +108,9 @@ export function settlementOf(
 ): TargetOutcome | null {
   if (!isActive(status)) return null;
   if (targets.some((t) => isActive(t.status))) return null;
-  const failed = targets.find((t) => t.status !== 'succeeded');
+  // The failure counts before a target stopped because of it (cancelled with its release).
+  const failed =
+    targets.find((t) => t.status === 'failed') ?? targets.find((t) => t.status !== 'succeeded');
   if (!failed) return { status: 'succeeded' };
   return {
     status: 'failed',

@@ -27,6 +27,8 @@ export interface PromotionTargetView {
   /** The last error; a queued target with an error is waiting to retry it. */
   error: ErrorView | null;
   startedAt: Date | null;
+  /** A release item's copy landed without its tags, waiting for the release to commit. */
+  stagedAt: Date | null;
   finishedAt: Date | null;
 }
 
@@ -57,6 +59,8 @@ export interface PromotionView {
   target: PromotionTargetStageView;
   tags: string[];
   requestedBy: PromotionRequesterView;
+  /** The release this promotion is an item of: its tags are written when the whole release landed. */
+  releaseId: string | null;
   /** The gate results and approvals that satisfied the policy when it was requested. */
   evidence: unknown[];
   /** The plan computed at request time, per target registry. */
@@ -120,6 +124,7 @@ export function toPromotionView(row: PromotionRow, targets: PromotionTargetRow[]
     target: { stage: row.targetStage, repository: mine[0]?.repository ?? row.sourceRepository },
     tags: row.tags,
     requestedBy: { id: row.requestedBy, name: row.requestedByName },
+    releaseId: row.releaseId,
     evidence: row.evidence,
     plan: row.plan,
     progress: sumProgress(mine),
@@ -149,11 +154,12 @@ function toTargetView(row: PromotionTargetRow): PromotionTargetView {
     result: row.result,
     error: errorOf(row.errorCode, row.errorMessage),
     startedAt: row.startedAt,
+    stagedAt: row.stagedAt,
     finishedAt: row.finishedAt,
   };
 }
 
-function sumProgress(targets: PromotionTargetRow[]): ProgressView {
+export function sumProgress(targets: PromotionTargetRow[]): ProgressView {
   return targets.reduce<ProgressView>(
     (sum, t) => ({
       bytesDone: sum.bytesDone + t.bytesDone,
@@ -165,6 +171,6 @@ function sumProgress(targets: PromotionTargetRow[]): ProgressView {
   );
 }
 
-function errorOf(code: string | null, message: string | null): ErrorView | null {
+export function errorOf(code: string | null, message: string | null): ErrorView | null {
   return code === null ? null : { code, message: message ?? code };
 }

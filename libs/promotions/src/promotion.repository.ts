@@ -40,6 +40,8 @@ export interface PromotionRow {
   plan: unknown[];
   requestedBy: string | null;
   requestedByName: string | null;
+  /** The release it is an item of (its tags are written by the release's commit), or null. */
+  releaseId: string | null;
   errorCode: string | null;
   errorMessage: string | null;
   createdAt: Date;
@@ -64,6 +66,7 @@ export type NewPromotion = Pick<
   | 'options'
   | 'plan'
   | 'requestedBy'
+  | 'releaseId'
 >;
 
 /** One `promotion_targets` row: the copy into one registry of the target stage. */
@@ -85,6 +88,8 @@ export interface PromotionTargetRow {
   errorCode: string | null;
   errorMessage: string | null;
   startedAt: Date | null;
+  /** A release item's copy landed (blobs, manifests, referrers; no tags yet): waits for the commit. */
+  stagedAt: Date | null;
   finishedAt: Date | null;
   updatedAt: Date;
 }
@@ -129,6 +134,7 @@ const PROMOTION = columns<PromotionRow>({
   plan: 'p.plan',
   requestedBy: 'p.requested_by',
   requestedByName: 'tk.name',
+  releaseId: 'p.release_id',
   errorCode: 'p.error_code',
   errorMessage: 'p.error_message',
   createdAt: 'p.created_at',
@@ -160,6 +166,7 @@ const TARGET = columns<PromotionTargetRow>({
   errorCode: 't.error_code',
   errorMessage: 't.error_message',
   startedAt: 't.started_at',
+  stagedAt: 't.staged_at',
   finishedAt: 't.finished_at',
   updatedAt: 't.updated_at',
 });
@@ -174,11 +181,13 @@ export class PromotionRepository {
   async insert(promotion: NewPromotion, tx: Transaction): Promise<string> {
     const row = await this.db.one<{ id: string }>(
       sql`INSERT INTO promotions (image_id, digest, source_registry_id, source_repository, source_tag,
-            target_stage_id, tags, status, evidence, options, plan, requested_by, source_stage)
+            target_stage_id, tags, status, evidence, options, plan, requested_by, source_stage,
+            release_id)
           VALUES (${promotion.imageId}, ${promotion.digest}, ${promotion.sourceRegistryId},
             ${promotion.sourceRepository}, ${promotion.sourceTag}, ${promotion.targetStageId},
             ${promotion.tags}::text[], 'queued', ${json(promotion.evidence)}, ${json(promotion.options)},
-            ${json(promotion.plan)}, ${promotion.requestedBy}, ${promotion.sourceStage})
+            ${json(promotion.plan)}, ${promotion.requestedBy}, ${promotion.sourceStage},
+            ${promotion.releaseId}::uuid)
           RETURNING id`,
       tx,
     );
@@ -227,6 +236,15 @@ export class PromotionRepository {
     );
   }
 
+  /** The items of a release, in the order they were requested. */
+  ofRelease(releaseId: string, tx?: Transaction): Promise<PromotionRow[]> {
+    return this.db.rows<PromotionRow>(
+      sql`SELECT ${PROMOTION} FROM ${PROMOTION_FROM} WHERE p.release_id = ${releaseId}
+          ORDER BY p.created_at, p.id`,
+      tx,
+    );
+  }
+
   /** Promotions of one image (newest first), for the image view. */
   ofImages(imageIds: string[], limit: number): Promise<PromotionRow[]> {
     return this.db.rows<PromotionRow>(
@@ -258,7 +276,7 @@ export class PromotionRepository {
     const started = await this.db.one<{ promotionId: string }>(
       sql`UPDATE promotion_targets t SET status = 'running', attempts = attempts + 1,
                  started_at = COALESCE(started_at, now()), updated_at = now()
-           WHERE t.id = ${id} AND t.status IN ('queued', 'running')
+           WHERE t.id = ${id} AND t.status IN ('queued', 'running') AND t.staged_at IS NULL
              AND EXISTS (SELECT 1 FROM promotions p WHERE p.id = t.promotion_id AND p.status IN ('queued', 'running'))
           RETURNING t.promotion_id AS "promotionId"`,
       tx,
@@ -313,6 +331,16 @@ export class PromotionRepository {
     );
   }
 
+  /** A release item's copy landed without its tags: complete, waiting for the release's commit. */
+  async stageTarget(id: string, result: Record<string, unknown>, tx: Transaction): Promise<void> {
+    await this.db.run(
+      sql`UPDATE promotion_targets SET staged_at = now(), result = ${json(result)}, updated_at = now(),
+                 bytes_done = bytes_total, blobs_done = blobs_total
+           WHERE id = ${id}`,
+      tx,
+    );
+  }
+
   /** Every active target of the promotion → cancelled. */
   async cancelTargets(promotionId: string, tx: Transaction): Promise<void> {
     await this.db.run(
@@ -326,7 +354,7 @@ export class PromotionRepository {
   async requeueUnfinished(promotionId: string, tx: Transaction): Promise<PromotionTargetRow[]> {
     await this.db.run(
       sql`UPDATE promotion_targets SET status = 'queued', run = run + 1, error_code = NULL,
-                 error_message = NULL, finished_at = NULL, updated_at = now()
+                 error_message = NULL, finished_at = NULL, staged_at = NULL, updated_at = now()
            WHERE promotion_id = ${promotionId} AND status IN ('failed', 'cancelled')`,
       tx,
     );
@@ -337,7 +365,7 @@ export class PromotionRepository {
   idleActiveTargets(idleMs: number, limit: number): Promise<PromotionTargetRow[]> {
     return this.db.rows<PromotionTargetRow>(
       sql`SELECT ${TARGET} FROM ${TARGET_FROM}
-           WHERE t.status IN ('queued', 'running')
+           WHERE t.status IN ('queued', 'running') AND t.staged_at IS NULL
              AND t.updated_at < now() - make_interval(secs => ${idleMs}::float8 / 1000)
            ORDER BY t.updated_at LIMIT ${limit}`,
     );

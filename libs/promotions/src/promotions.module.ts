@@ -19,6 +19,15 @@ import { PromotionRunner } from './promotion-runner';
 import { PromotionTransitions } from './promotion-transitions';
 import { PromotionProcessor } from './promotion.processor';
 import { PromotionRepository } from './promotion.repository';
+import { PromotionAdmission } from './promotion-admission';
+import { ReleaseCommitter } from './releases/release-committer';
+import { ReleaseIntakeService } from './releases/release-intake.service';
+import { ReleaseJobs } from './releases/release-jobs';
+import { ReleaseLifecycleService } from './releases/release-lifecycle.service';
+import { ReleaseQueries } from './releases/release-queries';
+import { ReleaseSettlement } from './releases/release-settlement';
+import { ReleaseProcessor } from './releases/release.processor';
+import { ReleaseRepository } from './releases/release.repository';
 
 /**
  * Shared by the API and worker sides: the promotion tables' repositories (seen by this lib's
@@ -32,6 +41,10 @@ import { PromotionRepository } from './promotion.repository';
     PromotionRepository,
     IdempotencyKeyRepository,
     PromotionJobs,
+    ReleaseRepository,
+    ReleaseJobs,
+    ReleaseQueries,
+    ReleaseSettlement,
     {
       provide: PromotionTransitions,
       useFactory: (
@@ -50,6 +63,10 @@ import { PromotionRepository } from './promotion.repository';
     IdempotencyKeyRepository,
     PromotionJobs,
     PromotionTransitions,
+    ReleaseRepository,
+    ReleaseJobs,
+    ReleaseQueries,
+    ReleaseSettlement,
   ],
 })
 class PromotionCoreModule {}
@@ -68,18 +85,36 @@ class PromotionCoreModule {}
   ],
   providers: [
     PromotionResolver,
+    PromotionAdmission,
     PromotionIntakeService,
     PromotionLifecycleService,
     PromotionQueriesService,
+    ReleaseIntakeService,
+    ReleaseLifecycleService,
+    // Stateless; the core module's instance serves the worker side, which exports nothing to the API.
+    ReleaseQueries,
   ],
-  exports: [PromotionIntakeService, PromotionLifecycleService, PromotionQueriesService],
+  exports: [
+    PromotionIntakeService,
+    PromotionLifecycleService,
+    PromotionQueriesService,
+    ReleaseIntakeService,
+    ReleaseLifecycleService,
+    ReleaseQueries,
+  ],
 })
 export class PromotionsModule {}
 
 /** The worker side: the `promotion` queue's processor and the reconciler. */
 @Module({
   imports: [PromotionCoreModule, ImagesModule, RegistriesModule],
-  providers: [PromotionRunner, PromotionProcessor, PromotionReconciler],
+  providers: [
+    PromotionRunner,
+    PromotionProcessor,
+    PromotionReconciler,
+    ReleaseCommitter,
+    ReleaseProcessor,
+  ],
   exports: [PromotionRunner, PromotionReconciler],
 })
 export class PromotionsWorkerModule {}

@@ -67,6 +67,7 @@ describe('PromotionRepository', () => {
     options: { allowTagOverwrite: false },
     plan: [{ registry: 'prod-eu', blobs: 3 }],
     requestedBy: tokenId,
+    releaseId: null,
     ...changes,
   });
 
@@ -107,6 +108,7 @@ describe('PromotionRepository', () => {
       plan: [{ registry: 'prod-eu', blobs: 3 }],
       requestedBy: tokenId,
       requestedByName: 'release-bot',
+      releaseId: null,
       errorCode: null,
       errorMessage: null,
       createdAt: expect.any(Date) as Date,
@@ -142,6 +144,7 @@ describe('PromotionRepository', () => {
       errorCode: null,
       errorMessage: null,
       startedAt: null,
+      stagedAt: null,
       finishedAt: null,
       updatedAt: expect.any(Date) as Date,
     };

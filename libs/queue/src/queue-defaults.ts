@@ -18,6 +18,9 @@ export function queueDefaults(
 ): Record<QueueName, JobsOptions> {
   return {
     promotion: retried(config.promotionAttempts, 2000),
+    // A release's tag writes are retried until they are done (about 30 min of backoff), then the
+    // release fails with the tags that landed listed, and its retry resumes the commit.
+    release: retried(12, 1000),
     mirror: retried(3, 10000),
     webhook: retried(8, 5000),
   };

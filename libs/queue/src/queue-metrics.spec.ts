@@ -24,6 +24,7 @@ describe('QueueMetrics', () => {
     await new QueueMetrics(
       queues({
         promotion: { counts: { waiting: 2, active: 1 }, oldest: fiveSecondsAgo },
+        release: { counts: {} },
         mirror: { counts: {} },
         webhook: { counts: { failed: 3 } },
       }),
@@ -31,7 +32,7 @@ describe('QueueMetrics', () => {
     ).refresh();
 
     const jobs = (await metrics.queueJobs.get()).values;
-    expect(jobs).toHaveLength(3 * 5);
+    expect(jobs).toHaveLength(4 * 5);
     const value = (queue: string, state: string) =>
       jobs.find((v) => v.labels.queue === queue && v.labels.state === state)?.value;
     expect([value('promotion', 'waiting'), value('promotion', 'active')]).toEqual([2, 1]);

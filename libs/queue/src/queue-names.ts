@@ -1,5 +1,5 @@
 /** Every BullMQ queue Airlock uses (ARCHITECTURE.md, "Queues"). */
-export const QUEUE_NAMES = ['promotion', 'mirror', 'webhook'] as const;
+export const QUEUE_NAMES = ['promotion', 'release', 'mirror', 'webhook'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -9,6 +9,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   /** Copy one digest to one target registry of a promotion. */
   promotion: { promotionTargetId: string };
+  /** Write the tags of a release whose every item is staged: the release's commit point. */
+  release: { releaseId: string };
   /** Sync one mirror rule. */
   mirror: { mirrorRuleId: string; trigger?: 'manual' };
   /** Deliver one event to one webhook subscription. */

@@ -65,6 +65,13 @@ export class PromotionTargetView implements PromotionTarget {
   error!: PromotionErrorView | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   startedAt!: Date | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: "A release item's copy landed, its tags waiting for the release's commit.",
+  })
+  stagedAt!: Date | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   finishedAt!: Date | null;
 }
@@ -187,6 +194,13 @@ export class PromotionView implements Promotion {
   tags!: string[];
   @ApiProperty({ type: PromotionRequesterView })
   requestedBy!: PromotionRequesterView;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The release it is an item of (its tags are written when the whole release landed).',
+  })
+  releaseId!: string | null;
   @ApiProperty({
     type: 'array',
     items: { type: 'object', additionalProperties: true },

@@ -564,6 +564,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List releases
+         * @description Newest first, keyset pages.
+         *
+         *     **Roles**: any (admin, ci, approver, reader).
+         */
+        get: operations["ReleasesController_list"];
+        put?: never;
+        /**
+         * Promote a release: several images as one unit
+         * @description Every item is judged as its own promotion request would be (bound to a digest, planned, the target stage's policy checked), all before anything is stored: one item not admitted refuses the whole release (409 RELEASE_NOT_READY, each refused item with its reasons). Accepted → 202: one promotion per item, copied in parallel into every registry of the target stage, and **no tag is written until every item landed in every target registry** — then the release commits, writing every item's tags. An item that fails fails the release and cancels the others: no tag of any item is written. `dryRun: true` → 200 with every plan and verdict. Idempotency-Key as for promotions. Audited as `release.requested`; events `release.queued`, `release.succeeded`, `release.failed`.
+         *
+         *     **Roles**: admin, ci.
+         */
+        post: operations["ReleasesController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show a release
+         * @description Status, every item (a promotion, with progress per target registry), how many targets landed (`staged`), and the tags written so far (`tagsLanded`).
+         *
+         *     **Roles**: any (admin, ci, approver, reader).
+         */
+        get: operations["ReleasesController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a running release
+         * @description Every active item is cancelled; no tag was written. A release that is committing (writing its tags) cannot be cancelled. Audited as `release.cancelled`.
+         *
+         *     **Roles**: admin, ci, approver.
+         */
+        post: operations["ReleasesController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a failed or cancelled release
+         * @description If every item had landed (the tag writes failed), the commit runs again. Otherwise every item is judged by the policy again and every failed or cancelled item is queued again; the release commits when all landed.
+         *
+         *     **Roles**: admin, ci.
+         */
+        post: operations["ReleasesController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registries": {
         parameters: {
             query?: never;
@@ -1761,6 +1855,11 @@ export interface components {
             error: components["schemas"]["PromotionErrorView"] | null;
             /** Format: date-time */
             startedAt: string | null;
+            /**
+             * Format: date-time
+             * @description A release item's copy landed, its tags waiting for the release's commit.
+             */
+            stagedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
         };
@@ -1780,6 +1879,11 @@ export interface components {
              */
             tags: string[];
             requestedBy: components["schemas"]["PromotionRequesterView"];
+            /**
+             * Format: uuid
+             * @description The release it is an item of (its tags are written when the whole release landed).
+             */
+            releaseId: string | null;
             /** @description The gate results and approvals that satisfied the policy at request time. */
             evidence: {
                 [key: string]: unknown;
@@ -1803,6 +1907,117 @@ export interface components {
         PromotionPageView: {
             /** @description Newest first. */
             items: components["schemas"]["PromotionView"][];
+            nextCursor: string | null;
+        };
+        ReleaseDryRunView: {
+            /** @enum {boolean} */
+            dryRun: true;
+            /** @description Every item is admitted: the same request without dryRun would be accepted now. */
+            ready: boolean;
+            /** @description Each item's plan and verdict, in request order. */
+            items: components["schemas"]["DryRunView"][];
+        };
+        ReleaseItemBody: {
+            /**
+             * @description Repository in the source registry.
+             * @example team/payments
+             */
+            repository: string;
+            /**
+             * @description Exactly one of `digest` and `tag`.
+             * @example sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+             */
+            digest?: string;
+            /**
+             * @description Resolved to its digest now, once.
+             * @example build-42
+             */
+            tag?: string;
+            /** @example ci-pool */
+            sourceRegistry?: string;
+            /**
+             * @description Default: `repository`.
+             * @example team/payments
+             */
+            targetRepository?: string;
+            /**
+             * @description Written in every target registry at the release's commit, once every item landed.
+             * @example [
+             *       "2026.12"
+             *     ]
+             */
+            tags?: string[];
+        };
+        RequestReleaseBody: {
+            /** @example 2026.12 payments */
+            name?: string;
+            /**
+             * @description The stage every item comes from.
+             * @example ci
+             */
+            source: string;
+            /**
+             * @description The stage every item goes to (all its registries).
+             * @example prod
+             */
+            target: string;
+            items: components["schemas"]["ReleaseItemBody"][];
+            /**
+             * @description Answer 200 with each item's plan and verdict; write nothing, queue nothing.
+             * @default false
+             */
+            dryRun: boolean;
+        };
+        ReleaseStageView: {
+            /** @example prod */
+            stage: string;
+        };
+        ReleaseStagedView: {
+            /** @description Targets (item × registry) whose blobs and manifests landed. */
+            done: number;
+            total: number;
+        };
+        LandedTagView: {
+            /** @example prod-eu */
+            registry: string;
+            /** @example team/payments */
+            repository: string;
+            /** @example 2026.12 */
+            tag: string;
+        };
+        ReleaseView: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026.12 payments */
+            name: string | null;
+            /**
+             * @description running (items copying) → committing (every item landed everywhere; tags being written) → succeeded; failed (an item failed: the others were cancelled, no tag written; or the tag writes kept failing: `tagsLanded` says which landed) or cancelled; both can be retried.
+             * @enum {string}
+             */
+            status: "running" | "committing" | "succeeded" | "failed" | "cancelled";
+            source: components["schemas"]["ReleaseStageView"];
+            target: components["schemas"]["ReleaseStageView"];
+            requestedBy: components["schemas"]["PromotionRequesterView"];
+            /** @description Summed over every item's targets. */
+            progress: components["schemas"]["PromotionProgressView"];
+            staged: components["schemas"]["ReleaseStagedView"];
+            /** @description Tags the commit wrote so far. */
+            tagsLanded: components["schemas"]["LandedTagView"][];
+            /** @description One promotion per item, in request order. */
+            items: components["schemas"]["PromotionView"][];
+            error: components["schemas"]["PromotionErrorView"] | null;
+            /** @description 1, then one more per retry. */
+            run: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ReleasePageView: {
+            /** @description Newest first. */
+            items: components["schemas"]["ReleaseView"][];
             nextCursor: string | null;
         };
         RegistryCredentialsBody: {
@@ -1993,7 +2208,7 @@ export interface components {
              *       "promotion.succeeded"
              *     ]
              */
-            events: ("image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "mirror.synced" | "base-image.updated" | "*")[];
+            events: ("image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated" | "*")[];
             /** @description The HMAC key of `Airlock-Signature`. Omitted → Airlock generates one and answers it in this 201 only. Sealed with AIRLOCK_SECRET_KEY; never returned afterwards, logged or audited. */
             secret?: string;
             /** @default true */
@@ -2058,7 +2273,7 @@ export interface components {
             /** @example https://ci.example.com/hooks/airlock */
             url?: string;
             /** @description Replaces the list. */
-            events?: ("image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "mirror.synced" | "base-image.updated" | "*")[];
+            events?: ("image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated" | "*")[];
             /** @description A new secret (rotation); later attempts are signed with it. Never returned. */
             secret?: string;
             enabled?: boolean;
@@ -2077,7 +2292,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "mirror.synced" | "base-image.updated";
+            eventType: "image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated";
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             /** @description POSTs made so far. */
@@ -3728,6 +3943,299 @@ export interface operations {
             };
         };
     };
+    ReleasesController_list: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page (opaque). */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleasePageView"];
+                };
+            };
+            /** @description INVALID_INPUT: a bad cursor or limit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReleasesController_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1-255 printable ASCII characters, unique per request (e.g. the CI build id). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestReleaseBody"];
+            };
+        };
+        responses: {
+            /** @description dryRun: each item's plan and verdict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDryRunView"];
+                };
+            };
+            /** @description Accepted and queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseView"];
+                };
+            };
+            /** @description INVALID_INPUT: a bad field (`items[i].…` names the item), or an unknown stage. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: the token's role is not one of admin, ci. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND / REGISTRY_NOT_FOUND: an item's tag or digest is not in the source registry. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RELEASE_NOT_READY: some items are not admitted; `items` lists each with its refusal. TAG_CONFLICT: an item's tag is being promoted onto another digest by another promotion. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the key was used with another body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REGISTRY_*: a registry failed while planning. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReleasesController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseView"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: no such release. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReleasesController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseView"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: the token's role is not one of admin, ci, approver. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: no such release. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CONFLICT: the release is committing or finished. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReleasesController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseView"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: the token's role is not one of admin, ci. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: no such release. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CONFLICT: not failed or cancelled. RELEASE_NOT_READY: items the policy no longer admits. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     RegistriesController_list: {
         parameters: {
             query?: never;
@@ -4622,7 +5130,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "pending" | "delivered" | "failed";
-                eventType?: "image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "mirror.synced" | "base-image.updated";
+                eventType?: "image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated";
                 /** @description The nextCursor of the previous page (opaque). */
                 cursor?: string;
                 limit?: number;

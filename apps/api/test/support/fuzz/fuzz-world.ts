@@ -96,6 +96,29 @@ export async function seedWorld(
     { repository: 'team/app', digest, source: 'ci', target: 'prod', tags: ['1.0.0'] },
     ci.token,
   );
+  const other = await new ImagePusher(registry).push('team/other', buildImage(), ['build']);
+  await call('POST', '/api/v1/images', {
+    registry: 'ci-pool',
+    repository: 'team/other',
+    digest: other.digest,
+  });
+  await call(
+    'POST',
+    `/api/v1/gates/${other.digest}/results`,
+    { gate: 'unit-tests', status: 'passed' },
+    ci.token,
+  );
+  await call('POST', `/api/v1/gates/${other.digest}/approvals`, { comment: 'ok' }, approver.token);
+  const release = await call<{ id: string }>(
+    'POST',
+    '/api/v1/releases',
+    {
+      source: 'ci',
+      target: 'prod',
+      items: [{ repository: 'team/other', digest: other.digest, tags: ['2.0.0'] }],
+    },
+    ci.token,
+  );
   for (const name of ['base', 'spare'])
     await call('POST', '/api/v1/mirror-rules', {
       name,
@@ -121,6 +144,7 @@ export async function seedWorld(
       'mirror-rules': ['base'],
       stages: ['prod', 'ci'],
       promotions: [promotion.id],
+      releases: [release.id],
       registries,
       webhooks: [hook.id],
       deliveries: [deliveries.items[0].id],

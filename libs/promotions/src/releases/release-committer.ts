@@ -1,0 +1,156 @@
+import { CopyEngine } from '@airlock/copy';
+import { errorSummary, type AirlockError } from '@airlock/errors';
+import { ImagesService, TagLedger } from '@airlock/images';
+import { withLogContext } from '@airlock/observability';
+import { TransactionRunner, type Transaction } from '@airlock/persistence';
+import { isPermanentFailure } from '@airlock/queue';
+import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
+import { Injectable, Logger } from '@nestjs/common';
+import type { PromotionOptions } from '../promotion-intake.service';
+import { PromotionTransitions } from '../promotion-transitions';
+import {
+  PromotionRepository,
+  type PromotionRow,
+  type PromotionTargetRow,
+} from '../promotion.repository';
+import { RELEASE_WORKER, ReleaseSettlement } from './release-settlement';
+import { ReleaseRepository } from './release.repository';
+
+export type CommitOutcome = 'succeeded' | 'skipped';
+
+/**
+ * A release's commit point, run as the `release` job once every target of every item is staged:
+ * writes each item's tags in each target registry (the copy engine's own path for an image the
+ * target already holds: check the tags, write them, carry referrers that arrived since), noting
+ * every tag written in `tagsLanded`, then in one transaction records every landing — targets
+ * succeeded, locations, tag ledger, each item settled — and the release succeeded.
+ *
+ * A tag write that fails is retried by the queue (tags written before are written again, which
+ * changes nothing); after the last attempt the release fails with `tagsLanded` saying which tags
+ * made it, and retrying the release runs the commit again.
+ */
+@Injectable()
+export class ReleaseCommitter {
+  private readonly logger = new Logger(ReleaseCommitter.name);
+
+  constructor(
+    private readonly releases: ReleaseRepository,
+    private readonly settlement: ReleaseSettlement,
+    private readonly promotions: PromotionRepository,
+    private readonly transitions: PromotionTransitions,
+    private readonly images: ImagesService,
+    private readonly tagLedger: TagLedger,
+    private readonly registries: RegistriesService,
+    private readonly clients: RegistryClientFactory,
+    private readonly engine: CopyEngine,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async commit(releaseId: string, context: { finalAttempt: boolean }): Promise<CommitOutcome> {
+    const release = await this.releases.find(releaseId);
+    if (release?.status !== 'committing') return 'skipped';
+    return withLogContext({ releaseId }, async (): Promise<CommitOutcome> => {
+      const items = await this.promotions.ofRelease(releaseId);
+      const targets = await this.promotions.targetsOf(items.map((item) => item.id));
+      try {
+        for (const item of items) {
+          const mine = targets.filter((t) => t.promotionId === item.id);
+          await Promise.all(mine.map((target) => this.writeTags(releaseId, item, target)));
+        }
+      } catch (error) {
+        await this.failed(releaseId, error, context.finalAttempt || isPermanentFailure(error));
+        throw error;
+      }
+      await this.transactions.run((tx) => this.land(releaseId, items, targets, tx));
+      this.logger.log(`release ${releaseId}: ${items.length} items committed, tags written`);
+      return 'succeeded';
+    });
+  }
+
+  /** The queue gave up on the commit job while the release still shows committing. */
+  async failLost(releaseId: string, error: AirlockError): Promise<void> {
+    const release = await this.releases.find(releaseId);
+    if (release?.status === 'committing') await this.failed(releaseId, error, true);
+  }
+
+  private async writeTags(
+    releaseId: string,
+    item: PromotionRow,
+    target: PromotionTargetRow,
+  ): Promise<void> {
+    if (item.tags.length === 0) return;
+    const [source, destination] = await Promise.all([
+      this.registries.require(item.sourceRegistry),
+      this.registries.require(target.registry),
+    ]);
+    const options = item.options as unknown as PromotionOptions;
+    await this.engine.copy({
+      source: {
+        registry: this.clients.clientFor(source),
+        repository: item.sourceRepository,
+        digest: item.digest,
+      },
+      target: {
+        registry: this.clients.clientFor(destination),
+        repository: target.repository,
+        tags: item.tags,
+      },
+      options: { referrers: true, allowTagOverwrite: options.allowTagOverwrite ?? false },
+    });
+    await this.releases.addLandedTags(
+      releaseId,
+      item.tags.map((tag) => ({ registry: target.registry, repository: target.repository, tag })),
+    );
+  }
+
+  private async land(
+    releaseId: string,
+    items: PromotionRow[],
+    targets: PromotionTargetRow[],
+    tx: Transaction,
+  ): Promise<void> {
+    if ((await this.settlement.lock(releaseId, tx)) !== 'committing') return;
+    for (const item of items) {
+      await this.promotions.find(item.id, tx, true);
+      for (const target of targets.filter((t) => t.promotionId === item.id)) {
+        const destination = await this.registries.require(target.registry);
+        await this.promotions.setTargetOutcome(
+          target.id,
+          { status: 'succeeded', result: { ...target.result, tags: item.tags } },
+          tx,
+        );
+        await this.images.recordLocation(item.imageId, target.registryId, target.repository, tx);
+        await this.tagLedger.record(
+          { registry: destination, repository: target.repository },
+          item.tags,
+          item.digest,
+          tx,
+        );
+      }
+      await this.transitions.settle(item.id, tx);
+    }
+    await this.settlement.end(releaseId, { status: 'succeeded' }, RELEASE_WORKER, tx);
+  }
+
+  private async failed(releaseId: string, error: unknown, final: boolean): Promise<void> {
+    const { code, message } = errorSummary(error);
+    this.logger.warn(
+      `release ${releaseId}: writing its tags failed${final ? '' : ' (will retry)'}: ${code}: ${message}`,
+    );
+    if (!final) return;
+    await this.transactions.run(async (tx) => {
+      if ((await this.settlement.lock(releaseId, tx)) !== 'committing') return;
+      const landed = (await this.releases.find(releaseId, tx))!.tagsLanded.length;
+      await this.settlement.end(
+        releaseId,
+        {
+          status: 'failed',
+          errorCode: code,
+          errorMessage: `Writing the release's tags failed after ${landed} of them landed (see tagsLanded); retry the release to write the rest: ${message}`,
+        },
+        RELEASE_WORKER,
+        tx,
+      );
+    });
+  }
+}

@@ -1,0 +1,178 @@
+import { AuditService, type AuditActor } from '@airlock/audit';
+import { AirlockError, errorSummary } from '@airlock/errors';
+import { EventsService } from '@airlock/events';
+import { Metrics } from '@airlock/observability';
+import { TransactionRunner } from '@airlock/persistence';
+import { Injectable } from '@nestjs/common';
+import { IdempotencyKeyRepository } from '../idempotency-key.repository';
+import { PromotionAdmission, type Judged } from '../promotion-admission';
+import { pending, replayOf } from '../promotion-intake.service';
+import { PromotionJobs } from '../promotion-jobs';
+import { ReleaseQueries } from './release-queries';
+import { itemRequest, readReleaseRequest, releaseHash, type ReleaseRequest } from './release-rules';
+import type { ReleaseDryRunView, ReleaseView } from './release-view';
+import { ReleaseRepository } from './release.repository';
+
+export interface ReleaseAnswer {
+  status: 200 | 202;
+  body: ReleaseView | ReleaseDryRunView;
+  replayed: boolean;
+}
+
+class KeyTakenMeanwhile extends Error {}
+
+/**
+ * Release requests: every item is judged as its own promotion request would be (resolve, plan,
+ * the target stage's policy), all before anything is stored; one item not admitted refuses the
+ * whole release (RELEASE_NOT_READY, each refused item with its reasons). Then one transaction
+ * stores the release and each item's promotion with its tag claims and targets — a tag claimed
+ * by another promotion meanwhile refuses it all — and the copy jobs follow the commit. The items
+ * copy in parallel; their tags wait for the release's commit (ReleaseCommitter).
+ */
+@Injectable()
+export class ReleaseIntakeService {
+  constructor(
+    private readonly releases: ReleaseRepository,
+    private readonly queries: ReleaseQueries,
+    private readonly idempotency: IdempotencyKeyRepository,
+    private readonly admission: PromotionAdmission,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly jobs: PromotionJobs,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async request(
+    input: unknown,
+    actor: AuditActor,
+    idempotencyKey?: unknown,
+  ): Promise<ReleaseAnswer> {
+    const read = readReleaseRequest(input, idempotencyKey);
+    const { request } = read;
+    const key = request.dryRun || !actor.tokenId ? undefined : read.idempotencyKey;
+    const hash = releaseHash(request);
+    if (key) {
+      const replay = await replayOf(this.idempotency, actor.tokenId!, key, hash);
+      if (replay) return { status: 202, body: replay as ReleaseView, replayed: true };
+    }
+    const judged = await this.judgeAll(request, actor);
+    if (request.dryRun) {
+      const items = judged.map((j) => this.admission.dryRun(j));
+      return {
+        status: 200,
+        body: { dryRun: true, ready: items.every((i) => i.ready), items },
+        replayed: false,
+      };
+    }
+    this.refuseUnready(request, judged);
+    return this.admit(request, judged, actor, key, hash);
+  }
+
+  /** Each item judged as a promotion request; an item that cannot even be resolved names its index. */
+  private async judgeAll(request: ReleaseRequest, actor: AuditActor): Promise<Judged[]> {
+    const judged: Judged[] = [];
+    for (const [index, item] of request.items.entries()) {
+      try {
+        judged.push(await this.admission.judge(itemRequest(request, item), actor));
+      } catch (error) {
+        throw inItem(error, index);
+      }
+    }
+    return judged;
+  }
+
+  private refuseUnready(request: ReleaseRequest, judged: Judged[]): void {
+    const refused = judged.flatMap((j, index) => {
+      const refusal = this.admission.refusalOf(j);
+      if (!refusal) return [];
+      return [
+        {
+          index,
+          repository: j.request.repository,
+          digest: j.resolved.digest,
+          code: refusal.code,
+          message: refusal.message,
+          ...refusal.details,
+        },
+      ];
+    });
+    if (refused.length === 0) return;
+    this.metrics.promotionRequests.inc(
+      { stage: request.target, result: 'refused' },
+      refused.length,
+    );
+    throw new AirlockError(
+      'RELEASE_NOT_READY',
+      `The policy of stage "${request.target}" does not admit ${refused.length} of the release's ${judged.length} items (${refused
+        .map((r) => `items[${r.index}] ${r.repository}: ${r.code}`)
+        .join('; ')}); nothing was promoted`,
+      { details: { stage: request.target, items: refused } },
+    );
+  }
+
+  private async admit(
+    request: ReleaseRequest,
+    judged: Judged[],
+    actor: AuditActor,
+    key: string | undefined,
+    hash: string,
+  ): Promise<ReleaseAnswer> {
+    const imageIds: string[] = [];
+    for (const j of judged) imageIds.push(await this.admission.imageIdOf(j, actor));
+    try {
+      const view = await this.transactions.run(async (tx) => {
+        if (key && !(await this.idempotency.store(actor.tokenId!, key, pending(hash), tx)))
+          throw new KeyTakenMeanwhile();
+        const id = await this.releases.insert(
+          {
+            name: request.name ?? null,
+            sourceStage: request.source,
+            targetStageId: judged[0]!.resolved.targetStageId,
+            requestedBy: actor.tokenId,
+          },
+          tx,
+        );
+        for (const [i, j] of judged.entries()) {
+          await this.admission.store(j, imageIds[i]!, actor, id, tx).catch((error: unknown) => {
+            throw inItem(error, i);
+          });
+        }
+        const stored = await this.queries.viewIn(id, tx);
+        await this.audit.record(
+          { actor, action: 'release.requested', subject: { type: 'release', id }, after: stored },
+          tx,
+        );
+        await this.events.publish('release.queued', stored, tx);
+        if (key) await this.idempotency.complete(actor.tokenId!, key, stored, tx);
+        return stored;
+      });
+      this.metrics.promotionRequests.inc(
+        { stage: request.target, result: 'accepted' },
+        judged.length,
+      );
+      await this.jobs.enqueueAfterCommit(
+        view.items.flatMap((item) => item.targets.map((t) => ({ id: t.id, run: t.run }))),
+      );
+      return { status: 202, body: view, replayed: false };
+    } catch (error) {
+      if (!(error instanceof KeyTakenMeanwhile)) throw error;
+      const replay = await replayOf(this.idempotency, actor.tokenId!, key!, hash);
+      return { status: 202, body: replay as ReleaseView, replayed: true };
+    }
+  }
+}
+
+/** An item's error says which item: `items[i]` in front of the message, `item` in the details. */
+function inItem(error: unknown, index: number): unknown {
+  if (!(error instanceof AirlockError)) return error;
+  const { message } = errorSummary(error);
+  const details: Record<string, unknown> = { ...error.details, item: index };
+  if (Array.isArray(details.errors)) {
+    details.errors = (details.errors as Array<{ field: string }>).map((e) => ({
+      ...e,
+      field: `items[${index}].${e.field}`,
+    }));
+  }
+  return new AirlockError(error.code, `items[${index}]: ${message}`, { details });
+}
