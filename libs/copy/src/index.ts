@@ -18,3 +18,4 @@ export type {
 export { MAX_REFERRER_DEPTH, MAX_REFERRERS } from './referrer-walk';
 export { RegistryLimiter } from './registry-limiter';
 export { tagConflictError, type TagConflict } from './tag-conflict';
+export { mapLimit } from './map-limit';

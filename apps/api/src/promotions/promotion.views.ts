@@ -198,7 +198,8 @@ export class PromotionView implements Promotion {
     format: 'uuid',
     nullable: true,
     type: String,
-    description: 'The release it is an item of (its tags are written when the whole release landed).',
+    description:
+      'The release it is an item of (its tags are written when the whole release landed).',
   })
   releaseId!: string | null;
   @ApiProperty({

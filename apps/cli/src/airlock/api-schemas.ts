@@ -1,8 +1,9 @@
 import type { components } from './api-types';
 
 /**
- * The answers the CLI reads, as the OpenAPI document describes them (api-types.ts is generated
- * from it by `npm run openapi`): an API change that breaks the CLI breaks its typecheck.
+ * The answers the CLI reads (and the bodies it sends), as the OpenAPI document describes them
+ * (api-types.ts is generated from it by `npm run openapi`): an API change that breaks the CLI
+ * breaks its typecheck.
  */
 type Schemas = components['schemas'];
 
@@ -14,3 +15,6 @@ export type ReadinessAnswer = Schemas['ReadinessView'];
 export type ViolationAnswer = Schemas['PolicyViolationView'];
 export type ImageAnswer = Schemas['ImageView'];
 export type GateResultAnswer = Schemas['GateResultView'];
+export type ReleaseAnswer = Schemas['ReleaseView'];
+export type ReleaseDryRunAnswer = Schemas['ReleaseDryRunView'];
+export type ReleaseRequestBody = Schemas['RequestReleaseBody'];

@@ -19,23 +19,25 @@ export function exitCodeForStatus(status: number): ExitCode {
   return ExitCode.unavailable;
 }
 
-/** Promotion statuses after which nothing changes any more. */
+/** Promotion (and release) statuses after which nothing changes any more. */
 export const TERMINAL_STATUSES = ['succeeded', 'failed', 'cancelled'] as const;
 
 export function isTerminal(status: string): boolean {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
 }
 
-/** A finished promotion: only `succeeded` is a success; failed and cancelled fail the step. */
+/** A finished promotion or release: only `succeeded` is a success; failed and cancelled fail. */
 export function exitCodeForPromotion(status: string): ExitCode {
   return status === 'succeeded' ? ExitCode.ok : ExitCode.refused;
 }
 
 /** The text `airlock --help` ends with; docs/ci-integration.md repeats it. */
 export const EXIT_CODES_HELP = `Exit codes:
-  0  success (promote --wait: the promotion succeeded; readiness: ready)
-  1  refused or failed: a policy is unmet (POLICY_UNMET), a tag conflicts (TAG_CONFLICT), any other
-     4xx problem, the promotion failed or was cancelled, the image is not ready
-  2  usage error: bad or missing flags, no URL or token
+  0  success (promote --wait: the promotion or release succeeded; readiness: ready)
+  1  refused or failed: a policy is unmet (POLICY_UNMET, RELEASE_NOT_READY), a tag conflicts
+     (TAG_CONFLICT), any other 4xx problem, the promotion or release failed or was cancelled,
+     the image is not ready
+  2  usage error: bad or missing flags or release file, no URL or token
   3  Airlock or a registry is unreachable, a 5xx answer, or a timeout (also promote --wait
-     outliving --timeout, while the promotion goes on): retry, or check with airlock status`;
+     outliving --timeout, while the promotion goes on): retry, or check with airlock status
+     (airlock release-status for a release)`;

@@ -12,7 +12,26 @@ export interface Problem {
   failed?: string[];
   violations?: Violation[];
   errors?: Array<{ field?: string; message?: string }>;
-  conflicts?: Array<{ registry?: string; tag?: string; digest?: string; promotionId?: string }>;
+  conflicts?: Conflict[];
+  /** RELEASE_NOT_READY: each refused item of the release, with its own refusal. */
+  items?: RefusedItem[];
+}
+
+export interface Conflict {
+  registry?: string;
+  tag?: string;
+  digest?: string;
+  promotionId?: string;
+}
+
+/** An item of a refused release: where it is in the request, and its POLICY_UNMET or TAG_CONFLICT. */
+export interface RefusedItem extends PolicyGaps {
+  index?: number;
+  repository?: string;
+  digest?: string;
+  code?: string;
+  message?: string;
+  conflicts?: Conflict[];
 }
 
 export type Violation = ViolationAnswer;
@@ -39,12 +58,9 @@ export function describeProblem(action: string, answer: ApiAnswer): string[] {
   for (const error of problem.errors ?? []) {
     lines.push(`  - ${error.message ?? error.field ?? 'invalid input'}`);
   }
-  for (const conflict of problem.conflicts ?? []) {
-    lines.push(
-      conflict.promotionId
-        ? `  - tag ${conflict.tag} in ${conflict.registry} is being promoted onto ${conflict.digest} by promotion ${conflict.promotionId}`
-        : `  - tag ${conflict.tag} in ${conflict.registry} already points at ${conflict.digest}`,
-    );
+  for (const conflict of problem.conflicts ?? []) lines.push(`  - ${describeConflict(conflict)}`);
+  if (Array.isArray(problem.items)) {
+    for (const item of problem.items) lines.push(...describeRefusedItem(item));
   }
   if (problem.requestId) lines.push(`  request id: ${problem.requestId}`);
   return lines;
@@ -56,6 +72,22 @@ export function describeGaps(gaps: PolicyGaps): string[] {
   if (gaps.missing && gaps.missing.length > 0) lines.push(`  missing: ${gaps.missing.join(', ')}`);
   if (gaps.failed && gaps.failed.length > 0) lines.push(`  failed: ${gaps.failed.join(', ')}`);
   for (const violation of gaps.violations ?? []) lines.push(`  - ${violation.message}`);
+  return lines;
+}
+
+function describeConflict(conflict: Conflict): string {
+  return conflict.promotionId
+    ? `tag ${conflict.tag} in ${conflict.registry} is being promoted onto ${conflict.digest} by promotion ${conflict.promotionId}`
+    : `tag ${conflict.tag} in ${conflict.registry} already points at ${conflict.digest}`;
+}
+
+/** `  - items[1] team/app (sha256:…): POLICY_UNMET: …`, then that item's gaps or conflicts. */
+function describeRefusedItem(item: RefusedItem): string[] {
+  const where = [`items[${item.index ?? '?'}]`, item.repository, item.digest && `(${item.digest})`];
+  const why = [item.code, item.message].filter(Boolean).join(': ');
+  const lines = [`  - ${where.filter(Boolean).join(' ')}${why ? `: ${why}` : ''}`];
+  lines.push(...describeGaps(item).map((line) => `  ${line}`));
+  for (const conflict of item.conflicts ?? []) lines.push(`    - ${describeConflict(conflict)}`);
   return lines;
 }
 

@@ -34,15 +34,21 @@ export function formatBytes(bytes: number): string {
 
 /** "running  1.5 MiB / 3.0 MiB (50%)  blobs 2/4", plus each target's status when there are several. */
 export function formatProgress(promotion: PromotionProgress): string {
-  const { bytesDone, bytesTotal, blobsDone, blobsTotal } = promotion.progress;
-  const percent = bytesTotal > 0 ? ` (${Math.floor((bytesDone / bytesTotal) * 100)}%)` : '';
-  let line =
-    `${promotion.status}  ${formatBytes(bytesDone)} / ${formatBytes(bytesTotal)}${percent}` +
-    `  blobs ${blobsDone}/${blobsTotal}`;
+  let line = `${promotion.status}  ${formatTransfer(promotion.progress)}`;
   if (promotion.targets.length > 1) {
     line += `  [${promotion.targets.map((t) => `${t.registry} ${t.status}`).join(', ')}]`;
   }
   return line;
+}
+
+/** "1.5 MiB / 3.0 MiB (50%)  blobs 2/4": a promotion's, a target's or a release's progress. */
+export function formatTransfer(progress: Progress): string {
+  const { bytesDone, bytesTotal, blobsDone, blobsTotal } = progress;
+  const percent = bytesTotal > 0 ? ` (${Math.floor((bytesDone / bytesTotal) * 100)}%)` : '';
+  return (
+    `${formatBytes(bytesDone)} / ${formatBytes(bytesTotal)}${percent}` +
+    `  blobs ${blobsDone}/${blobsTotal}`
+  );
 }
 
 /** The lines that say why a promotion failed: its error, then every target's own error. */
@@ -70,9 +76,9 @@ export interface ProgressSink {
 export const PLAIN_INTERVAL_MS = 5_000;
 
 /**
- * Shows a promotion's progress while `--wait` polls. On a terminal it rewrites one line in
- * place; in a CI log (no TTY) it prints a line when the status changes and otherwise at most
- * every PLAIN_INTERVAL_MS, so a long copy does not flood the log.
+ * Shows a promotion's (or a release's) progress while `--wait` polls. On a terminal it rewrites
+ * one line in place; in a CI log (no TTY) it prints a line when the status changes and otherwise
+ * at most every PLAIN_INTERVAL_MS, so a long copy does not flood the log.
  */
 export class ProgressPrinter {
   private lastLine: string | undefined;
@@ -85,12 +91,16 @@ export class ProgressPrinter {
   ) {}
 
   update(promotion: PromotionProgress): void {
-    const line = formatProgress(promotion);
+    this.show(promotion.status, formatProgress(promotion));
+  }
+
+  /** Shows any progress line (a release's, say); `status` is what counts as a change. */
+  show(status: string, line: string): void {
     if (this.sink.isTTY) {
       if (line !== this.lastLine) this.sink.write(`\r${line}\x1b[K`);
-    } else if (this.shouldPrintPlain(promotion.status, line)) {
+    } else if (this.shouldPrintPlain(status, line)) {
       this.sink.write(`${line}\n`);
-      this.lastPrinted = { line, status: promotion.status, at: this.now() };
+      this.lastPrinted = { line, status, at: this.now() };
     }
     this.lastLine = line;
   }

@@ -1,4 +1,5 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
+import { mapLimit } from '@airlock/copy';
 import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { Metrics } from '@airlock/observability';
@@ -20,6 +21,9 @@ export interface ReleaseAnswer {
 }
 
 class KeyTakenMeanwhile extends Error {}
+
+/** Items judged (and their images looked up) at once: each reads the source and every target. */
+const JUDGED_AT_ONCE = 4;
 
 /**
  * Release requests: every item is judged as its own promotion request would be (resolve, plan,
@@ -69,17 +73,18 @@ export class ReleaseIntakeService {
     return this.admit(request, judged, actor, key, hash);
   }
 
-  /** Each item judged as a promotion request; an item that cannot even be resolved names its index. */
-  private async judgeAll(request: ReleaseRequest, actor: AuditActor): Promise<Judged[]> {
-    const judged: Judged[] = [];
-    for (const [index, item] of request.items.entries()) {
+  /**
+   * Each item judged as a promotion request, a few at once (each plans against every target
+   * registry); an item that cannot even be resolved names its index.
+   */
+  private judgeAll(request: ReleaseRequest, actor: AuditActor): Promise<Judged[]> {
+    return mapLimit([...request.items.entries()], JUDGED_AT_ONCE, async ([index, item]) => {
       try {
-        judged.push(await this.admission.judge(itemRequest(request, item), actor));
+        return await this.admission.judge(itemRequest(request, item), actor);
       } catch (error) {
         throw inItem(error, index);
       }
-    }
-    return judged;
+    });
   }
 
   private refuseUnready(request: ReleaseRequest, judged: Judged[]): void {
@@ -118,8 +123,9 @@ export class ReleaseIntakeService {
     key: string | undefined,
     hash: string,
   ): Promise<ReleaseAnswer> {
-    const imageIds: string[] = [];
-    for (const j of judged) imageIds.push(await this.admission.imageIdOf(j, actor));
+    const imageIds = await mapLimit(judged, JUDGED_AT_ONCE, (j) =>
+      this.admission.imageIdOf(j, actor),
+    );
     try {
       const view = await this.transactions.run(async (tx) => {
         if (key && !(await this.idempotency.store(actor.tokenId!, key, pending(hash), tx)))

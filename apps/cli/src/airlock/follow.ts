@@ -1,0 +1,107 @@
+import { UnreachableError, type ApiAnswer } from './api-client';
+import { isSuccess, refuse } from './answers';
+import type { CommandContext } from './commands';
+import { ExitCode, exitCodeForStatus, isTerminal, type ExitCode as Code } from './exit-codes';
+import { writeJson } from './output';
+import { ProgressPrinter } from './progress';
+import type { ApiRequest } from './requests';
+
+/** `--wait` asks about as often as the worker writes progress (once a second). */
+export const POLL_INTERVAL_MS = 1_000;
+/** Polls that may fail in a row (Airlock restarting, a blip) before `--wait` gives up with 3. */
+export const MAX_POLL_FAILURES = 5;
+
+/** What `--wait` follows: a promotion or a release. */
+export interface Followable {
+  id: string;
+  status: string;
+}
+
+/** How to follow one kind of thing: what to call it, how to ask for it, how to show progress. */
+export interface FollowPlan<T extends Followable> {
+  /** "promotion" or "release", in messages. */
+  noun: string;
+  /** The command that follows it later, e.g. "airlock status". */
+  statusCommand: string;
+  request(id: string): ApiRequest;
+  progressLine(subject: T): string;
+}
+
+/** It reached a terminal status (printed progress is ended), or `--wait` stopped with a code. */
+export type FollowOutcome<T> = { finished: T } | { stopped: Code };
+
+/**
+ * Polls until a terminal status. The deadline or Airlock staying unreachable stops with 3 (the
+ * promotion or release may still finish); a 4xx while polling stops with that refusal.
+ */
+export async function follow<T extends Followable>(
+  ctx: CommandContext,
+  accepted: T,
+  timeoutSeconds: number,
+  plan: FollowPlan<T>,
+): Promise<FollowOutcome<T>> {
+  const now = ctx.io.now ?? Date.now;
+  const sleep = ctx.io.sleep ?? defaultSleep;
+  const deadline = now() + timeoutSeconds * 1000;
+  // With --json stdout holds the final answer only, so progress goes to stderr.
+  const printer = new ProgressPrinter(ctx.json ? ctx.io.stderr : ctx.io.stdout, now);
+  let subject = accepted;
+  let failures = 0;
+  for (;;) {
+    printer.show(subject.status, plan.progressLine(subject));
+    if (isTerminal(subject.status)) break;
+    if (now() >= deadline) {
+      printer.finish();
+      if (ctx.json) writeJson(ctx.io.stdout, subject);
+      ctx.io.stderr.write(
+        `error: ${plan.noun} ${subject.id} is still ${subject.status} after ${timeoutSeconds} s ` +
+          `(it goes on; follow it with: ${plan.statusCommand} ${subject.id})\n`,
+      );
+      return { stopped: ExitCode.unavailable };
+    }
+    await sleep(POLL_INTERVAL_MS);
+    const polled = await poll<T>(ctx, plan.request(subject.id));
+    if (polled.kind === 'answer') {
+      subject = polled.body;
+      failures = 0;
+      continue;
+    }
+    if (polled.kind === 'refused') {
+      printer.finish();
+      return { stopped: refuse(ctx, 'status', polled.answer) };
+    }
+    failures += 1;
+    if (failures >= MAX_POLL_FAILURES) {
+      printer.finish();
+      ctx.io.stderr.write(
+        `error: ${polled.message} (${failures} times in a row; ${plan.noun} ${subject.id} goes on)\n`,
+      );
+      return { stopped: ExitCode.unavailable };
+    }
+  }
+  printer.finish();
+  return { finished: subject };
+}
+
+type Polled<T> =
+  | { kind: 'answer'; body: T }
+  | { kind: 'refused'; answer: ApiAnswer }
+  | { kind: 'transient'; message: string };
+
+/** One poll; a 5xx or no answer is transient (the copy runs in the worker regardless). */
+async function poll<T>(ctx: CommandContext, request: ApiRequest): Promise<Polled<T>> {
+  let answer: ApiAnswer<T>;
+  try {
+    answer = await ctx.client.send<T>(request);
+  } catch (error) {
+    if (error instanceof UnreachableError) return { kind: 'transient', message: error.message };
+    throw error;
+  }
+  if (isSuccess(answer)) return { kind: 'answer', body: answer.body! };
+  if (exitCodeForStatus(answer.status) === ExitCode.refused) return { kind: 'refused', answer };
+  return { kind: 'transient', message: `Airlock answered ${answer.status}` };
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
