@@ -11,6 +11,8 @@ import {
   type TestRedis,
 } from '@airlock/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AirlockApi, startTestApi, stopTestApi } from '../../api/test/support/airlock-api';
 
@@ -373,6 +375,55 @@ describe('airlock CLI against a running Airlock', () => {
     const failed = await run.result;
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^error: promotion [0-9a-f-]{36} failed: REGISTRY_AUTH_FAILED: /);
+  });
+
+  it('promotes a release from a file: promote --release --wait → exit 0, every tag written', async () => {
+    const ready = async (repository: string) => {
+      const digest = await pushed(repository, 'build-7');
+      const as = (token: string) => ({ token });
+      for (const [path, body, token] of [
+        ['/api/v1/images', { registry: 'ci-pool', repository, digest }, ciToken],
+        [`/api/v1/gates/${digest}/results`, { gate: 'unit-tests', status: 'passed' }, ciToken],
+        [`/api/v1/gates/${digest}/approvals`, { comment: 'ok' }, approverToken],
+      ] as const)
+        expect((await api.call('POST', path, { ...as(token), body })).status).toBe(201);
+      return digest;
+    };
+    const api1 = await ready('shop/api');
+    const web = await ready('shop/web');
+    const untested = await pushed('shop/jobs', 'build-7');
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-release-'));
+    const file = join(dir, 'release.json');
+    const items = [
+      { repository: 'shop/api', digest: api1, tags: ['7.0.0'] },
+      { repository: 'shop/web', tag: 'build-7', tags: ['7.0.0'] },
+    ];
+    try {
+      await writeFile(
+        file,
+        JSON.stringify({ name: 'shop 7', source: 'ci', target: 'prod', items }),
+      );
+      const promoted = await airlock(['promote', '--release', file, '--wait', '--timeout', '45']);
+      expect(promoted.stderr).toBe('');
+      expect(promoted.code).toBe(0);
+      expect(promoted.stdout).toContain('succeeded: 2 item(s) in prod, 2 tag(s) written');
+      expect(await digestIn(prodPusher, 'shop/api', '7.0.0')).toBe(api1);
+      expect(await digestIn(prodPusher, 'shop/web', '7.0.0')).toBe(web);
+
+      // One item not ready: the whole release is refused, exit 1, stderr names the item.
+      const withUntested = [
+        ...items,
+        { repository: 'shop/jobs', digest: untested, tags: ['7.0.1'] },
+      ];
+      await writeFile(file, JSON.stringify({ source: 'ci', target: 'prod', items: withUntested }));
+      const refused = await airlock(['promote', '--release', file]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('RELEASE_NOT_READY');
+      expect(refused.stderr).toContain('items[2] shop/jobs');
+      expect(await digestIn(prodPusher, 'shop/jobs', '7.0.1')).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('no token: exit 2 naming both ways to give one, and nothing sent', async () => {
