@@ -45,6 +45,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 
@@ -379,7 +380,12 @@ interface PromotionView {
   startedAt: string | null;
   finishedAt: string | null;
   error: { code: string; message: string } | null;
-  targets: Array<{ registry: string; error: { code: string; message: string } | null }>;
+  targets: Array<{
+    id: string;
+    registry: string;
+    startedAt: string | null;
+    error: { code: string; message: string } | null;
+  }>;
 }
 
 /** Runs `fn` over `items`, `parallel` at a time, in order of the list. */
@@ -685,8 +691,8 @@ function report(outcomes: CaseOutcome[], pickup: PickupResult | undefined): void
   if (pickup) {
     goals.push({
       label: `job pickup p99 ≤ 100 ms once a worker slot is free (${pickup.count} promotions queued)`,
-      measured: `p50 ${pickup.slotP50.toFixed(0)} ms, p99 ${pickup.slotP99.toFixed(0)} ms`,
-      met: pickup.slotP99 <= 100,
+      measured: `p50 ${pickup.totalP50.toFixed(0)} ms, p99 ${pickup.totalP99.toFixed(0)} ms (enqueued or slot freed → marked running)`,
+      met: pickup.totalP99 <= 100,
     });
   }
 
@@ -704,7 +710,13 @@ function report(outcomes: CaseOutcome[], pickup: PickupResult | undefined): void
     );
     console.log(
       `  all: p50 ${pickup.p50.toFixed(0)} ms, p99 ${pickup.p99.toFixed(0)} ms, max ${pickup.max.toFixed(0)} ms` +
-        ` | once a worker slot was free: p50 ${pickup.slotP50.toFixed(0)} ms, p99 ${pickup.slotP99.toFixed(0)} ms`,
+        ` | once a worker slot was free: p50 ${pickup.slotP50.toFixed(0)} ms, p99 ${pickup.slotP99.toFixed(0)} ms` +
+        ` | of those, started after the last request was answered (${pickup.quietCount}): p50 ${pickup.quietP50.toFixed(0)} ms, p99 ${pickup.quietP99.toFixed(0)} ms`,
+    );
+    console.log(
+      `  BullMQ's clock — enqueued or slot freed → job handed to the worker: p50 ${pickup.queueP50.toFixed(0)} ms, p99 ${pickup.queueP99.toFixed(0)} ms` +
+        ` | handed over → promotion marked running: p50 ${pickup.startP50.toFixed(0)} ms, p99 ${pickup.startP99.toFixed(0)} ms` +
+        ` | together: p50 ${pickup.totalP50.toFixed(0)} ms, p99 ${pickup.totalP99.toFixed(0)} ms`,
     );
   }
   console.log('\n| goal | measured | |');
@@ -731,6 +743,19 @@ interface PickupResult {
   /** Start minus when a worker slot became free for it (or its request, if later). */
   slotP50: number;
   slotP99: number;
+  /** BullMQ's own clock: processedOn minus max(enqueued, when a slot freed: finishedOn). */
+  queueP50: number;
+  queueP99: number;
+  /** From BullMQ handing the job over (processedOn) to the promotion marked running (startedAt). */
+  startP50: number;
+  startP99: number;
+  /** The two together: enqueued or slot freed → the promotion marked running. The goal's measure. */
+  totalP50: number;
+  totalP99: number;
+  /** The same for the promotions started after the last request was answered. */
+  quietCount: number;
+  quietP50: number;
+  quietP99: number;
   rss: number;
 }
 
@@ -741,6 +766,47 @@ interface PickupResult {
  * waiting behind earlier promotions for a slot; the goal's measure is the wait beyond the moment a
  * slot became free for it (see `slot`).
  */
+/**
+ * From the promotion queue's completed jobs of these targets (BullMQ's own timestamps):
+ * `pickup` = processedOn − max(enqueued, when the slot's previous job finished), slots paired as
+ * for the views' spans; `start` = the target's startedAt (Postgres) − processedOn: the runner's
+ * first transaction after BullMQ handed the job over.
+ */
+async function queueTimes(
+  startedAt: Map<string, number>,
+): Promise<{ pickup: number[]; start: number[]; total: number[] }> {
+  const queue = new Queue('promotion', {
+    connection: { url: REDIS_URL } as never,
+    prefix: REDIS_PREFIX,
+  });
+  try {
+    const jobs = (await queue.getJobs(['completed'], 0, -1)).filter((j) =>
+      startedAt.has((j.data as { promotionTargetId: string }).promotionTargetId),
+    );
+    const finishes = jobs.map((j) => j.finishedOn!).sort((a, b) => a - b);
+    const byStart = [...jobs].sort((a, b) => a.processedOn! - b.processedOn!);
+    const ready = byStart.map((j, k) =>
+      Math.max(
+        j.timestamp,
+        k < WORKER_CONCURRENCY ? j.timestamp : finishes[k - WORKER_CONCURRENCY]!,
+      ),
+    );
+    const pickup = byStart.map((j, k) => j.processedOn! - ready[k]!);
+    const total = byStart.map(
+      (j, k) =>
+        startedAt.get((j.data as { promotionTargetId: string }).promotionTargetId)! - ready[k]!,
+    );
+    const start = jobs.map(
+      (j) =>
+        startedAt.get((j.data as { promotionTargetId: string }).promotionTargetId)! -
+        j.processedOn!,
+    );
+    return { pickup, start, total };
+  } finally {
+    await queue.close();
+  }
+}
+
 async function pickupCase(small: Service[]): Promise<PickupResult> {
   const targets = await startTargets(1, false);
   try {
@@ -765,12 +831,17 @@ async function pickupCase(small: Service[]): Promise<PickupResult> {
     // to start (by start time) waited for the (k - concurrency + 1)-th to finish, or for its own
     // request, whichever came later; what it waited beyond that is the pickup.
     const finishes = spans.map((s) => s.finished).sort((a, b) => a - b);
-    const slot = [...spans]
-      .sort((a, b) => a.started - b.started)
-      .map((s, k) => {
-        const freed = k < WORKER_CONCURRENCY ? s.created : finishes[k - WORKER_CONCURRENCY]!;
-        return s.started - Math.max(s.created, freed);
-      });
+    const byStart = [...spans].sort((a, b) => a.started - b.started);
+    const slot = byStart.map((s, k) => {
+      const freed = k < WORKER_CONCURRENCY ? s.created : finishes[k - WORKER_CONCURRENCY]!;
+      return s.started - Math.max(s.created, freed);
+    });
+    const queued = await queueTimes(
+      new Map(views.flatMap((v) => v.targets.map((t) => [t.id, Date.parse(t.startedAt!)]))),
+    );
+    // The same once the last request was answered: no request shares the event loop any more.
+    const submittedAt = Date.now() - (now() - started - submitMs);
+    const quiet = slot.filter((_, k) => byStart[k]!.started > submittedAt);
     return {
       count: views.length,
       submitMs,
@@ -780,6 +851,15 @@ async function pickupCase(small: Service[]): Promise<PickupResult> {
       max: Math.max(...waits),
       slotP50: percentile(slot, 50),
       slotP99: percentile(slot, 99),
+      queueP50: percentile(queued.pickup, 50),
+      queueP99: percentile(queued.pickup, 99),
+      startP50: percentile(queued.start, 50),
+      startP99: percentile(queued.start, 99),
+      totalP50: percentile(queued.total, 50),
+      totalP99: percentile(queued.total, 99),
+      quietCount: quiet.length,
+      quietP50: percentile(quiet, 50),
+      quietP99: percentile(quiet, 99),
       rss: api.peakRssBytes(),
     };
   } finally {

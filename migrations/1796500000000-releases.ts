@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Releases: several images promoted as one unit (libs/promotions/src/releases). Each item is an
- * ordinary promotion that belongs to its release (`promotions.release_id`); its targets copy
+ * ordinary promotion that belongs to its release (`promotions.release_id`, at its place in the
+ * request: `release_index`); its targets copy
  * blobs, manifests and referrers, then wait staged (`promotion_targets.staged_at`) until every
  * target of every item is staged, and only then does the release write the tags — its commit
  * point. `tags_landed` lists the tags written so far, so a commit that fails halfway says which.
@@ -29,17 +30,22 @@ export class Releases1796500000000 implements MigrationInterface {
     )`);
     await q.query(`CREATE INDEX ix_releases_created ON releases (created_at DESC, id DESC)`);
     await q.query(
-      `ALTER TABLE promotions ADD COLUMN release_id uuid REFERENCES releases (id) ON DELETE RESTRICT`,
+      `ALTER TABLE promotions ADD COLUMN release_id uuid REFERENCES releases (id) ON DELETE RESTRICT,
+         ADD COLUMN release_index integer,
+         ADD CONSTRAINT promotions_release_index CHECK ((release_id IS NULL) = (release_index IS NULL))`,
     );
     await q.query(
-      `CREATE INDEX ix_promotions_release ON promotions (release_id) WHERE release_id IS NOT NULL`,
+      `CREATE UNIQUE INDEX ix_promotions_release ON promotions (release_id, release_index)
+         WHERE release_id IS NOT NULL`,
     );
     await q.query(`ALTER TABLE promotion_targets ADD COLUMN staged_at timestamptz`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE promotion_targets DROP COLUMN IF EXISTS staged_at`);
-    await q.query(`ALTER TABLE promotions DROP COLUMN IF EXISTS release_id`);
+    await q.query(
+      `ALTER TABLE promotions DROP COLUMN IF EXISTS release_index, DROP COLUMN IF EXISTS release_id`,
+    );
     await q.query(`DROP TABLE IF EXISTS releases`);
   }
 }

@@ -59,7 +59,12 @@ describe('limits and the queue dashboard', () => {
     });
     expect(queues.status).toBe(200);
     const body = (await queues.json()) as { queues: Array<{ name: string }> };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(['mirror', 'promotion', 'webhook']);
+    expect(body.queues.map((q) => q.name).sort()).toEqual([
+      'mirror',
+      'promotion',
+      'release',
+      'webhook',
+    ]);
 
     const asCi = await parts.api.call<{ code: string }>('GET', '/admin/queues', { token: ci });
     expect(asCi.status).toBe(403);

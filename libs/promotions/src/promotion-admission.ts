@@ -99,7 +99,7 @@ export class PromotionAdmission {
     { request, resolved, assessment, survey }: Judged,
     imageId: string,
     actor: AuditActor,
-    releaseId: string | null,
+    release: { id: string; index: number } | null,
     tx: Transaction,
   ): Promise<PromotionView> {
     const { plans } = survey;
@@ -118,7 +118,8 @@ export class PromotionAdmission {
         options: { ...options },
         plan: plans.map((plan, i) => toTargetPlan(resolved.targets[i]!.registry.name, plan)),
         requestedBy: actor.tokenId,
-        releaseId,
+        releaseId: release?.id ?? null,
+        releaseIndex: release?.index ?? null,
       },
       tx,
     );

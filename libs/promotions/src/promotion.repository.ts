@@ -67,7 +67,10 @@ export type NewPromotion = Pick<
   | 'plan'
   | 'requestedBy'
   | 'releaseId'
->;
+> & {
+  /** Its place among the release's items (with releaseId). */
+  releaseIndex?: number | null;
+};
 
 /** One `promotion_targets` row: the copy into one registry of the target stage. */
 export interface PromotionTargetRow {
@@ -182,12 +185,12 @@ export class PromotionRepository {
     const row = await this.db.one<{ id: string }>(
       sql`INSERT INTO promotions (image_id, digest, source_registry_id, source_repository, source_tag,
             target_stage_id, tags, status, evidence, options, plan, requested_by, source_stage,
-            release_id)
+            release_id, release_index)
           VALUES (${promotion.imageId}, ${promotion.digest}, ${promotion.sourceRegistryId},
             ${promotion.sourceRepository}, ${promotion.sourceTag}, ${promotion.targetStageId},
             ${promotion.tags}::text[], 'queued', ${json(promotion.evidence)}, ${json(promotion.options)},
             ${json(promotion.plan)}, ${promotion.requestedBy}, ${promotion.sourceStage},
-            ${promotion.releaseId}::uuid)
+            ${promotion.releaseId}::uuid, ${promotion.releaseIndex ?? null}::integer)
           RETURNING id`,
       tx,
     );
@@ -240,7 +243,7 @@ export class PromotionRepository {
   ofRelease(releaseId: string, tx?: Transaction): Promise<PromotionRow[]> {
     return this.db.rows<PromotionRow>(
       sql`SELECT ${PROMOTION} FROM ${PROMOTION_FROM} WHERE p.release_id = ${releaseId}
-          ORDER BY p.created_at, p.id`,
+          ORDER BY p.release_index`,
       tx,
     );
   }

@@ -140,9 +140,11 @@ export class ReleaseIntakeService {
           tx,
         );
         for (const [i, j] of judged.entries()) {
-          await this.admission.store(j, imageIds[i]!, actor, id, tx).catch((error: unknown) => {
-            throw inItem(error, i);
-          });
+          await this.admission
+            .store(j, imageIds[i]!, actor, { id, index: i }, tx)
+            .catch((error: unknown) => {
+              throw inItem(error, i);
+            });
         }
         const stored = await this.queries.viewIn(id, tx);
         await this.audit.record(
