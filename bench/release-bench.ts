@@ -70,6 +70,8 @@ const WORKER_CONCURRENCY = Number(EXTRA_ENV.AIRLOCK_WORKER_CONCURRENCY ?? 4);
 /** skopeo's parallel variant: `xargs -P4`. Airlock's requests go out as many at a time. */
 const PARALLEL = 4;
 const POLL_MS = 20;
+/** A release's view holds every item with its plan: polled less often than one promotion's. */
+const RELEASE_POLL_MS = 100;
 const MIB = 1 << 20;
 
 const median = (xs: number[]) => {
@@ -455,7 +457,7 @@ async function releaseAll(services: Service[]): Promise<void> {
     if (view.status === 'succeeded') return;
     if (view.status === 'failed' || view.status === 'cancelled')
       throw new Error(`release ${accepted.id} ${view.status}: ${JSON.stringify(view.error)}`);
-    await sleep(POLL_MS);
+    await sleep(RELEASE_POLL_MS);
   }
 }
 
