@@ -5,6 +5,7 @@ import { DATABASE_POOL } from './pool';
 import { committed, ended, Transaction } from './transaction';
 
 const LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+const LOCK_STATEMENT = 'airlock_advisory_xact_lock';
 
 /**
  * Runs work in one database transaction; everything passed the Transaction commits or none of it.
@@ -164,8 +165,11 @@ function begin(
   lockName: string | undefined,
 ): [Promise<unknown>, Promise<unknown> | undefined] {
   const begun = client.query('START TRANSACTION');
+  // Named, so each connection parses and plans it once (like every statement of Database).
   const locked =
-    lockName === undefined ? undefined : client.query(LOCK_SQL, [`airlock:${lockName}`]);
+    lockName === undefined
+      ? undefined
+      : client.query({ name: LOCK_STATEMENT, text: LOCK_SQL, values: [`airlock:${lockName}`] });
   return [begun, locked];
 }
 
