@@ -191,9 +191,7 @@ class Airlock {
 
   /** utime + stime of the process so far, ms (/proc/<pid>/stat fields 14 and 15, 100 ticks/s). */
   cpuMs(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return processCpuMs(this.pid);
   }
 
   /** VmHWM: the peak resident set since start or the last resetPeak(). */
@@ -324,9 +322,15 @@ async function stopTargets(targets: Target[]): Promise<void> {
  * Blob bytes the registry took (each committed upload — the 201 to a PUT or POST naming
  * `digest=` — counts its blob's size; a mount streams nothing) and the unique bytes it lacked.
  */
-function accounting(target: Target, services: Service[]): { streamed: number; lacked: number } {
+function accounting(
+  target: Target,
+  services: Service[],
+): { streamed: number; lacked: number; requests: Map<string, number> } {
   let streamed = 0;
+  const requests = new Map<string, number>();
   for (const r of target.proxy?.requests ?? []) {
+    const kind = `${r.method} ${requestKind(r.path)} ${r.status}`;
+    requests.set(kind, (requests.get(kind) ?? 0) + 1);
     if ((r.method !== 'PUT' && r.method !== 'POST') || r.status !== 201) continue;
     if (!r.path.includes('/blobs/uploads/')) continue;
     const digest = /[?&]digest=([^&]+)/.exec(r.path)?.[1];
@@ -334,7 +338,28 @@ function accounting(target: Target, services: Service[]): { streamed: number; la
   }
   const unique = new Map(services.flatMap((s) => s.blobs.map((b) => [b.digest, b.size])));
   const lacked = [...unique.values()].reduce((a, b) => a + b, 0);
-  return { streamed, lacked };
+  return { streamed, lacked, requests };
+}
+
+/** What a registry request was for, by its path: manifest, blob, upload, tags, referrers, … */
+function requestKind(path: string): string {
+  if (path === '/v2/' || path === '/v2') return 'ping';
+  if (path.includes('/blobs/uploads/')) return 'upload';
+  if (path.includes('/blobs/')) return 'blob';
+  if (path.includes('/manifests/sha256-')) return 'referrer-tag';
+  if (path.includes('/manifests/')) return 'manifest';
+  if (path.includes('/tags/list')) return 'tags';
+  if (path.includes('/referrers/')) return 'referrers';
+  return 'other';
+}
+
+/** "HEAD blob 200 ×3.0, …" per image copy, the most frequent first. */
+function requestsPerImage(requests: Map<string, number>, copies: number): string {
+  const total = [...requests.values()].reduce((a, b) => a + b, 0);
+  const kinds = [...requests.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => `${kind} ×${(n / copies).toFixed(1)}`);
+  return `${(total / copies).toFixed(1)} target requests per image copy (${kinds.join(', ')})`;
 }
 
 /** Every service is in every target, by digest: the run did what it says. */
@@ -358,8 +383,28 @@ interface RunResult {
   cpuMs: number;
   streamed: number;
   lacked: number;
+  /** CPU of the registries (source and targets) during the run. */
+  registryCpuMs: number;
+  /** Requests the target registries answered, by method, kind and status (counted cases). */
+  requests: Map<string, number>;
   /** Airlock only: the peak RSS during the run. */
   rss?: number;
+}
+
+/** utime + stime of a process so far, ms (/proc/<pid>/stat fields 14 and 15, 100 ticks/s). */
+function processCpuMs(pid: number | undefined): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU the registries (the source and these targets) used while `fn` ran, ms. */
+async function registryCpu<T>(targets: Target[], fn: () => Promise<T>): Promise<[T, number]> {
+  const pids = [source.pid, ...targets.map((t) => t.registry.pid)];
+  const before = pids.map(processCpuMs);
+  const result = await fn();
+  const used = pids.map((pid, i) => processCpuMs(pid) - before[i]!).reduce((a, b) => a + b, 0);
+  return [result, used];
 }
 
 let registrySeq = 0;
@@ -473,11 +518,14 @@ async function airlockRun(
     api.resetPeak();
     const cpu = api.cpuMs();
     const started = now();
-    if (asRelease) await releaseAll(services);
-    else await follow((await promote(services)).map((p) => p.id));
+    const [, registryCpuMs] = await registryCpu(targets, async () => {
+      if (asRelease) await releaseAll(services);
+      else await follow((await promote(services)).map((p) => p.id));
+    });
     const result: RunResult = {
       ms: now() - started,
       cpuMs: api.cpuMs() - cpu,
+      registryCpuMs,
       rss: api.peakRssBytes(),
       ...sum(targets.map((t) => accounting(t, services))),
     };
@@ -488,11 +536,18 @@ async function airlockRun(
   }
 }
 
-const sum = (xs: Array<{ streamed: number; lacked: number }>) =>
-  xs.reduce((a, b) => ({ streamed: a.streamed + b.streamed, lacked: a.lacked + b.lacked }), {
-    streamed: 0,
-    lacked: 0,
-  });
+const sum = (xs: Array<{ streamed: number; lacked: number; requests: Map<string, number> }>) =>
+  xs.reduce(
+    (a, b) => {
+      for (const [kind, n] of b.requests) a.requests.set(kind, (a.requests.get(kind) ?? 0) + n);
+      return {
+        streamed: a.streamed + b.streamed,
+        lacked: a.lacked + b.lacked,
+        requests: a.requests,
+      };
+    },
+    { streamed: 0, lacked: 0, requests: new Map<string, number>() },
+  );
 
 let source: RegistryFixture;
 let policyFile: string;
@@ -543,9 +598,12 @@ async function skopeoRun(
   try {
     const jobs = targets.flatMap((t) => services.map((s) => ({ s, t })));
     const started = now();
-    const cpus = await pool(jobs, parallel, ({ s, t }) => skopeoCopy(s, t));
+    const [cpus, registryCpuMs] = await registryCpu(targets, () =>
+      pool(jobs, parallel, ({ s, t }) => skopeoCopy(s, t)),
+    );
     const result: RunResult = {
       ms: now() - started,
+      registryCpuMs,
       cpuMs: cpus.reduce((a, b) => a + b.cpuMs, 0),
       ...sum(targets.map((t) => accounting(t, services))),
     };
@@ -601,10 +659,15 @@ async function runCase(c: Case): Promise<CaseOutcome> {
       const r = await runVariant(c, v);
       runs.get(v)!.push(r);
       line.push(
-        `${v} ${r.ms.toFixed(0)} ms (${(r.cpuMs / 1000).toFixed(1)} CPU-s${c.counted ? `, streamed ${(r.streamed / r.lacked).toFixed(2)}× lacked` : ''})`,
+        `${v} ${r.ms.toFixed(0)} ms (${(r.cpuMs / 1000).toFixed(1)} CPU-s, registries ${(r.registryCpuMs / 1000).toFixed(1)} CPU-s${c.counted ? `, streamed ${(r.streamed / r.lacked).toFixed(2)}× lacked` : ''})`,
       );
     }
     console.log(`  run ${i + 1}/${RUNS}: ${line.join(' | ')}`);
+    if (c.counted && i === 0)
+      for (const v of c.variants)
+        console.log(
+          `    ${v}: ${requestsPerImage(runs.get(v)![0]!.requests, services.length * c.registries)}`,
+        );
   }
   return { c, runs, bytes };
 }
@@ -625,13 +688,14 @@ function report(outcomes: CaseOutcome[], pickup: PickupResult | undefined): void
     for (const v of o.c.variants) {
       const ms = med(o, v, (r) => r.ms);
       const cpu = med(o, v, (r) => r.cpuMs) / 1000;
+      const registriesCpu = med(o, v, (r) => r.registryCpuMs) / 1000;
       const runs = o.runs.get(v)!;
       const worstStream = Math.max(...runs.map((r) => r.streamed / r.lacked));
       const rss = isAirlock(v)
         ? `${(Math.max(...runs.map((r) => r.rss ?? 0)) / 1e6).toFixed(0)} MB`
         : '';
       rows.push(
-        `| ${o.c.name} | ${v} | ${ms.toFixed(0)} ms | ${((o.bytes * o.c.registries) / 1e6 / (ms / 1000)).toFixed(0)} MB/s, ${((o.c.services().length * o.c.registries) / (ms / 1000)).toFixed(1)} images/s | ${v === 'Airlock' ? '' : `${(ms / airlock).toFixed(2)} ×`} | ${cpu.toFixed(1)} s | ${o.c.counted ? `${mib(median(runs.map((r) => r.streamed)))} / ${mib(median(runs.map((r) => r.lacked)))} (worst ${worstStream.toFixed(2)} ×)` : 'not counted'} | ${rss} |`,
+        `| ${o.c.name} | ${v} | ${ms.toFixed(0)} ms | ${((o.bytes * o.c.registries) / 1e6 / (ms / 1000)).toFixed(0)} MB/s, ${((o.c.services().length * o.c.registries) / (ms / 1000)).toFixed(1)} images/s | ${v === 'Airlock' ? '' : `${(ms / airlock).toFixed(2)} ×`} | ${cpu.toFixed(1)} s (registries ${registriesCpu.toFixed(1)} s) | ${o.c.counted ? `${mib(median(runs.map((r) => r.streamed)))} / ${mib(median(runs.map((r) => r.lacked)))} (worst ${worstStream.toFixed(2)} ×)` : 'not counted'} | ${rss} |`,
       );
     }
     const skopeos = o.c.variants.filter((v) => !isAirlock(v));
@@ -702,7 +766,7 @@ function report(outcomes: CaseOutcome[], pickup: PickupResult | undefined): void
     `\nrelease benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} run(s) per case (medians), node ${process.version}, load average ${loadAverage()}`,
   );
   console.log(
-    "| case | tool | median time | throughput (unique blob bytes, image copies) | Airlock's speedup (time / Airlock's) | CPU (median) | blob bytes streamed / unique lacked (median) | Airlock peak RSS |",
+    "| case | tool | median time | throughput (unique blob bytes, image copies) | Airlock's speedup (time / Airlock's) | CPU (median; the registries' beside it) | blob bytes streamed / unique lacked (median) | Airlock peak RSS |",
   );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
