@@ -11,7 +11,7 @@ say() { $quiet || echo "bootstrap: $*"; }
 warn() { echo "bootstrap: $*" >&2; }
 
 # Debian package → a binary it installs.
-declare -A PACKAGES=([docker-registry]=docker-registry [skopeo]=skopeo [redis-server]=redis-server [openssl]=openssl [curl]=curl)
+declare -A PACKAGES=([docker-registry]=docker-registry [skopeo]=skopeo [redis-server]=redis-server [openssl]=openssl [curl]=curl [chromium]=chromium)
 missing=()
 for pkg in "${!PACKAGES[@]}"; do
   command -v "${PACKAGES[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")

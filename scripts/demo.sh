@@ -220,6 +220,7 @@ node -e 'for (const i of JSON.parse(process.argv[1]).items) for (const d of i.de
 
 if $keep; then
   say "everything keeps running; admin token: $admin — press Ctrl-C to stop it all"
+  echo "  web UI: $base/ (sign in with the admin token above, or alice's approver token)"
   wait "$airlock_pid"
 else
   say "done; stopping everything (run 'npm run demo -- --keep' to keep it running)"

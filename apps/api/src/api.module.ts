@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditApiModule } from './audit/audit-api.module';
 import { AuthGuard } from './auth/auth.guard';
+import { BoardApiModule } from './board/board-api.module';
 import { GatesApiModule } from './gates/gates-api.module';
 import { ImagesApiModule } from './images/images-api.module';
 import { HealthModule } from './health/health.module';
@@ -27,6 +28,7 @@ import { WebhooksApiModule } from './webhooks/webhooks-api.module';
     AdminBootstrapModule,
     TokensApiModule,
     AuditApiModule,
+    BoardApiModule,
     GatesApiModule,
     ImagesApiModule,
     MirrorApiModule,

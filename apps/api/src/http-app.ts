@@ -4,11 +4,12 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { jsonBody } from './http/json-body.middleware';
 import { RequestIdMiddleware } from './http/request-id.middleware';
+import { serveWebUi } from './http/web-ui';
 import { createOpenApiDocument } from './openapi-document';
 
 /**
  * Everything about the HTTP edge that is not a module: request ids first (so even a body that
- * fails to parse has one), the JSON body limit, OpenAPI. Shared by every entry point and by the
+ * fails to parse has one), the JSON body limit, OpenAPI, the web UI. Shared by every entry point and by the
  * e2e tests, so they test what production runs.
  */
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig): void {
@@ -26,4 +27,5 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     jsonDocumentUrl: 'api/docs-json',
     swaggerOptions: { persistAuthorization: true },
   });
+  serveWebUi(app);
 }

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..', '..');
 
 /**
- * The CLI's types are generated from the API's OpenAPI document (`npm run openapi`): the committed
- * document and types must be what the code generates today, so an API change reaches the CLI's
- * typecheck instead of drifting past it.
+ * The CLI's and the web UI's types are generated from the API's OpenAPI document (`npm run
+ * openapi`): the committed document and types must be what the code generates today, so an API
+ * change reaches their typecheck instead of drifting past it.
  */
 describe('the OpenAPI document and the CLI types generated from it', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'airlock-openapi-'));
@@ -22,15 +22,16 @@ describe('the OpenAPI document and the CLI types generated from it', () => {
     expect(built).toBe(readFileSync(join(ROOT, 'docs/openapi.json'), 'utf8'));
   });
 
-  it('apps/cli/src/airlock/api-types.ts is generated from it', () => {
-    const output = join(scratch, 'api-types.ts');
-    execFileSync(
-      join(ROOT, 'node_modules/.bin/openapi-typescript'),
-      [join(ROOT, 'docs/openapi.json'), '--output', output],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
-    expect(readFileSync(output, 'utf8')).toBe(
-      readFileSync(join(ROOT, 'apps/cli/src/airlock/api-types.ts'), 'utf8'),
-    );
-  });
+  it.each(['apps/cli/src/airlock/api-types.ts', 'apps/web/src/api/schema.d.ts'])(
+    '%s is generated from it',
+    (committed) => {
+      const output = join(scratch, 'api-types.ts');
+      execFileSync(
+        join(ROOT, 'node_modules/.bin/openapi-typescript'),
+        [join(ROOT, 'docs/openapi.json'), '--output', output],
+        { cwd: ROOT, stdio: 'ignore' },
+      );
+      expect(readFileSync(output, 'utf8')).toBe(readFileSync(join(ROOT, committed), 'utf8'));
+    },
+  );
 });

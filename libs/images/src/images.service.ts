@@ -22,6 +22,7 @@ import {
   type ImageDetailView,
   type ImageLookup,
   type ImagePage,
+  type ImageTagView,
   type ImageView,
 } from './image-view';
 import { TagLedger } from './tag-ledger';
@@ -132,6 +133,22 @@ export class ImagesService {
   async find(digest: string, repository: string): Promise<ImageView | null> {
     const [row] = await this.images.byDigest(digest, repository);
     return row ? toImageView(row) : null;
+  }
+
+  /**
+   * The recorded tags of each image (by image id): tags of its repository that point at its
+   * digest, in every registry. One read for the lot.
+   */
+  async tagsOf(images: ImageView[]): Promise<Map<string, ImageTagView[]>> {
+    const rows = await this.tags.pointingAtAny([...new Set(images.map((i) => i.digest))]);
+    return new Map(
+      images.map((image) => [
+        image.id,
+        rows
+          .filter((t) => t.digest === image.digest && t.repository === image.repository)
+          .map((t) => ({ registry: t.registry, repository: t.repository, tag: t.tag })),
+      ]),
+    );
   }
 
   /** The image was seen at (registry, repository) now: a promotion landed it there. */

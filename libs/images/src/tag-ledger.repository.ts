@@ -85,6 +85,15 @@ export class TagLedgerRepository {
     );
   }
 
+  /** The recorded tags that point at any of these digests. */
+  pointingAtAny(digests: string[]): Promise<RegistryTagRow[]> {
+    if (digests.length === 0) return Promise.resolve([]);
+    return this.db.rows<RegistryTagRow>(
+      sql`SELECT ${REGISTRY_TAG} FROM registry_tags t JOIN registries r ON r.id = t.registry_id
+           WHERE t.digest = ANY(${digests}::text[]) ORDER BY r.name, t.repository, t.tag`,
+    );
+  }
+
   /** What these registries' tags point at as recorded. */
   recorded(registryIds: string[], repository: string, tags: string[]): Promise<RecordedTagRow[]> {
     if (tags.length === 0 || registryIds.length === 0) return Promise.resolve([]);

@@ -109,6 +109,11 @@ export class TagLedger {
     return this.tags.pointingAt(digest);
   }
 
+  /** The recorded tags that point at any of these digests. */
+  pointingAtAny(digests: string[]): Promise<RegistryTagRow[]> {
+    return this.tags.pointingAtAny(digests);
+  }
+
   /** What these registries' `tags` of `repository` point at as recorded (tag → digest). */
   recorded(registryIds: string[], repository: string, tags: string[]): Promise<RecordedTagRow[]> {
     return this.tags.recorded(registryIds, repository, tags);

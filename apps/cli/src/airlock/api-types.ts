@@ -140,6 +140,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The pipeline board
+         * @description Every stage in pipeline order with its newest images (present in a registry of the stage), their recorded tags, and each image's readiness for the next stage — gates passed, failed and missing, and every rule broken (approvals counted vs required, four-eyes) in words. One request for the whole board; `GET /api/v1/images?stage=…` pages further.
+         *
+         *     **Roles**: any (admin, ci, approver, reader).
+         */
+        get: operations["BoardController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gates/{digest}/results": {
         parameters: {
             query?: never;
@@ -1085,6 +1107,123 @@ export interface components {
             /** @description Pass as `cursor` for the next (older) page; null on the last page. */
             nextCursor: string | null;
         };
+        PlatformView: {
+            /** @example linux */
+            os: string;
+            /** @example arm64 */
+            architecture: string;
+            /** @example v8 */
+            variant?: string;
+        };
+        ImageBaseView: {
+            /**
+             * @description org.opencontainers.image.base.name
+             * @example docker.io/library/alpine:3.20
+             */
+            name: string | null;
+            /** @description org.opencontainers.image.base.digest */
+            digest: string | null;
+        };
+        ImageBuildView: {
+            commit?: string;
+            url?: string;
+            pipelineId?: string;
+        };
+        ImageView: {
+            /** Format: uuid */
+            id: string;
+            /** @example team/app */
+            repository: string;
+            /** @example sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa */
+            digest: string;
+            /** @example application/vnd.oci.image.manifest.v1+json */
+            mediaType: string;
+            /** @description Bytes: manifest + config + layers; for an index its own bytes plus every child's total. */
+            size: number;
+            /** @description From the index entries, or from a single image's config blob ([] when it names none or exceeds 1 MiB). */
+            platforms: components["schemas"]["PlatformView"][];
+            /** @description The manifest's (or index's) annotations. */
+            annotations: {
+                [key: string]: string;
+            };
+            base: components["schemas"]["ImageBaseView"];
+            /** @description As given at the first registration. */
+            build: components["schemas"]["ImageBuildView"];
+            /**
+             * Format: uuid
+             * @description Token id of who registered it first.
+             */
+            registeredBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ImageTagView: {
+            /** @example sandbox */
+            registry: string;
+            /** @example team/app */
+            repository: string;
+            /** @example 1.4.2 */
+            tag: string;
+        };
+        PolicyViolationView: {
+            /**
+             * @description Stable rule name.
+             * @enum {string}
+             */
+            rule: "sourceStage" | "requiredGate" | "approvals" | "tagPattern" | "latestForbidden" | "immutableTag" | "requiredReferrer" | "requiredPlatformReferrer";
+            /** @example Required gate "trivy" has no result yet */
+            message: string;
+            /**
+             * @description The request field at fault, when one is.
+             * @example tags[0]
+             */
+            field?: string;
+        };
+        ReadinessView: {
+            /** @description No violation: a promotion would be accepted now. */
+            ready: boolean;
+            /** @description Required gates whose newest result passed. */
+            satisfied: string[];
+            /** @description Required gates with no result yet. */
+            missing: string[];
+            /** @description Required gates whose newest result failed. */
+            failed: string[];
+            violations: components["schemas"]["PolicyViolationView"][];
+        };
+        BoardImageView: {
+            image: components["schemas"]["ImageView"];
+            /** @description Tags of its repository recorded as pointing at its digest, in every registry. */
+            tags: components["schemas"]["ImageTagView"][];
+            /** @description Against the next stage's policy (coming from this stage), from the ledger alone; null when the stage's `notice` says why. */
+            readiness: components["schemas"]["ReadinessView"] | null;
+        };
+        BoardStageView: {
+            /** @example ci */
+            name: string;
+            /** @example 1 */
+            position: number;
+            /**
+             * @example [
+             *       "ci-pool"
+             *     ]
+             */
+            registries: string[];
+            /**
+             * @description The next stage in pipeline order; null for the last.
+             * @example prod
+             */
+            next: string | null;
+            /** @description Why no image here has a readiness: no next stage, or it has no policy yet. */
+            notice: string | null;
+            /** @description Images present here, newest first. */
+            images: components["schemas"]["BoardImageView"][];
+            /** @description More images are in this stage: pass as `cursor` to `GET /api/v1/images?stage=<name>`; null when all are shown. */
+            nextCursor: string | null;
+        };
+        BoardView: {
+            /** @description In pipeline order. */
+            stages: components["schemas"]["BoardStageView"][];
+        };
         RecordGateResultBody: {
             /**
              * @description Gate name. `approval` and approval gates are refused here (409).
@@ -1202,56 +1341,6 @@ export interface components {
             /** @description Kept from the first registration of the (repository, digest). */
             build?: components["schemas"]["BuildBody"];
         };
-        PlatformView: {
-            /** @example linux */
-            os: string;
-            /** @example arm64 */
-            architecture: string;
-            /** @example v8 */
-            variant?: string;
-        };
-        ImageBaseView: {
-            /**
-             * @description org.opencontainers.image.base.name
-             * @example docker.io/library/alpine:3.20
-             */
-            name: string | null;
-            /** @description org.opencontainers.image.base.digest */
-            digest: string | null;
-        };
-        ImageBuildView: {
-            commit?: string;
-            url?: string;
-            pipelineId?: string;
-        };
-        ImageView: {
-            /** Format: uuid */
-            id: string;
-            /** @example team/app */
-            repository: string;
-            /** @example sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa */
-            digest: string;
-            /** @example application/vnd.oci.image.manifest.v1+json */
-            mediaType: string;
-            /** @description Bytes: manifest + config + layers; for an index its own bytes plus every child's total. */
-            size: number;
-            /** @description From the index entries, or from a single image's config blob ([] when it names none or exceeds 1 MiB). */
-            platforms: components["schemas"]["PlatformView"][];
-            /** @description The manifest's (or index's) annotations. */
-            annotations: {
-                [key: string]: string;
-            };
-            base: components["schemas"]["ImageBaseView"];
-            /** @description As given at the first registration. */
-            build: components["schemas"]["ImageBuildView"];
-            /**
-             * Format: uuid
-             * @description Token id of who registered it first.
-             */
-            registeredBy: string | null;
-            /** Format: date-time */
-            createdAt: string;
-        };
         ImagePageView: {
             /** @description Newest first. */
             items: components["schemas"]["ImageView"][];
@@ -1267,14 +1356,6 @@ export interface components {
             firstSeenAt: string;
             /** Format: date-time */
             lastSeenAt: string;
-        };
-        ImageTagView: {
-            /** @example sandbox */
-            registry: string;
-            /** @example team/app */
-            repository: string;
-            /** @example 1.4.2 */
-            tag: string;
         };
         ImageDetailView: {
             /** Format: uuid */
@@ -1667,31 +1748,6 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-        };
-        PolicyViolationView: {
-            /**
-             * @description Stable rule name.
-             * @enum {string}
-             */
-            rule: "sourceStage" | "requiredGate" | "approvals" | "tagPattern" | "latestForbidden" | "immutableTag" | "requiredReferrer" | "requiredPlatformReferrer";
-            /** @example Required gate "trivy" has no result yet */
-            message: string;
-            /**
-             * @description The request field at fault, when one is.
-             * @example tags[0]
-             */
-            field?: string;
-        };
-        ReadinessView: {
-            /** @description No violation: a promotion would be accepted now. */
-            ready: boolean;
-            /** @description Required gates whose newest result passed. */
-            satisfied: string[];
-            /** @description Required gates with no result yet. */
-            missing: string[];
-            /** @description Required gates whose newest result failed. */
-            failed: string[];
-            violations: components["schemas"]["PolicyViolationView"][];
         };
         TargetPlanView: {
             /** @example prod-eu */
@@ -2610,6 +2666,46 @@ export interface operations {
             };
             /** @description FORBIDDEN: the token's role is not one of admin, reader. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BoardController_show: {
+        parameters: {
+            query?: {
+                /** @description Images per stage, newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardView"];
+                };
+            };
+            /** @description INVALID_INPUT: bad limit, or an unknown query field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

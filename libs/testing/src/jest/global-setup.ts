@@ -14,6 +14,8 @@ const BINARIES: Array<{ command: string; args: string[]; install: string }> = [
   { command: 'skopeo', args: ['--version'], install: 'apt-get install -y skopeo' },
   { command: 'redis-server', args: ['--version'], install: 'apt-get install -y redis-server' },
   { command: 'openssl', args: ['version'], install: 'apt-get install -y openssl' },
+  // The web UI's tests drive Debian's Chromium with playwright-core.
+  { command: 'chromium', args: ['--version'], install: 'apt-get install -y chromium' },
 ];
 
 const SERVICES = [
