@@ -15,6 +15,8 @@ export interface BlobRoute {
   target: { registry: OciRegistry; repository: string };
   /** Other repositories of the target registry that may hold the blob. */
   mountFrom: string[];
+  /** Blobs the target repository was just seen to lack (CopyOptions.lacking): no HEAD first. */
+  lacking: ReadonlySet<string>;
   /** Repositories of the target registry remembered to hold each blob (BlobLocations.find). */
   remembered: Map<string, string[]>;
   /** What this copy learned: the target repository holds these blobs now. */
@@ -36,7 +38,7 @@ export async function planBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
 }
 
 /**
- * One blob: HEAD target → skip; a repository of the target registry that holds it (the source's
+ * One blob: HEAD target → skip (unless the plan just saw it lacking); a repository of the target registry that holds it (the source's
  * own in the same registry, `mountFrom`, then remembered locations) → mount; another copy of this
  * process uploading it into the same registry, or having just landed it there → wait for it,
  * then skip or mount; else stream GET → verify → PUT. A digest mismatch is tried once more (a flaky proxy or disk), then it is
@@ -49,7 +51,8 @@ export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
   await route.flights.current(target.registry.origin, blob.digest)?.landed.catch(() => undefined);
   return limiter.run(origins, async () => {
     route.signal?.throwIfAborted();
-    if (await isPresent(route, blob)) return done(route, 'skip', blob);
+    if (!route.lacking.has(blob.digest) && (await isPresent(route, blob)))
+      return done(route, 'skip', blob);
     for (const from of mountSources(route)) {
       if (await target.registry.mountBlob(target.repository, blob.digest, from))
         return done(route, 'mount', blob);

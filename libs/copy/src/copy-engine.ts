@@ -165,6 +165,7 @@ export class CopyEngine {
       source: { registry: source.registry, repository: source.repository },
       target: { registry: target.registry, repository: target.repository },
       mountFrom: options.mountFrom ?? [],
+      lacking: options.lacking ?? new Set(),
       remembered: new Map(),
       learned: [],
       locations: this.locations,

@@ -45,6 +45,12 @@ export interface CopyOptions {
   concurrency?: number;
   /** Repositories of the target registry known to hold blobs, tried as mount sources. */
   mountFrom?: string[];
+  /**
+   * Blobs the target repository was seen to lack moments ago (a promotion's plan): not asked
+   * about again before mounting or uploading them. One that arrived in between is uploaded once
+   * more — redundant, never wrong — so pass only a fresh plan's `copy` blobs.
+   */
+  lacking?: ReadonlySet<string>;
   onProgress?: (progress: CopyProgress) => void;
   signal?: AbortSignal;
 }

@@ -157,4 +157,30 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     expect(after[0]).toBe('svc-5');
     for (const repo of remembered) expect(after).not.toContain(repo);
   });
+
+  it('asks nothing about blobs a fresh plan found lacking, and still mounts the remembered base', async () => {
+    const image = services[6]!;
+    const heads = () =>
+      prodProxy.requests.filter((r) => r.method === 'HEAD' && r.path.includes('/svc-6/blobs/'));
+    const before = { uploads: uploads(base.descriptor.digest), heads: heads().length };
+
+    const result = await new CopyEngine(new RegistryLimiter(), locations).copy({
+      source: {
+        registry: new RegistryClient({ name: 'ci', url: ciProxy.url }),
+        repository: 'svc-6',
+        digest: image.digest,
+      },
+      target: {
+        registry: new RegistryClient({ name: 'prod', url: prodProxy.url }),
+        repository: 'svc-6',
+      },
+      options: { lacking: new Set(image.blobs.map((b) => b.digest)) },
+    });
+
+    expect(heads().length).toBe(before.heads);
+    expect(uploads(base.descriptor.digest)).toBe(before.uploads);
+    expect(mounts(base.descriptor.digest).at(-1)?.status).toBe(201);
+    expect(result.blobs).toMatchObject({ mounted: 1, copied: image.blobs.length - 1, skipped: 0 });
+    await sameAtTarget(6, image);
+  });
 });

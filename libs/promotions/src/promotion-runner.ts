@@ -18,6 +18,13 @@ import { ProgressWriter } from './progress-writer';
 import { PromotionJobs } from './promotion-jobs';
 import { ReleaseJobs } from './releases/release-jobs';
 import { ReleaseSettlement } from './releases/release-settlement';
+import type { TargetPlanView } from './plan-view';
+
+/**
+ * A request's plan younger than this, on the target's first attempt, is fresh enough that the
+ * blobs it found missing are not asked about again (CopyOptions.lacking): one HEAD less per blob.
+ */
+const FRESH_PLAN_MS = 60_000;
 
 export interface RunContext {
   /** No attempt follows this one: a failure now is final even if trying again could help. */
@@ -144,6 +151,7 @@ export class PromotionRunner {
         // Every referrer of every manifest copied: the policy's lists only gate admission.
         referrers: true,
         allowTagOverwrite: options.allowTagOverwrite ?? false,
+        lacking: lackingOf(promotion, target),
         onProgress: (p) => progress.update(p),
         signal,
       },
@@ -243,4 +251,16 @@ function summaryOf(result: CopyResult): Record<string, unknown> {
     tags: result.tags,
     durationMs: result.durationMs,
   };
+}
+
+/** The blobs the request's plan found missing in this target, while that plan is fresh. */
+export function lackingOf(
+  promotion: Pick<PromotionRow, 'plan' | 'createdAt'>,
+  target: Pick<PromotionTargetRow, 'registry' | 'attempts' | 'run'>,
+  now = Date.now(),
+): Set<string> {
+  const fresh = now - promotion.createdAt.getTime() <= FRESH_PLAN_MS;
+  if (!fresh || target.attempts > 1 || target.run > 1) return new Set();
+  const plan = (promotion.plan as TargetPlanView[]).find((p) => p.registry === target.registry);
+  return new Set(plan?.blobActions.filter((b) => b.action === 'copy').map((b) => b.digest));
 }
