@@ -103,21 +103,12 @@ export function readImageToPromote(r: ObjectReader): ImageToPromote {
 /** The list's query: filters, a page size of 1-200 and the previous page's `nextCursor`. */
 export function readPromotionListQuery(query: unknown): PromotionListFilters {
   return readQuery(query, (r) => {
-    let before: KeysetPosition | undefined;
     const filters = {
       digest: r.string('digest', DIGEST_FIELD),
       stage: r.string('stage', STAGE_NAME),
       status: r.string('status', { oneOf: PROMOTION_STATUSES }) as PromotionStatus | undefined,
     };
-    r.string('cursor', {
-      maxLength: MAX_PROMOTION_CURSOR_LENGTH,
-      check: (value, field) => {
-        before = positionOf(value, field);
-        return before
-          ? undefined
-          : fieldProblem(field, 'cursor', `${field} must be the nextCursor of a previous page`);
-      },
-    });
+    const before = readKeysetCursor(r);
     const limit = r.integer('limit', { min: 1, max: PROMOTION_PAGE_LIMIT.max });
     return withoutUndefined<PromotionListFilters>({
       ...filters,
@@ -129,15 +120,33 @@ export function readPromotionListQuery(query: unknown): PromotionListFilters {
 
 /** A promotion's id as the path gives it: a 400 naming `id` when it is no UUID. */
 export function readPromotionId(id: unknown): string {
+  return readUuidId(id, 'a promotion id');
+}
+
+/** A path id that must be a UUID; `what` names it in the message ("a release id"). */
+export function readUuidId(id: unknown, what: string): string {
   return readQuery({ id }, (r) =>
     r.string('id', {
       required: true,
       check: (value, field) =>
-        UUID.test(value)
-          ? undefined
-          : fieldProblem(field, 'uuid', 'id must be a promotion id (a UUID)'),
+        UUID.test(value) ? undefined : fieldProblem(field, 'uuid', `id must be ${what} (a UUID)`),
     }),
   )!;
+}
+
+/** `cursor`, the nextCursor of a previous page of promotions or releases: where to go on. */
+export function readKeysetCursor(r: ObjectReader): KeysetPosition | undefined {
+  let before: KeysetPosition | undefined;
+  r.string('cursor', {
+    maxLength: MAX_PROMOTION_CURSOR_LENGTH,
+    check: (value, field) => {
+      before = positionOf(value, field);
+      return before
+        ? undefined
+        : fieldProblem(field, 'cursor', `${field} must be the nextCursor of a previous page`);
+    },
+  });
+  return before;
 }
 
 /** One INVALID_INPUT naming a field found at fault after reading (an unknown stage, say). */

@@ -17,6 +17,7 @@ import {
 import type { Response } from 'express';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
+import { sendIntakeAnswer } from '../http/accepted-answer';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
 import { PromotionIdParams, PromotionListQuery, RequestPromotionBody } from './promotion.dto';
 import { DryRunView, PromotionPageView, PromotionView } from './promotion.views';
@@ -78,12 +79,7 @@ export class PromotionsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<PromotionView | DryRunView> {
     const answer = await this.intake.request(body, actor, idempotencyKey);
-    response.status(answer.status);
-    if (answer.status === 202) {
-      response.setHeader('Location', `/api/v1/promotions/${(answer.body as PromotionView).id}`);
-    }
-    if (answer.replayed) response.setHeader('Idempotency-Replayed', 'true');
-    return answer.body;
+    return sendIntakeAnswer<PromotionView, DryRunView>(response, answer, '/api/v1/promotions');
   }
 
   @Get()

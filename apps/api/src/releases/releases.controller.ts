@@ -13,6 +13,7 @@ import {
 import type { Response } from 'express';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
+import { sendIntakeAnswer } from '../http/accepted-answer';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
 import { ReleaseIdParams, ReleaseListQuery, RequestReleaseBody } from './release.dto';
 import { ReleaseDryRunView, ReleasePageView, ReleaseView } from './release.views';
@@ -73,11 +74,7 @@ export class ReleasesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReleaseView | ReleaseDryRunView> {
     const answer = await this.intake.request(body, actor, idempotencyKey);
-    response.status(answer.status);
-    if (answer.status === 202)
-      response.setHeader('Location', `/api/v1/releases/${(answer.body as ReleaseView).id}`);
-    if (answer.replayed) response.setHeader('Idempotency-Replayed', 'true');
-    return answer.body;
+    return sendIntakeAnswer<ReleaseView, ReleaseDryRunView>(response, answer, '/api/v1/releases');
   }
 
   @Get()

@@ -1,18 +1,12 @@
 import { AirlockError } from '@airlock/errors';
-import {
-  fieldProblem,
-  readInput,
-  readQuery,
-  type KeysetPosition,
-  type ObjectReader,
-} from '@airlock/validation';
+import { readInput, readQuery, type KeysetPosition, type ObjectReader } from '@airlock/validation';
 import { createHash } from 'node:crypto';
 import {
   canonicalJson,
-  MAX_PROMOTION_CURSOR_LENGTH,
-  positionOf,
   readIdempotencyKey,
   readImageToPromote,
+  readKeysetCursor,
+  readUuidId,
   STAGE_NAME,
   withoutUndefined,
   type ImageToPromote,
@@ -22,8 +16,6 @@ import {
 export const MAX_RELEASE_ITEMS = 100;
 export const MAX_RELEASE_NAME_LENGTH = 200;
 export const RELEASE_PAGE_LIMIT = { default: 20, max: 100 } as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Several images promoted from one stage into another as one unit: no tag until all landed. */
 export interface ReleaseRequest {
@@ -90,29 +82,12 @@ export function releaseHash(request: ReleaseRequest): string {
 }
 
 export function readReleaseId(id: unknown): string {
-  return readQuery({ id }, (r) =>
-    r.string('id', {
-      required: true,
-      check: (value, field) =>
-        UUID.test(value)
-          ? undefined
-          : fieldProblem(field, 'uuid', 'id must be a release id (a UUID)'),
-    }),
-  )!;
+  return readUuidId(id, 'a release id');
 }
 
 export function readReleaseListQuery(query: unknown): { before?: KeysetPosition; limit: number } {
   return readQuery(query, (r) => {
-    let before: KeysetPosition | undefined;
-    r.string('cursor', {
-      maxLength: MAX_PROMOTION_CURSOR_LENGTH,
-      check: (value, field) => {
-        before = positionOf(value, field);
-        return before
-          ? undefined
-          : fieldProblem(field, 'cursor', `${field} must be the nextCursor of a previous page`);
-      },
-    });
+    const before = readKeysetCursor(r);
     const limit = r.integer('limit', { min: 1, max: RELEASE_PAGE_LIMIT.max });
     return withoutUndefined({ before, limit: limit ?? RELEASE_PAGE_LIMIT.default });
   });
