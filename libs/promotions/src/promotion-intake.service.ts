@@ -1,9 +1,7 @@
 import type { AuditActor } from '@airlock/audit';
-import { AirlockError } from '@airlock/errors';
 import { Metrics } from '@airlock/observability';
-import { TransactionRunner } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
-import { IdempotencyKeyRepository } from './idempotency-key.repository';
+import { IdempotentRequests, type KeyedRequest } from './idempotent-requests';
 import { PromotionJobs } from './promotion-jobs';
 import { PromotionAdmission, type Judged } from './promotion-admission';
 import { readPromotionRequest, requestHash } from './promotion-rules';
@@ -27,18 +25,6 @@ export interface PromotionOptions {
   allowTagOverwrite: boolean;
 }
 
-/** A request judged ready, on its way into the database. */
-interface Admission {
-  judged: Judged;
-  actor: AuditActor;
-  /** The Idempotency-Key it is stored under, and the request's fingerprint. */
-  key: string | undefined;
-  hash: string;
-}
-
-/** Thrown inside the request transaction when a concurrent request stored the same key first. */
-class KeyTakenMeanwhile extends Error {}
-
 /**
  * Promotion requests: read the request (the one owner of its validation), resolve and plan it
  * (reads only), judge it against the target stage's policy, then in one transaction store the
@@ -49,9 +35,8 @@ class KeyTakenMeanwhile extends Error {}
 @Injectable()
 export class PromotionIntakeService {
   constructor(
-    private readonly idempotency: IdempotencyKeyRepository,
+    private readonly idempotency: IdempotentRequests,
     private readonly admission: PromotionAdmission,
-    private readonly transactions: TransactionRunner,
     private readonly jobs: PromotionJobs,
     private readonly metrics: Metrics,
   ) {}
@@ -64,12 +49,14 @@ export class PromotionIntakeService {
   ): Promise<PromotionAnswer> {
     const read = readPromotionRequest(input, idempotencyKey);
     const { request } = read;
-    const key = request.dryRun || !actor.tokenId ? undefined : read.idempotencyKey;
-    const hash = requestHash(request);
-    if (key) {
-      const replay = await replayOf(this.idempotency, actor.tokenId!, key, hash);
-      if (replay) return { status: 202, body: replay as PromotionView, replayed: true };
-    }
+    const keyed = IdempotentRequests.keyed(
+      actor,
+      read.idempotencyKey,
+      requestHash(request),
+      request.dryRun,
+    );
+    const replay = await this.idempotency.replay(keyed);
+    if (replay) return { status: 202, body: replay as PromotionView, replayed: true };
     const judged = await this.admission.judge(request, actor);
     if (request.dryRun) {
       this.metrics.promotionRequests.inc({ stage: request.target, result: 'dry_run' });
@@ -80,56 +67,23 @@ export class PromotionIntakeService {
       this.metrics.promotionRequests.inc({ stage: request.target, result: 'refused' });
       throw refused;
     }
-    return this.admit({ judged, actor, key, hash });
+    return this.admit(judged, actor, keyed);
   }
 
   /** Stores the promotion (under its key), then enqueues its targets after the commit. */
-  private async admit({ judged, actor, key, hash }: Admission): Promise<PromotionAnswer> {
+  private async admit(
+    judged: Judged,
+    actor: AuditActor,
+    keyed: KeyedRequest | undefined,
+  ): Promise<PromotionAnswer> {
     const imageId = await this.admission.imageIdOf(judged, actor);
-    try {
-      const answer = await this.transactions.run(async (tx) => {
-        if (key && !(await this.idempotency.store(actor.tokenId!, key, pending(hash), tx)))
-          throw new KeyTakenMeanwhile();
-        const view = await this.admission.store(judged, imageId, actor, null, tx);
-        if (key) await this.idempotency.complete(actor.tokenId!, key, view, tx);
-        return { status: 202 as const, body: view, replayed: false };
-      });
-      this.metrics.promotionRequests.inc({ stage: judged.request.target, result: 'accepted' });
-      await this.jobs.enqueueAfterCommit(
-        answer.body.targets.map((t) => ({ id: t.id, run: t.run })),
-      );
-      return answer;
-    } catch (error) {
-      if (!(error instanceof KeyTakenMeanwhile)) throw error;
-      const replay = await replayOf(this.idempotency, actor.tokenId!, key!, hash);
-      return { status: 202, body: replay as PromotionView, replayed: true };
-    }
-  }
-}
-
-/**
- * The stored answer to an earlier request with the same key, or null when there was none;
- * IDEMPOTENCY_KEY_REUSED when that request was a different one. The caller polls for news.
- */
-export async function replayOf(
-  idempotency: IdempotencyKeyRepository,
-  principalId: string,
-  key: string,
-  hash: string,
-): Promise<unknown> {
-  const stored = await idempotency.find(principalId, key);
-  if (!stored) return null;
-  if (stored.requestHash !== hash) {
-    throw new AirlockError(
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was already used for a different request; use a new key for a new request',
-      { details: { idempotencyKey: key } },
+    const { body, replayed } = await this.idempotency.storeOnce(keyed, (tx) =>
+      this.admission.store(judged, imageId, actor, null, tx),
     );
+    if (!replayed) {
+      this.metrics.promotionRequests.inc({ stage: judged.request.target, result: 'accepted' });
+      await this.jobs.enqueueAfterCommit(body.targets.map((t) => ({ id: t.id, run: t.run })));
+    }
+    return { status: 202, body, replayed };
   }
-  return stored.body;
-}
-
-/** What the key holds while its request's transaction is open. */
-export function pending(hash: string) {
-  return { requestHash: hash, status: 202, body: null };
 }

@@ -19,6 +19,7 @@ import { PromotionRunner } from './promotion-runner';
 import { PromotionTransitions } from './promotion-transitions';
 import { PromotionProcessor } from './promotion.processor';
 import { PromotionRepository } from './promotion.repository';
+import { IdempotentRequests } from './idempotent-requests';
 import { PromotionAdmission } from './promotion-admission';
 import { ReleaseCommitter } from './releases/release-committer';
 import { ReleaseIntakeService } from './releases/release-intake.service';
@@ -84,6 +85,7 @@ class PromotionCoreModule {}
     StagesModule,
   ],
   providers: [
+    IdempotentRequests,
     PromotionResolver,
     PromotionAdmission,
     PromotionIntakeService,

@@ -3,11 +3,9 @@ import { mapLimit } from '@airlock/copy';
 import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { Metrics } from '@airlock/observability';
-import { TransactionRunner } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
-import { IdempotencyKeyRepository } from '../idempotency-key.repository';
+import { IdempotentRequests, type KeyedRequest } from '../idempotent-requests';
 import { PromotionAdmission, type Judged } from '../promotion-admission';
-import { pending, replayOf } from '../promotion-intake.service';
 import { PromotionJobs } from '../promotion-jobs';
 import { ReleaseQueries } from './release-queries';
 import { itemRequest, readReleaseRequest, releaseHash, type ReleaseRequest } from './release-rules';
@@ -19,8 +17,6 @@ export interface ReleaseAnswer {
   body: ReleaseView | ReleaseDryRunView;
   replayed: boolean;
 }
-
-class KeyTakenMeanwhile extends Error {}
 
 /** Items judged (and their images looked up) at once: each reads the source and every target. */
 const JUDGED_AT_ONCE = 4;
@@ -38,9 +34,8 @@ export class ReleaseIntakeService {
   constructor(
     private readonly releases: ReleaseRepository,
     private readonly queries: ReleaseQueries,
-    private readonly idempotency: IdempotencyKeyRepository,
+    private readonly idempotency: IdempotentRequests,
     private readonly admission: PromotionAdmission,
-    private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly events: EventsService,
     private readonly jobs: PromotionJobs,
@@ -54,12 +49,14 @@ export class ReleaseIntakeService {
   ): Promise<ReleaseAnswer> {
     const read = readReleaseRequest(input, idempotencyKey);
     const { request } = read;
-    const key = request.dryRun || !actor.tokenId ? undefined : read.idempotencyKey;
-    const hash = releaseHash(request);
-    if (key) {
-      const replay = await replayOf(this.idempotency, actor.tokenId!, key, hash);
-      if (replay) return { status: 202, body: replay as ReleaseView, replayed: true };
-    }
+    const keyed = IdempotentRequests.keyed(
+      actor,
+      read.idempotencyKey,
+      releaseHash(request),
+      request.dryRun,
+    );
+    const replay = await this.idempotency.replay(keyed);
+    if (replay) return { status: 202, body: replay as ReleaseView, replayed: true };
     const judged = await this.judgeAll(request, actor);
     if (request.dryRun) {
       const items = judged.map((j) => this.admission.dryRun(j));
@@ -70,7 +67,7 @@ export class ReleaseIntakeService {
       };
     }
     this.refuseUnready(request, judged);
-    return this.admit(request, judged, actor, key, hash);
+    return this.admit(request, judged, actor, keyed);
   }
 
   /**
@@ -120,54 +117,46 @@ export class ReleaseIntakeService {
     request: ReleaseRequest,
     judged: Judged[],
     actor: AuditActor,
-    key: string | undefined,
-    hash: string,
+    keyed: KeyedRequest | undefined,
   ): Promise<ReleaseAnswer> {
     const imageIds = await mapLimit(judged, JUDGED_AT_ONCE, (j) =>
       this.admission.imageIdOf(j, actor),
     );
-    try {
-      const view = await this.transactions.run(async (tx) => {
-        if (key && !(await this.idempotency.store(actor.tokenId!, key, pending(hash), tx)))
-          throw new KeyTakenMeanwhile();
-        const id = await this.releases.insert(
-          {
-            name: request.name ?? null,
-            sourceStage: request.source,
-            targetStageId: judged[0]!.resolved.targetStageId,
-            requestedBy: actor.tokenId,
-          },
-          tx,
-        );
-        for (const [i, j] of judged.entries()) {
-          await this.admission
-            .store(j, imageIds[i]!, actor, { id, index: i }, tx)
-            .catch((error: unknown) => {
-              throw inItem(error, i);
-            });
-        }
-        const stored = await this.queries.viewIn(id, tx);
-        await this.audit.record(
-          { actor, action: 'release.requested', subject: { type: 'release', id }, after: stored },
-          tx,
-        );
-        await this.events.publish('release.queued', stored, tx);
-        if (key) await this.idempotency.complete(actor.tokenId!, key, stored, tx);
-        return stored;
-      });
+    const { body, replayed } = await this.idempotency.storeOnce(keyed, async (tx) => {
+      const id = await this.releases.insert(
+        {
+          name: request.name ?? null,
+          sourceStage: request.source,
+          targetStageId: judged[0]!.resolved.targetStageId,
+          requestedBy: actor.tokenId,
+        },
+        tx,
+      );
+      for (const [i, j] of judged.entries()) {
+        await this.admission
+          .store(j, imageIds[i]!, actor, { id, index: i }, tx)
+          .catch((error: unknown) => {
+            throw inItem(error, i);
+          });
+      }
+      const stored = await this.queries.viewIn(id, tx);
+      await this.audit.record(
+        { actor, action: 'release.requested', subject: { type: 'release', id }, after: stored },
+        tx,
+      );
+      await this.events.publish('release.queued', stored, tx);
+      return stored;
+    });
+    if (!replayed) {
       this.metrics.promotionRequests.inc(
         { stage: request.target, result: 'accepted' },
         judged.length,
       );
       await this.jobs.enqueueAfterCommit(
-        view.items.flatMap((item) => item.targets.map((t) => ({ id: t.id, run: t.run }))),
+        body.items.flatMap((item) => item.targets.map((t) => ({ id: t.id, run: t.run }))),
       );
-      return { status: 202, body: view, replayed: false };
-    } catch (error) {
-      if (!(error instanceof KeyTakenMeanwhile)) throw error;
-      const replay = await replayOf(this.idempotency, actor.tokenId!, key!, hash);
-      return { status: 202, body: replay as ReleaseView, replayed: true };
     }
+    return { status: 202, body, replayed };
   }
 }
 
