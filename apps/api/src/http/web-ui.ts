@@ -22,7 +22,7 @@ export const WEB_UI_CSP = [
 ].join('; ');
 
 /** Paths that are the API's, never the UI's: a miss there stays the API's 404 problem. */
-const API_PATHS = /^\/(api|healthz|readyz|metrics)(\/|$)/;
+const API_PATHS = /^\/(api|admin|healthz|readyz|metrics)(\/|$)/;
 /** Built files named by their content hash: they never change under their name. */
 const HASHED_ASSET = /^\/assets\//;
 
@@ -64,7 +64,8 @@ export function serveWebUi(app: NestExpressApplication, dir = defaultWebDir()): 
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     if (API_PATHS.test(request.path) || HASHED_ASSET.test(request.path)) return next();
-    if (!request.accepts('html')) return next();
+    // A browser navigating asks for HTML first; a client sending */* gets the API's 404 problem.
+    if (request.accepts(['json', 'html']) !== 'html') return next();
     secure(response);
     response.setHeader('Cache-Control', 'no-cache');
     response.type('html').send(html);
