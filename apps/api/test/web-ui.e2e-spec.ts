@@ -212,6 +212,36 @@ describe('the web UI in Chromium', () => {
     await context.close();
   });
 
+  it('ci: puts a release together on the board, sees every item judged, and confirms it', async () => {
+    const { context, page } = await signedIn(tokens.ci, 'ci-person');
+    const choose = async (repository: string) => {
+      await page.goto(`${api.base}/`);
+      await column(page, 'ci').getByLabel(`Include ${repository} in a release`).check();
+      await column(page, 'ci')
+        .getByRole('button', { name: 'Promote 1 selected to prod as a release' })
+        .click();
+      await page.waitForURL(/\/releases\/new\?/);
+      await page.getByRole('button', { name: 'Show plan' }).click();
+    };
+    // shop/tool lacks its approval: the plan says so and Confirm stays disabled.
+    await choose('shop/tool');
+    await page.getByRole('heading', { name: 'Plan: not every item is admitted' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Confirm release' }).isDisabled()).resolves.toBe(
+      true,
+    );
+    await choose('shop/app');
+    await page.getByRole('heading', { name: 'Plan: every item is admitted' }).waitFor();
+    await checkView(page, 'release-plan');
+    await page.getByRole('button', { name: 'Confirm release' }).click();
+    await page.waitForURL(/\/releases\/[0-9a-f-]{36}$/);
+    await page
+      .getByTestId('release-status')
+      .filter({ hasText: 'succeeded' })
+      .waitFor({ timeout: 30000 });
+    await checkView(page, 'release');
+    await context.close();
+  });
+
   it('reader: sees every view, and no write control is enabled', async () => {
     const { context, page } = await signedIn(tokens.reader, 'reader-person');
     await card(page, 'ci', 'shop/app').waitFor();

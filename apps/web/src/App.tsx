@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router-dom';
+import { ReleaseNewView } from './views/ReleaseNew';
 import { Layout } from './components/Layout';
 import { SessionProvider } from './session';
 import { ArchiveView } from './views/Archive';
@@ -29,6 +30,7 @@ export function App() {
           <Route path="promotions" element={<PromotionsView />} />
           <Route path="promotions/:id" element={<PromotionView />} />
           <Route path="releases" element={<ReleasesView />} />
+          <Route path="releases/new" element={<ReleaseNewView />} />
           <Route path="releases/:id" element={<ReleaseView />} />
           <Route path="drift" element={<DriftView />} />
           <Route path="archive" element={<ArchiveView />} />

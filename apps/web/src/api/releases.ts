@@ -38,3 +38,40 @@ export function useReleaseAction(id: string) {
     },
   });
 }
+
+export type ReleaseBody = Omit<Schemas['RequestReleaseBody'], 'dryRun'>;
+export type ReleasePlan = Schemas['ReleaseDryRunView'];
+
+/** The release's dry run: every item judged and planned; nothing is written. */
+export function useReleasePlan() {
+  return useMutation({
+    mutationFn: async (body: ReleaseBody): Promise<ReleasePlan> => {
+      const answer = await unwrap(
+        api.POST('/api/v1/releases', { body: { ...body, dryRun: true } }),
+      );
+      if (!('dryRun' in answer)) throw new Error('The dry run answered a release');
+      return answer;
+    },
+  });
+}
+
+/** The release itself, under the plan's Idempotency-Key (a second click replays it). */
+export function useRequestRelease() {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ body, key }: { body: ReleaseBody; key: string }): Promise<Release> => {
+      const answer = await unwrap(
+        api.POST('/api/v1/releases', {
+          body: { ...body, dryRun: false },
+          params: { header: { 'Idempotency-Key': key } },
+        }),
+      );
+      if ('dryRun' in answer) throw new Error('The release answered a dry run');
+      return answer;
+    },
+    onSuccess: (release) => {
+      queries.setQueryData(['release', release.id], release);
+      return queries.invalidateQueries({ queryKey: ['releases'] });
+    },
+  });
+}

@@ -1,5 +1,5 @@
-import { useId } from 'react';
-import { Link } from 'react-router-dom';
+import { useId, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
 import { useBoard } from '../api/board';
 import type { BoardImage, BoardStage, BoardTag, Readiness } from '../api/board-types';
 import { useApprove } from '../api/images';
@@ -36,6 +36,24 @@ export function BoardView() {
 
 function StageColumn({ stage }: { stage: BoardStage }) {
   const heading = useId();
+  const navigate = useNavigate();
+  const promoteRefusal = useRefusal('promote');
+  // Images chosen to be promoted together, as one release, into the next stage.
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const choosable = stage.next !== null && promoteRefusal === null;
+  const toggle = (id: string) =>
+    setChosen((now) => {
+      const next = new Set(now);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const promoteChosen = () => {
+    const query = new URLSearchParams({ source: stage.name, target: stage.next ?? '' });
+    for (const card of stage.images)
+      if (chosen.has(card.image.id))
+        query.append('item', `${card.image.repository}@${card.image.digest}`);
+    navigate(`/releases/new?${query}`);
+  };
   return (
     <section className="column" aria-labelledby={heading}>
       <h2 id={heading}>{stage.name}</h2>
@@ -47,7 +65,22 @@ function StageColumn({ stage }: { stage: BoardStage }) {
       {stage.images.length === 0 ? (
         <p className="empty">No images in this stage yet</p>
       ) : (
-        stage.images.map((card) => <ImageCard key={card.image.id} card={card} stage={stage} />)
+        stage.images.map((card) => (
+          <ImageCard
+            key={card.image.id}
+            card={card}
+            stage={stage}
+            chosen={choosable ? chosen.has(card.image.id) : undefined}
+            onChoose={() => toggle(card.image.id)}
+          />
+        ))
+      )}
+      {choosable && stage.images.length > 0 && (
+        <p className="actions">
+          <button type="button" disabled={chosen.size === 0} onClick={promoteChosen}>
+            Promote {chosen.size} selected to {stage.next} as a release
+          </button>
+        </p>
       )}
       {stage.nextCursor && (
         <p className="muted small">
@@ -59,9 +92,21 @@ function StageColumn({ stage }: { stage: BoardStage }) {
   );
 }
 
-function ImageCard({ card, stage }: { card: BoardImage; stage: BoardStage }) {
+function ImageCard({
+  card,
+  stage,
+  chosen,
+  onChoose,
+}: {
+  card: BoardImage;
+  stage: BoardStage;
+  /** Whether it is in the release being put together; undefined when none can be. */
+  chosen?: boolean;
+  onChoose: () => void;
+}) {
   const { image, tags, readiness } = card;
   const title = useId();
+  const choice = useId();
   return (
     <article className="card" aria-labelledby={title}>
       <h3 id={title}>
@@ -81,6 +126,12 @@ function ImageCard({ card, stage }: { card: BoardImage; stage: BoardStage }) {
       <Tags tags={tags} />
       {stage.next && readiness && <Standing readiness={readiness} next={stage.next} />}
       {stage.next && <CardActions card={card} stage={stage} next={stage.next} />}
+      {chosen !== undefined && (
+        <p className="small">
+          <input id={choice} type="checkbox" checked={chosen} onChange={onChoose} />{' '}
+          <label htmlFor={choice}>Include {image.repository} in a release</label>
+        </p>
+      )}
     </article>
   );
 }
