@@ -36,7 +36,6 @@ export default tseslint.config(
       '**/*.mjs',
       // Generated from the OpenAPI document by `npm run openapi`.
       'apps/cli/src/airlock/api-types.ts',
-      'apps/web/src/api/schema.d.ts',
     ],
   },
   eslint.configs.recommended,

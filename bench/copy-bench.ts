@@ -8,6 +8,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BIG_LAYERS = Number(process.env.BENCH_BIG_LAYERS ?? 8);
@@ -21,11 +22,6 @@ interface Sample {
   cpuMs?: number;
   systemMs?: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) =>

@@ -19,6 +19,7 @@
 // BENCH_AIRLOCK_ENTRY (default: this build's standalone entry); BENCH_AIRLOCK_NODE_ARGS (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/p"); BENCH_AIRLOCK_LOG_LEVEL; BENCH_AIRLOCK_ENV="K=V K2=V2"
 // (extra AIRLOCK_* settings, e.g. AIRLOCK_WORKER_CONCURRENCY=8).
+import { dropRedisKeys, loadAverage, median, onServer } from './support';
 import {
   buildBigImage,
   buildImage,
@@ -46,8 +47,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
-import { Client } from 'pg';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BIG_MIB = Number(process.env.BENCH_BIG_MIB ?? 1024);
@@ -74,10 +73,6 @@ const POLL_MS = 20;
 const RELEASE_POLL_MS = 100;
 const MIB = 1 << 20;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
@@ -243,28 +238,6 @@ function databaseUrl(name: string): string {
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-async function onServer(sql: string): Promise<void> {
-  const client = new Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropRedisKeys(): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for await (const keys of redis.scanStream({ match: `${REDIS_PREFIX}:*`, count: 1000 })) {
-      if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -791,14 +764,6 @@ function report(outcomes: CaseOutcome[], pickup: PickupResult | undefined): void
     console.log(`| ${g.label} | ${g.measured} | ${g.met ? '✓ met' : '✗ missed'} |`);
 }
 
-function loadAverage(): string {
-  try {
-    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  } catch {
-    return '?';
-  }
-}
-
 interface PickupResult {
   count: number;
   submitMs: number;
@@ -1004,10 +969,10 @@ async function main(): Promise<void> {
   const need = new Set<string>(selected.map((c) => c.images));
   if (pickupSelected) need.add('small');
 
-  await onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await onServer(`CREATE DATABASE ${DATABASE}`);
-  onCleanup(() => onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
-  onCleanup(() => dropRedisKeys());
+  await onServer(SERVER_URL, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await onServer(SERVER_URL, `CREATE DATABASE ${DATABASE}`);
+  onCleanup(() => onServer(SERVER_URL, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
+  onCleanup(() => dropRedisKeys(REDIS_URL, REDIS_PREFIX));
 
   source = await RegistryFixture.start({ name: 'bench-ci' });
   onCleanup(() => source.stop());

@@ -14,9 +14,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildImage, freePort, ImagePusher, RegistryFixture } from '@airlock/testing';
-import Redis from 'ioredis';
-import { Client } from 'pg';
 import { chromium } from 'playwright-core';
+import { dropRedisKeys, loadAverage, median, onServer } from './support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PER_STAGE = 50;
@@ -30,17 +29,6 @@ const API_ENTRY = resolve(__dirname, '../apps/api/src/main.js');
 const WEB_DIR = join(ROOT, 'dist', 'web');
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function onServer(statement: string): Promise<void> {
-  const client = new Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The JavaScript index.html loads before anything renders: its scripts and module preloads. */
 function firstViewJs(): { files: string[]; gzip: number; raw: number } {
@@ -100,15 +88,10 @@ async function main(): Promise<void> {
     if (!existsSync(path)) throw new Error(`${what} is missing: ${path}`);
   const js = firstViewJs();
 
-  await onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await onServer(`CREATE DATABASE ${DATABASE}`);
-  cleanups.push(() => onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
-  cleanups.push(async () => {
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${REDIS_PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-  });
+  await onServer(SERVER_URL, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await onServer(SERVER_URL, `CREATE DATABASE ${DATABASE}`);
+  cleanups.push(() => onServer(SERVER_URL, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
+  cleanups.push(() => dropRedisKeys(REDIS_URL, REDIS_PREFIX));
 
   const admin = `alk_${randomBytes(32).toString('base64url')}`;
   const registries = await Promise.all(
@@ -210,7 +193,7 @@ async function main(): Promise<void> {
 
   const ms = median(times);
   console.log(
-    `\nweb UI benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} runs, Chromium ${browser.version()}, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+    `\nweb UI benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} runs, Chromium ${browser.version()}, load average ${loadAverage()}`,
   );
   console.log('| goal | measured | |');
   console.log('|---|---|---|');

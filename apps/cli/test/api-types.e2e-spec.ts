@@ -22,16 +22,15 @@ describe('the OpenAPI document and the CLI types generated from it', () => {
     expect(built).toBe(readFileSync(join(ROOT, 'docs/openapi.json'), 'utf8'));
   });
 
-  it.each(['apps/cli/src/airlock/api-types.ts', 'apps/web/src/api/schema.d.ts'])(
-    '%s is generated from it',
-    (committed) => {
-      const output = join(scratch, 'api-types.ts');
-      execFileSync(
-        join(ROOT, 'node_modules/.bin/openapi-typescript'),
-        [join(ROOT, 'docs/openapi.json'), '--output', output],
-        { cwd: ROOT, stdio: 'ignore' },
-      );
-      expect(readFileSync(output, 'utf8')).toBe(readFileSync(join(ROOT, committed), 'utf8'));
-    },
-  );
+  it('apps/cli/src/airlock/api-types.ts, the types of the CLI and the web UI, is generated from it', () => {
+    const output = join(scratch, 'api-types.ts');
+    execFileSync(
+      join(ROOT, 'node_modules/.bin/openapi-typescript'),
+      [join(ROOT, 'docs/openapi.json'), '--output', output],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
+    expect(readFileSync(output, 'utf8')).toBe(
+      readFileSync(join(ROOT, 'apps/cli/src/airlock/api-types.ts'), 'utf8'),
+    );
+  });
 });

@@ -3,6 +3,7 @@ import { TERMINAL, usePromotion, usePromotionAction, type Promotion } from '../a
 import { isRecord } from '../api/problem';
 import { Digest } from '../components/Digest';
 import { Facts } from '../components/Facts';
+import { LiveStatus } from '../components/LiveStatus';
 import { Progress } from '../components/Progress';
 import { ProblemView } from '../components/ProblemView';
 import { QueryState } from '../components/QueryState';
@@ -26,17 +27,13 @@ export function PromotionView() {
 function PromotionDetail({ promotion: p }: { promotion: Promotion }) {
   return (
     <>
-      <p className="lead">
-        Status: <Status value={p.status} testId="promotion-status" />
-        {!TERMINAL.has(p.status) && <span className="muted"> (updating every second)</span>}
-      </p>
-      <Progress progress={p.progress} label="Bytes copied, every target registry" />
-      {p.error && (
-        <div role="alert" className="problem">
-          <p className="problem-title">{p.error.code}</p>
-          <p>{p.error.message}</p>
-        </div>
-      )}
+      <LiveStatus
+        status={p.status}
+        testId="promotion-status"
+        progress={p.progress}
+        progressLabel="Bytes copied, every target registry"
+        error={p.error}
+      />
       <Facts
         items={[
           ['Digest', <Digest key="d" digest={p.digest} link />],

@@ -1,8 +1,8 @@
 import { Link, useParams } from 'react-router-dom';
-import { TERMINAL } from '../api/promotions';
 import { useRelease, useReleaseAction, type Release } from '../api/releases';
 import { Digest } from '../components/Digest';
 import { Facts } from '../components/Facts';
+import { LiveStatus } from '../components/LiveStatus';
 import { Progress } from '../components/Progress';
 import { ProblemView } from '../components/ProblemView';
 import { QueryState } from '../components/QueryState';
@@ -26,17 +26,13 @@ export function ReleaseView() {
 function ReleaseDetail({ release: r }: { release: Release }) {
   return (
     <>
-      <p className="lead">
-        Status: <Status value={r.status} testId="release-status" />
-        {!TERMINAL.has(r.status) && <span className="muted"> (updating every second)</span>}
-      </p>
-      <Progress progress={r.progress} label="Bytes copied, every item" />
-      {r.error && (
-        <div role="alert" className="problem">
-          <p className="problem-title">{r.error.code}</p>
-          <p>{r.error.message}</p>
-        </div>
-      )}
+      <LiveStatus
+        status={r.status}
+        testId="release-status"
+        progress={r.progress}
+        progressLabel="Bytes copied, every item"
+        error={r.error}
+      />
       <Facts
         items={[
           ['From → to', `${r.source.stage} → ${r.target.stage}`],
