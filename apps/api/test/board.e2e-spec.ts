@@ -239,4 +239,37 @@ describe('the pipeline board and the web UI over HTTP', () => {
     expect((await fetch(`${api.base}/assets/missing-0000.js`)).status).toBe(404);
     expect((await fetch(`${api.base}/healthz`)).status).toBe(200);
   });
+
+  it("holds each image to the next stage's policy with its own ledger, as its readiness route does", async () => {
+    const approver = (
+      await api.call<{ token: string }>('POST', '/api/v1/tokens', {
+        token: adminToken,
+        body: { name: 'qa-lead', role: 'approver' },
+      })
+    ).body.token;
+    const approve = (digest: string) =>
+      api.call('POST', `/api/v1/gates/${digest}/approvals`, { token: approver, body: {} });
+    expect((await approve(digests.api!)).status).toBe(201);
+    expect((await approve(digests.worker!)).status).toBe(201);
+    const { body } = await api.call<BoardBody>('GET', '/api/v1/board', { token: readerToken });
+    const images = body.stages[0]!.images;
+    expect(images).toHaveLength(3);
+    for (const { image, readiness } of images) {
+      const single = await api.call(
+        'GET',
+        `/api/v1/gates/${image.digest}/readiness?stage=staging&source=ci`,
+        {
+          token: readerToken,
+        },
+      );
+      expect(single.status).toBe(200);
+      expect(readiness).toEqual(single.body);
+    }
+    const ready = new Map(images.map((i) => [i.image.repository, i.readiness!.ready]));
+    expect(Object.fromEntries(ready)).toEqual({
+      'shop/api': true,
+      'shop/web': false,
+      'shop/worker': false,
+    });
+  });
 });

@@ -43,9 +43,11 @@ export class DigestPrincipalRepository {
     );
   }
 
-  of(digest: string, tx?: Transaction): Promise<DigestPrincipalRow[]> {
+  /** The principals noted for each of `digests`. */
+  of(digests: readonly string[], tx?: Transaction): Promise<DigestPrincipalRow[]> {
     return this.db.rows<DigestPrincipalRow>(
-      sql`SELECT ${PRINCIPAL} FROM digest_principals WHERE digest = ${digest} ORDER BY role, principal_id`,
+      sql`SELECT ${PRINCIPAL} FROM digest_principals
+           WHERE digest = ANY(${digests}::text[]) ORDER BY digest, role, principal_id`,
       tx,
     );
   }

@@ -37,6 +37,11 @@ export interface ApproverRow {
   status: GateStatus;
 }
 
+/** An approver row with the digest it approves (reads over several digests). */
+export interface DigestApproverRow extends ApproverRow {
+  digest: string;
+}
+
 export interface GateHistoryQuery {
   digest: string;
   gate?: string;
@@ -178,10 +183,11 @@ export class GateResultRepository {
   }
 
   /** The newest result of every gate of `digest`, by gate name: one walk of ix_gate_results_digest_gate. */
-  latestPerGate(digest: string, tx?: Transaction): Promise<GateResultRow[]> {
+  /** The newest result of every gate of each of `digests` (a board asks for many at once). */
+  latestPerGate(digests: readonly string[], tx?: Transaction): Promise<GateResultRow[]> {
     return this.db.rows<GateResultRow>(
-      sql`SELECT DISTINCT ON (gate) ${RESULT} FROM gate_results
-           WHERE digest = ${digest} ORDER BY gate, id DESC`,
+      sql`SELECT DISTINCT ON (digest, gate) ${RESULT} FROM gate_results
+           WHERE digest = ANY(${digests}::text[]) ORDER BY digest, gate, id DESC`,
       tx,
     );
   }
@@ -195,12 +201,12 @@ export class GateResultRepository {
     );
   }
 
-  /** Each approver of each approval gate of `digest` once, with their newest approval's status. */
-  approvers(digest: string, tx?: Transaction): Promise<ApproverRow[]> {
-    return this.db.rows<ApproverRow>(
-      sql`SELECT DISTINCT ON (gate, recorded_by) ${APPROVER} FROM gate_results
-           WHERE digest = ${digest} AND is_approval AND recorded_by IS NOT NULL
-           ORDER BY gate, recorded_by, id DESC`,
+  /** Each approver of each approval gate of each of `digests` once, with their newest approval's status. */
+  approvers(digests: readonly string[], tx?: Transaction): Promise<DigestApproverRow[]> {
+    return this.db.rows<DigestApproverRow>(
+      sql`SELECT DISTINCT ON (digest, gate, recorded_by) digest AS "digest", ${APPROVER} FROM gate_results
+           WHERE digest = ANY(${digests}::text[]) AND is_approval AND recorded_by IS NOT NULL
+           ORDER BY digest, gate, recorded_by, id DESC`,
       tx,
     );
   }

@@ -38,6 +38,14 @@ export interface DigestPrincipals {
   requestedBy: string[];
 }
 
+/** A digest's standing in the ledger, as a policy judges it. */
+export interface LedgerStanding {
+  /** The newest result of every gate. */
+  latestGates: GateRecord[];
+  approvers: Approver[];
+  principals: DigestPrincipals;
+}
+
 export function toGateRecord(row: GateResultRow): GateRecord {
   return {
     id: row.id,

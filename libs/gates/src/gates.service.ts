@@ -20,11 +20,11 @@ import {
 } from './gate-rules';
 import {
   toGateRecord,
-  type Approver,
   type DigestPrincipals,
   type GateHistoryPage,
   type GateLedger,
   type GateRecord,
+  type LedgerStanding,
 } from './gate-view';
 
 /** Where the recording's audit `after` and event `data` carry what only the insert knows. */
@@ -131,17 +131,43 @@ export class GatesService {
 
   /** The newest result of every gate of the digest, by gate name. */
   async latest(digest: string, tx?: Transaction): Promise<GateRecord[]> {
-    return (await this.results.latestPerGate(checkDigest(digest), tx)).map(toGateRecord);
+    return (await this.results.latestPerGate([checkDigest(digest)], tx)).map(toGateRecord);
   }
 
-  /** Every approver of every approval gate of the digest, with their newest approval there. */
-  approvers(digest: string, tx?: Transaction): Promise<Approver[]> {
-    return this.results.approvers(checkDigest(digest), tx);
+  /**
+   * What a policy judges each of `digests` by: its newest results, its approvers and the
+   * principals four-eyes excludes — three statements for any number of digests, sent together.
+   */
+  async standings(
+    digests: readonly string[],
+    tx?: Transaction,
+  ): Promise<Map<string, LedgerStanding>> {
+    const checked = digests.map((digest) => checkDigest(digest));
+    const [latest, approvers, principals] = await Promise.all([
+      this.results.latestPerGate(checked, tx),
+      this.results.approvers(checked, tx),
+      this.principals.of(checked, tx),
+    ]);
+    const standings = new Map<string, LedgerStanding>();
+    for (const digest of checked)
+      standings.set(digest, {
+        latestGates: [],
+        approvers: [],
+        principals: { registeredBy: [], requestedBy: [] },
+      });
+    for (const row of latest) standings.get(row.digest)!.latestGates.push(toGateRecord(row));
+    for (const { digest, ...approver } of approvers)
+      standings.get(digest)!.approvers.push(approver);
+    for (const row of principals) {
+      const of = standings.get(row.digest)!.principals;
+      (row.role === 'registered' ? of.registeredBy : of.requestedBy).push(row.principalId);
+    }
+    return standings;
   }
 
   /** Who registered the digest and who requested its promotions: the principals four-eyes excludes. */
   async principalsOf(digest: string, tx?: Transaction): Promise<DigestPrincipals> {
-    const rows = await this.principals.of(checkDigest(digest), tx);
+    const rows = await this.principals.of([checkDigest(digest)], tx);
     const of = (role: PrincipalRole) =>
       rows.filter((row) => row.role === role).map((row) => row.principalId);
     return { registeredBy: of('registered'), requestedBy: of('requested') };

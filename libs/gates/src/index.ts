@@ -20,6 +20,7 @@ export {
   type GateHistoryPage,
   type GateLedger,
   type GateRecord,
+  type LedgerStanding,
 } from './gate-view';
 export { GatesModule } from './gates.module';
 export { GatesService } from './gates.service';

@@ -40,12 +40,12 @@ describe('DigestPrincipalRepository', () => {
       await principals.note(digest, alice, 'requested', tx);
       await principals.note(digest, bob, 'requested', tx);
     });
-    expect(await principals.of(digest)).toEqual([
+    expect(await principals.of([digest])).toEqual([
       { digest, principalId: alice, role: 'registered', notedAt: expect.any(Date) },
       { digest, principalId: alice, role: 'requested', notedAt: expect.any(Date) },
       { digest, principalId: bob, role: 'requested', notedAt: expect.any(Date) },
     ]);
-    expect(await principals.of(`sha256:${'00'.repeat(32)}`)).toEqual([]);
+    expect(await principals.of([`sha256:${'00'.repeat(32)}`])).toEqual([]);
   });
 
   it('is filled by its migration from images.registered_by and promotions.requested_by', async () => {
@@ -69,7 +69,7 @@ describe('DigestPrincipalRepository', () => {
     );
     const migration = MIGRATIONS.find((m) => m.name === 'DigestPrincipals1796300000000')!;
     await new migration().up(migrationRunner(pg));
-    expect((await principals.of(other)).map((p) => [p.principalId, p.role])).toEqual([
+    expect((await principals.of([other])).map((p) => [p.principalId, p.role])).toEqual([
       [alice, 'registered'],
       [bob, 'requested'],
     ]);

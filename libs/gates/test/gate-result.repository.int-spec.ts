@@ -128,7 +128,7 @@ describe('GateResultRepository', () => {
         recordedByName: 'alice',
       }),
     );
-    const latest = await results.latestPerGate(digest);
+    const latest = await results.latestPerGate([digest]);
     expect(latest.map((r) => [r.gate, r.status])).toEqual([
       ['signoff', 'failed'],
       ['unit', 'passed'],
@@ -140,9 +140,30 @@ describe('GateResultRepository', () => {
         (r) => r.id,
       ),
     ).toEqual([history[3]!.id]);
-    expect(await results.approvers(digest)).toEqual([
-      { gate: 'signoff', approverId: approver, approverName: 'alice', status: 'failed' },
+    expect(await results.approvers([digest])).toEqual([
+      { digest, gate: 'signoff', approverId: approver, approverName: 'alice', status: 'failed' },
     ]);
-    expect(await results.latestPerGate(`sha256:${'cd'.repeat(32)}`)).toEqual([]);
+    expect(await results.latestPerGate([`sha256:${'cd'.repeat(32)}`])).toEqual([]);
+  });
+
+  it('answers the newest per gate and the approvers of several digests at once, each apart', async () => {
+    const other = `sha256:${'ef'.repeat(32)}`;
+    await results.append(result('unit', { digest: other, status: 'failed' }));
+    await results.append(result('unit', { digest: other, status: 'passed' }));
+    await results.append(
+      result('signoff', { digest: other, isApproval: true, recordedBy: approver }),
+    );
+    const latest = await results.latestPerGate([digest, other]);
+    expect(latest.map((r) => [r.digest, r.gate, r.status])).toEqual([
+      [digest, 'signoff', 'failed'],
+      [digest, 'unit', 'passed'],
+      [other, 'signoff', 'passed'],
+      [other, 'unit', 'passed'],
+    ]);
+    expect((await results.approvers([other, digest])).map((a) => [a.digest, a.status])).toEqual([
+      [digest, 'failed'],
+      [other, 'passed'],
+    ]);
+    expect(await results.latestPerGate([])).toEqual([]);
   });
 });

@@ -1,4 +1,10 @@
-import { checkDigest, GatesService, type Approver, type GateRecord } from '@airlock/gates';
+import {
+  checkDigest,
+  GatesService,
+  type Approver,
+  type GateRecord,
+  type LedgerStanding,
+} from '@airlock/gates';
 import { TransactionRunner } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { PoliciesService } from './policies.service';
@@ -53,13 +59,37 @@ export class ReadinessService {
     query: ReadinessQuery,
     context: ReadinessContext = {},
   ): Promise<Assessment> {
-    // Four reads on one connection, sent together: one round trip instead of four.
-    const [latestGates, policy, approvers, principals] = await this.transactions.readTogether([
-      (tx) => this.gates.latest(digest, tx),
+    const [policy, standings] = await this.read([digest], query);
+    return this.judge(policy, digest, standings.get(digest)!, query, context);
+  }
+
+  /**
+   * Each of `digests` held to one stage's policy from the ledger alone (a board column): the
+   * policy read once and the ledger in three statements, whatever the number of digests.
+   */
+  async assessMany(digests: readonly string[], query: ReadinessQuery): Promise<Assessment[]> {
+    const [policy, standings] = await this.read(digests, query);
+    return digests.map((digest) => this.judge(policy, digest, standings.get(digest)!, query, {}));
+  }
+
+  /** The policy and the digests' standings on one connection, sent together: one round trip. */
+  private read(
+    digests: readonly string[],
+    query: ReadinessQuery,
+  ): Promise<[StagePolicy, Map<string, LedgerStanding>]> {
+    return this.transactions.readTogether([
       (tx) => this.policies.forStage(query.stage, tx),
-      (tx) => this.gates.approvers(digest, tx),
-      (tx) => this.gates.principalsOf(digest, tx),
+      (tx) => this.gates.standings(digests, tx),
     ]);
+  }
+
+  private judge(
+    policy: StagePolicy,
+    digest: string,
+    { latestGates, approvers, principals }: LedgerStanding,
+    query: ReadinessQuery,
+    context: ReadinessContext,
+  ): Assessment {
     const excluded = [...principals.registeredBy, ...principals.requestedBy];
     if (context.requester) excluded.push(context.requester);
     const evaluation = this.evaluator.evaluate({

@@ -1,4 +1,3 @@
-import { mapLimit } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
 import { ImagesService, type ImageTagView, type ImageView } from '@airlock/images';
 import { PoliciesService, ReadinessService, type PolicyEvaluation } from '@airlock/policies';
@@ -8,8 +7,6 @@ import { Injectable } from '@nestjs/common';
 
 /** Images per stage on the board: the default, and the most one request may ask for. */
 export const BOARD_LIMIT = { default: 50, max: 200 } as const;
-/** Readiness evaluations run at once while the board is composed (each is one round trip). */
-const READINESS_PARALLEL = 4;
 
 /** An image in a stage, with where it stands against the next stage's policy. */
 export interface BoardImage {
@@ -100,11 +97,10 @@ export class BoardComposer {
         evaluations: [],
         notice: `Stage "${next.name}" has no policy yet: nothing is held against it.`,
       };
-    const evaluations = await mapLimit(images, READINESS_PARALLEL, async (image) => {
-      const assessed = await this.readiness.assess(image.digest, { stage: next.name, source });
-      return assessed.evaluation;
-    });
-    return { evaluations, notice: null };
+    const digests = [...new Set(images.map((image) => image.digest))];
+    const assessed = await this.readiness.assessMany(digests, { stage: next.name, source });
+    const byDigest = new Map(digests.map((digest, i) => [digest, assessed[i]!.evaluation]));
+    return { evaluations: images.map((image) => byDigest.get(image.digest)!), notice: null };
   }
 
   private async hasPolicy(stage: string): Promise<boolean> {
