@@ -258,4 +258,88 @@ describe('referrers of every platform manifest through a promotion', () => {
     expect(retried.status).toBe(202);
     expect((await settled(accepted.body.id)).status).toBe('succeeded');
   });
+
+  it("lists an image's referrers at each of its locations, read live, a failing registry reported in its place", async () => {
+    interface Listed {
+      registry: string;
+      referrers: Array<{ digest: string; artifactType: string | null }> | null;
+      platforms: Array<{ platform: string; referrers: Array<{ digest: string }> }> | null;
+      error: { code: string } | null;
+    }
+    const index = buildIndex({ layers: [{ size: 256 }] });
+    await pusher.push('team/page', index, ['build']);
+    const signature = buildSignature(index);
+    await pusher.pushReferrer('team/page', signature);
+    const [amd64] = index.children as [TestImage];
+    const sbom = buildSbom(amd64);
+    await pusher.pushReferrer('team/page', sbom);
+    const registered = await api.call('POST', '/api/v1/images', {
+      token: ci,
+      body: { registry: 'ci-pool', repository: 'team/page', tag: 'build' },
+    });
+    expect(registered.status).toBe(201);
+
+    const listed = await api.call<{ digest: string; locations: Listed[] }>(
+      'GET',
+      `/api/v1/images/${index.digest}/referrers`,
+      { token: ci },
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.digest).toBe(index.digest);
+    expect(listed.body.locations).toHaveLength(1);
+    const [at] = listed.body.locations as [Listed];
+    expect(at).toMatchObject({ registry: 'ci-pool', repository: 'team/page', error: null });
+    expect(at.referrers).toEqual([
+      expect.objectContaining({ digest: signature.digest, artifactType: SIG }),
+    ]);
+    expect(at.platforms!.map((p) => [p.platform, p.referrers.map((r) => r.digest)])).toEqual([
+      ['linux/amd64', [sbom.digest]],
+      ['linux/arm64', []],
+      ['linux/arm/v7', []],
+    ]);
+
+    // team/retry landed in prod-flaky (the retry above): with that registry refusing reads,
+    // its location says why and the CI pool's still answers.
+    const retried = await api.call<{ items: Array<{ digest: string }> }>(
+      'GET',
+      '/api/v1/images?repository=team/retry',
+      { token: ci },
+    );
+    const digest = retried.body.items[0]!.digest;
+    const refused = flakyProd.addRule({
+      method: 'GET',
+      path: /\/manifests\//,
+      status: 403,
+      times: Infinity,
+    });
+    try {
+      const partly = await api.call<{ locations: Listed[] }>(
+        'GET',
+        `/api/v1/images/${digest}/referrers`,
+        { token: ci },
+      );
+      expect(partly.status).toBe(200);
+      const byRegistry = new Map(partly.body.locations.map((l) => [l.registry, l]));
+      expect([...byRegistry.keys()].sort()).toEqual(['ci-pool', 'prod-flaky']);
+      expect(byRegistry.get('prod-flaky')).toMatchObject({
+        referrers: null,
+        platforms: null,
+        error: { code: expect.stringMatching(/^REGISTRY_/) },
+      });
+      expect(byRegistry.get('ci-pool')!.referrers).toEqual([
+        expect.objectContaining({ artifactType: SIG }),
+      ]);
+      expect(refused.applied).toBeGreaterThan(0);
+    } finally {
+      flakyProd.clearRules();
+    }
+
+    const unknown = await api.call<{ code: string }>(
+      'GET',
+      `/api/v1/images/sha256:${'0'.repeat(64)}/referrers`,
+      { token: ci },
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('NOT_FOUND');
+  });
 });

@@ -5,6 +5,7 @@ import { generateToken } from '@airlock/auth';
 import {
   AirlockProcess,
   buildImage,
+  buildSignature,
   ImagePusher,
   RegistryFixture,
   type TestDatabase,
@@ -74,8 +75,9 @@ describe('the web UI in Chromium', () => {
       ).body.token;
     const pusher = new ImagePusher(ciRegistry);
     try {
-      appDigest = (await pusher.push('shop/app', buildImage({ layers: [{ size: 4096 }] }), ['1.0']))
-        .digest;
+      const app = buildImage({ layers: [{ size: 4096 }] });
+      appDigest = (await pusher.push('shop/app', app, ['1.0'])).digest;
+      await pusher.pushReferrer('shop/app', buildSignature(app));
       ownDigest = (
         await pusher.push('shop/tool', buildImage({ layers: [{ size: 2048 }] }), ['0.1'])
       ).digest;
@@ -190,6 +192,9 @@ describe('the web UI in Chromium', () => {
     const { context, page } = await signedIn(tokens.ci, 'ci-person');
     await page.goto(`${api.base}/images/${appDigest}`);
     await page.getByText('unit-tests').first().waitFor();
+    // Its signature, read from the CI registry, named as people know it.
+    const referrers = page.getByRole('table', { name: /^Referrers at ci-pool · shop\/app/ });
+    await referrers.getByRole('cell', { name: 'Signature', exact: true }).waitFor();
     await checkView(page, 'image');
     await page.getByRole('link', { name: 'Promote shop/app' }).click();
     await page.getByLabel('Source stage').selectOption('ci');

@@ -10,7 +10,3 @@ export function platformWanted(candidate: Platform | undefined, wanted: Platform
       (!w.variant || w.variant === candidate.variant),
   );
 }
-
-export function formatPlatform(p: Platform): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}

@@ -1,5 +1,6 @@
 import { AirlockError } from '@airlock/errors';
 import {
+  formatPlatform,
   parseManifest,
   type Descriptor,
   type OciRegistry,
@@ -10,7 +11,7 @@ import {
 import { sha256Digest } from './digest';
 import type { CopyMode } from './copy-types';
 import { mapLimit } from './map-limit';
-import { formatPlatform, platformWanted } from './platform-match';
+import { platformWanted } from './platform-match';
 
 export interface ManifestNode {
   raw: RawManifest;

@@ -5,6 +5,7 @@ import { RegistriesModule } from '@airlock/registries';
 import { Module } from '@nestjs/common';
 import { BaseDriftService } from './base-drift.service';
 import { DriftRepository } from './drift.repository';
+import { ImageReferrers } from './image-referrers';
 import { ImageRepository } from './image.repository';
 import { ImagesService } from './images.service';
 import { TagLedger } from './tag-ledger';
@@ -21,9 +22,10 @@ import { TagLedgerRepository } from './tag-ledger.repository';
     DriftRepository,
     TagLedgerRepository,
     ImagesService,
+    ImageReferrers,
     BaseDriftService,
     TagLedger,
   ],
-  exports: [ImagesService, BaseDriftService, TagLedger],
+  exports: [ImagesService, ImageReferrers, BaseDriftService, TagLedger],
 })
 export class ImagesModule {}

@@ -50,6 +50,13 @@ export type {
   ImageView,
 } from './image-view';
 export { ImagesModule } from './images.module';
+export {
+  ImageReferrers,
+  type ImageReferrersView,
+  type LocationReferrersView,
+  type PlatformReferrersView,
+  type ReferrerView,
+} from './image-referrers';
 export { ImagesService, type RegisterOptions } from './images.service';
 export { BaseDriftService, type BaseMove } from './base-drift.service';
 export type {

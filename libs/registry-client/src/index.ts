@@ -17,4 +17,10 @@ export type { RequestGate, RequestGateContext } from './request/registry-request
 export { parseRetryAfter, type RetryPolicy } from './retry/retry-policy';
 export { destroyAgents as closeRegistryConnections } from './http/agent-pool';
 export { parseManifest } from './parse-manifest';
+export {
+  formatPlatform,
+  readReferrerTree,
+  type PlatformReferrerList,
+  type ReferrerTree,
+} from './referrers/referrer-tree';
 export * from './image-name';

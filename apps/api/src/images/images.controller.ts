@@ -1,5 +1,5 @@
 import type { AuditActor } from '@airlock/audit';
-import { ImagesService } from '@airlock/images';
+import { ImageReferrers, ImagesService } from '@airlock/images';
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -7,6 +7,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
 import { ImageLookupComposer } from './image-lookup.composer';
+import { ImageReferrersView } from './image-referrers.views';
 import { ImageDigestParams, ImageListQuery, ImageShowQuery, RegisterImageBody } from './image.dto';
 import { ImageLookupView, ImagePageView, ImageView } from './image.views';
 
@@ -16,6 +17,7 @@ export class ImagesController {
   constructor(
     private readonly images: ImagesService,
     private readonly lookup: ImageLookupComposer,
+    private readonly referrers: ImageReferrers,
   ) {}
 
   @Post()
@@ -88,5 +90,25 @@ export class ImagesController {
     @Query() query: ImageShowQuery,
   ): Promise<ImageLookupView> {
     return this.lookup.lookup(params.digest, query);
+  }
+
+  @Get(':digest/referrers')
+  @ApiOperation({
+    summary: 'List what refers to an image (signatures, SBOMs, attestations)',
+    description:
+      'Read live from every registry the image is located in — the OCI referrers API, else the `sha256-<hex>` tag ' +
+      "fallback — with each platform manifest's referrers for an index. A registry that cannot be read is " +
+      'reported in its place (`error`), the others still answer. `repository` narrows to one image.',
+  })
+  @ApiOkResponse({ type: ImageReferrersView })
+  @ApiProblemResponse(
+    404,
+    'NOT_FOUND: no image with this digest (in this repository) is registered.',
+  )
+  listReferrers(
+    @Param() params: ImageDigestParams,
+    @Query() query: ImageShowQuery,
+  ): Promise<ImageReferrersView> {
+    return this.referrers.of(params.digest, query);
   }
 }

@@ -278,6 +278,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/images/{digest}/referrers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List what refers to an image (signatures, SBOMs, attestations)
+         * @description Read live from every registry the image is located in — the OCI referrers API, else the `sha256-<hex>` tag fallback — with each platform manifest's referrers for an index. A registry that cannot be read is reported in its place (`error`), the others still answer. `repository` narrows to one image.
+         *
+         *     **Roles**: any (admin, ci, approver, reader).
+         */
+        get: operations["ImagesController_listReferrers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mirror-rules": {
         parameters: {
             query?: never;
@@ -1425,6 +1447,56 @@ export interface components {
             gates: components["schemas"]["ImageGatesView"];
             /** @description The 20 newest promotions of these images; details at `GET /api/v1/promotions/{id}`. */
             promotions: components["schemas"]["ImagePromotionView"][];
+        };
+        ReferrerView: {
+            /** @example sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb */
+            digest: string;
+            /**
+             * @description What the artifact is (a signature, an SBOM, an attestation); null when undeclared.
+             * @example application/vnd.dev.cosign.artifact.sig.v1+json
+             */
+            artifactType: string | null;
+            /** @example application/vnd.oci.image.manifest.v1+json */
+            mediaType: string;
+            /** @example 1024 */
+            size: number;
+            annotations: {
+                [key: string]: string;
+            };
+        };
+        PlatformReferrersView: {
+            /**
+             * @description The platform manifest.
+             * @example sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+             */
+            digest: string;
+            /** @example linux/arm64 */
+            platform: string;
+            referrers: components["schemas"]["ReferrerView"][];
+        };
+        ReferrersErrorView: {
+            /** @example REGISTRY_UNREACHABLE */
+            code: string;
+            /** @example Registry "prod-eu" did not answer */
+            message: string;
+        };
+        LocationReferrersView: {
+            /** @example prod-eu */
+            registry: string;
+            /** @example team/app */
+            repository: string;
+            /** @description The image's own referrers; null when the registry could not be read. */
+            referrers: components["schemas"]["ReferrerView"][] | null;
+            /** @description For an index, each platform manifest's referrers; null for a single image. */
+            platforms: components["schemas"]["PlatformReferrersView"][] | null;
+            /** @description Why this registry could not be read (the others still answer). */
+            error: components["schemas"]["ReferrersErrorView"] | null;
+        };
+        ImageReferrersView: {
+            /** @example sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb */
+            digest: string;
+            /** @description One per location of the image. */
+            locations: components["schemas"]["LocationReferrersView"][];
         };
         RepositoryRefBody: {
             /**
@@ -3034,6 +3106,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImageLookupView"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: no image with this digest (in this repository) is registered. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ImagesController_listReferrers: {
+        parameters: {
+            query?: {
+                /** @description Only the image in this repository. */
+                repository?: string;
+            };
+            header?: never;
+            path: {
+                digest: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageReferrersView"];
                 };
             };
             /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */

@@ -10,6 +10,15 @@ export function useImage(digest: string) {
   });
 }
 
+/** What refers to the image (signatures, SBOMs), read live from each registry it is in. */
+export function useReferrers(digest: string) {
+  return useQuery({
+    queryKey: ['referrers', digest],
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/images/{digest}/referrers', { params: { path: { digest } } })),
+  });
+}
+
 /** A page of the digest's gate history older than the image page shows (`cursor` given). */
 export function useGateHistory(digest: string, cursor: string | undefined) {
   return useQuery({

@@ -12,12 +12,13 @@ import { Status } from '../components/Status';
 import { Table } from '../components/Table';
 import { Time } from '../components/Time';
 import { formatBytes } from '../format';
+import { ImageReferrers } from './ImageReferrers';
 
 type Lookup = Schemas['ImageLookupView'];
 type Detail = Schemas['ImageDetailView'];
 type Gate = Schemas['GateResultView'];
 
-/** One digest: where it is, its tags, its gate ledger and approvals, its promotions. */
+/** One digest: where it is, its tags, its gate ledger and approvals, its promotions, its referrers. */
 export function ImageView() {
   const { digest = '' } = useParams();
   const lookup = useImage(digest);
@@ -36,6 +37,7 @@ export function ImageView() {
             <GateLedger found={found} />
             <Approvals found={found} />
             <Promotions found={found} />
+            {found.items.length > 0 && <ImageReferrers digest={found.digest} />}
           </>
         )}
       </QueryState>
