@@ -44,9 +44,11 @@ export class CopyEngine {
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
 
     // Present at the target → the whole tree is there (one request); only tags, pins and
-    // referrers that arrived at the source since may remain to be written.
+    // referrers that arrived at the source since may remain to be written. Not asked when a
+    // fresh plan just found it absent.
     const present =
       !options.platforms?.length &&
+      !options.lacking?.has(source.digest) &&
       (await target.registry.headManifest(target.repository, source.digest));
     if (present) {
       const referrers = await this.finishPresent(request, present);

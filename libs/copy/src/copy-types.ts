@@ -46,9 +46,10 @@ export interface CopyOptions {
   /** Repositories of the target registry known to hold blobs, tried as mount sources. */
   mountFrom?: string[];
   /**
-   * Blobs the target repository was seen to lack moments ago (a promotion's plan): not asked
-   * about again before mounting or uploading them. One that arrived in between is uploaded once
-   * more — redundant, never wrong — so pass only a fresh plan's `copy` blobs.
+   * Digests the target repository was seen to lack moments ago (a promotion's plan): blobs not
+   * asked about again before mounting or uploading them, and the root manifest not looked for
+   * before the copy starts. One that arrived in between is written once more — redundant,
+   * never wrong — so pass only a fresh plan's `copy` blobs and a root it found absent.
    */
   lacking?: ReadonlySet<string>;
   onProgress?: (progress: CopyProgress) => void;

@@ -158,11 +158,19 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     for (const repo of remembered) expect(after).not.toContain(repo);
   });
 
-  it('asks nothing about blobs a fresh plan found lacking, and still mounts the remembered base', async () => {
+  it('asks nothing about blobs and a root a fresh plan found lacking, and still mounts the remembered base', async () => {
     const image = services[6]!;
     const heads = () =>
       prodProxy.requests.filter((r) => r.method === 'HEAD' && r.path.includes('/svc-6/blobs/'));
-    const before = { uploads: uploads(base.descriptor.digest), heads: heads().length };
+    const manifestHeads = () =>
+      prodProxy.requests.filter(
+        (r) => r.method === 'HEAD' && r.path === `/v2/svc-6/manifests/${image.digest}`,
+      );
+    const before = {
+      uploads: uploads(base.descriptor.digest),
+      heads: heads().length,
+      manifestHeads: manifestHeads().length,
+    };
 
     const result = await new CopyEngine(new RegistryLimiter(), locations).copy({
       source: {
@@ -174,10 +182,12 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
         registry: new RegistryClient({ name: 'prod', url: prodProxy.url }),
         repository: 'svc-6',
       },
-      options: { lacking: new Set(image.blobs.map((b) => b.digest)) },
+      options: { lacking: new Set([image.digest, ...image.blobs.map((b) => b.digest)]) },
     });
 
     expect(heads().length).toBe(before.heads);
+    // Only the end check looks for the root: not whether it was there before the copy.
+    expect(manifestHeads().length).toBe(before.manifestHeads + 1);
     expect(uploads(base.descriptor.digest)).toBe(before.uploads);
     expect(mounts(base.descriptor.digest).at(-1)?.status).toBe(201);
     expect(result.blobs).toMatchObject({ mounted: 1, copied: image.blobs.length - 1, skipped: 0 });

@@ -1,10 +1,12 @@
 import { lackingOf } from './promotion-runner';
 
-describe('PromotionRunner lackingOf: the blobs a fresh plan found missing in a target', () => {
+describe('PromotionRunner lackingOf: what a fresh plan found missing in a target', () => {
   const createdAt = new Date('2026-12-02T12:00:00Z');
   const plan = [
     {
       registry: 'prod-eu',
+      digest: 'sha256:root',
+      alreadyPresent: false,
       blobActions: [
         { digest: 'sha256:a', size: 1, action: 'copy' },
         { digest: 'sha256:b', size: 1, action: 'mount' },
@@ -12,13 +14,22 @@ describe('PromotionRunner lackingOf: the blobs a fresh plan found missing in a t
         { digest: 'sha256:d', size: 1, action: 'copy' },
       ],
     },
-    { registry: 'prod-us', blobActions: [{ digest: 'sha256:e', size: 1, action: 'copy' }] },
+    {
+      registry: 'prod-us',
+      digest: 'sha256:root',
+      alreadyPresent: true,
+      blobActions: [{ digest: 'sha256:e', size: 1, action: 'copy' }],
+    },
   ];
   const first = { registry: 'prod-eu', attempts: 1, run: 1 };
   const at = (ms: number) => createdAt.getTime() + ms;
 
-  it("is the plan's copy blobs of this target while the plan is fresh, on the first attempt", () => {
-    expect([...lackingOf({ plan, createdAt }, first, at(5_000))]).toEqual(['sha256:a', 'sha256:d']);
+  it("is the plan's copy blobs of this target, and its root if absent, while the plan is fresh, on the first attempt", () => {
+    expect([...lackingOf({ plan, createdAt }, first, at(5_000))]).toEqual([
+      'sha256:a',
+      'sha256:d',
+      'sha256:root',
+    ]);
     expect([...lackingOf({ plan, createdAt }, { ...first, registry: 'prod-us' }, at(0))]).toEqual([
       'sha256:e',
     ]);

@@ -253,7 +253,10 @@ function summaryOf(result: CopyResult): Record<string, unknown> {
   };
 }
 
-/** The blobs the request's plan found missing in this target, while that plan is fresh. */
+/**
+ * What the request's plan found missing in this target, while that plan is fresh: its `copy`
+ * blobs, and the root digest when the target did not hold it.
+ */
 export function lackingOf(
   promotion: Pick<PromotionRow, 'plan' | 'createdAt'>,
   target: Pick<PromotionTargetRow, 'registry' | 'attempts' | 'run'>,
@@ -262,5 +265,8 @@ export function lackingOf(
   const fresh = now - promotion.createdAt.getTime() <= FRESH_PLAN_MS;
   if (!fresh || target.attempts > 1 || target.run > 1) return new Set();
   const plan = (promotion.plan as TargetPlanView[]).find((p) => p.registry === target.registry);
-  return new Set(plan?.blobActions.filter((b) => b.action === 'copy').map((b) => b.digest));
+  if (!plan) return new Set();
+  const lacking = new Set(plan.blobActions.filter((b) => b.action === 'copy').map((b) => b.digest));
+  if (!plan.alreadyPresent) lacking.add(plan.digest);
+  return lacking;
 }
