@@ -1,5 +1,6 @@
 import { generateToken } from '@airlock/auth';
 import { type TestDatabase, type TestRedis } from '@airlock/testing';
+import { Client } from 'pg';
 import { AirlockApi, startTestApi, stopTestApi } from './support/airlock-api';
 
 interface AuditEvent {
@@ -187,5 +188,54 @@ describe('the audit log over HTTP', () => {
     expect(page.body.items).toHaveLength(50);
     expect(page.body.nextCursor).toBe(page.body.items[49]!.id);
     expect((await audit(`?cursor=${page.body.nextCursor}`)).body.items).toHaveLength(5);
+  });
+
+  it('verifies the hash chain for admin and reader, names an entry edited past the trigger, and refuses other roles', async () => {
+    const reader = await createToken('auditor', 'reader', adminToken, 'verify-1');
+    const ci = await createToken('jenkins-verify', 'ci', adminToken, 'verify-2');
+    type Report = {
+      ok: boolean;
+      checked: number;
+      head: { seq: string; hash: string };
+      broken: { reason: string; id: string | null; seq: string; message: string } | null;
+    };
+    const verify = (token: string, query = '') =>
+      api.call<Report>('GET', `/api/v1/audit/verify${query}`, { token });
+    const clean = await verify(reader.token);
+    expect(clean.status).toBe(200);
+    expect(clean.body).toMatchObject({ ok: true, broken: null });
+    expect(clean.body.checked).toBe(Number(clean.body.head.seq));
+    expect(clean.body.checked).toBeGreaterThan(12);
+    expect(clean.body.head.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await verify(ci.token)).status).toBe(403);
+    const bad = await api.call<Problem>('GET', '/api/v1/audit/verify?anchor=nope', {
+      token: adminToken,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([
+      expect.objectContaining({ field: 'anchor', rule: 'matches' }),
+    ]);
+
+    // A superuser edits an entry with the append-only trigger set aside.
+    const victim = (await audit('?action=token.created&limit=1')).body.items[0]!;
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      await pg.query('ALTER TABLE audit_events DISABLE TRIGGER tr_audit_events_append_only');
+      await pg.query(`UPDATE audit_events SET actor_name = 'nobody' WHERE id = $1`, [victim.id]);
+      await pg.query('ALTER TABLE audit_events ENABLE TRIGGER tr_audit_events_append_only');
+    } finally {
+      await pg.end();
+    }
+    const found = await verify(
+      adminToken,
+      `?anchor=${clean.body.head.seq}:${clean.body.head.hash}`,
+    );
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      ok: false,
+      broken: { reason: 'content', id: victim.id },
+    });
+    expect(found.body.broken!.message).toContain(victim.id);
   });
 });

@@ -1,4 +1,11 @@
 export {
+  AuditChain,
+  CHAIN_PAGE,
+  GENESIS_HASH,
+  type AuditChainReport,
+  type ChainBreak,
+} from './audit-chain';
+export {
   AUDIT_ACTION_PATTERN,
   AUDIT_PAGE_LIMIT,
   systemActor,

@@ -1,7 +1,7 @@
 export { DatabaseHealth } from './database-health';
 export { isDatabaseUnavailable } from './database-unavailable';
 export { dropDatabase, ensureDatabase } from './ensure-database';
-export { migrateDatabase, type MigrationReport } from './migrator';
+export { migrateDatabase, migrationDataSourceOptions, type MigrationReport } from './migrator';
 export { PersistenceModule } from './persistence.module';
 export { createPool, DATABASE_POOL } from './pool';
 export { Transaction, type AfterCommit } from './transaction';

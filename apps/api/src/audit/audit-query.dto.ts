@@ -37,3 +37,12 @@ export class AuditQuery {
   })
   limit?: number;
 }
+
+export class AuditVerifyQuery {
+  @ApiPropertyOptional({
+    example: `1234:${'a'.repeat(64)}`,
+    description:
+      'A head an earlier verify reported (`<seq>:<hash>`), kept outside the database: the entry must still have that hash.',
+  })
+  anchor?: string;
+}

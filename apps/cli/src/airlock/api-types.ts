@@ -140,6 +140,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit log's hash chain
+         * @description Every audit event stores sha256 of the previous entry's hash and its own content. This walks the chain from the first entry to the head and names the first entry that does not match: edited (`content`), removed or put in between (`link`), newest entries removed (`head`). A rewrite of the whole chain from some entry on is caught by an `anchor`: a head an earlier verify reported, kept outside the database. Reads the whole log: for audits, not for polling.
+         *
+         *     **Roles**: admin, reader.
+         */
+        get: operations["AuditController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/board": {
         parameters: {
             query?: never;
@@ -1128,6 +1150,47 @@ export interface components {
             items: components["schemas"]["AuditEventView"][];
             /** @description Pass as `cursor` for the next (older) page; null on the last page. */
             nextCursor: string | null;
+        };
+        ChainHeadView: {
+            /**
+             * @description The newest entry's place in the chain.
+             * @example 1234
+             */
+            seq: string;
+            /**
+             * @description Its hash (sha256, hex).
+             * @example aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+             */
+            hash: string;
+        };
+        ChainBreakView: {
+            /**
+             * @description `content`: the entry was edited; `link`: it does not link to the entry before it (one removed, edited or put in between); `head`: the newest entries are gone; `anchor`: the anchored entry was rewritten.
+             * @enum {string}
+             */
+            reason: "content" | "link" | "head" | "anchor";
+            /**
+             * @description The audit event; null when the entry is missing.
+             * @example 1201
+             */
+            id: string | null;
+            /** @example 1201 */
+            seq: string;
+            /** @example entry 1201 was changed after it was written */
+            message: string;
+        };
+        AuditChainReportView: {
+            /** @description Every entry up to the head hashes and links as written. */
+            ok: boolean;
+            /**
+             * @description Entries checked, oldest first, up to the first break.
+             * @example 1234
+             */
+            checked: number;
+            /** @description Keep it outside Airlock and pass it as `anchor` later to detect a rewrite. */
+            head: components["schemas"]["ChainHeadView"];
+            /** @description The first entry that does not match; null when the chain holds. */
+            broken: components["schemas"]["ChainBreakView"] | null;
         };
         PlatformView: {
             /** @example linux */
@@ -2719,6 +2782,55 @@ export interface operations {
                 };
             };
             /** @description INVALID_INPUT: a filter breaks its rule (the field is named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: the token's role is not one of admin, reader. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_verify: {
+        parameters: {
+            query?: {
+                /** @description A head an earlier verify reported (`<seq>:<hash>`), kept outside the database: the entry must still have that hash. */
+                anchor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditChainReportView"];
+                };
+            };
+            /** @description INVALID_INPUT: `anchor` is not `<seq>:<64 hex digits>`. */
             400: {
                 headers: {
                     [name: string]: unknown;
