@@ -281,6 +281,11 @@ describe('the web UI in Chromium', () => {
       expect(await enabled()).toEqual([]);
       await checkView(page, shot);
     }
+    // A reader may verify the audit log's chain (it changes nothing).
+    await page.goto(`${api.base}/audit`);
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    await page.getByText(/^The chain holds: \d+ entries checked\./).waitFor();
+    await checkView(page, 'audit-verified');
     // Narrow window: the board still renders its columns.
     await page.setViewportSize({ width: 420, height: 800 });
     await page.goto(`${api.base}/`);

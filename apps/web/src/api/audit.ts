@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from './client';
 
 export interface AuditFilters {
@@ -18,5 +18,12 @@ export function useAudit(filters: AuditFilters, cursor: string | undefined, enab
     queryFn: () =>
       unwrap(api.GET('/api/v1/audit', { params: { query: { ...filters, cursor, limit: 50 } } })),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Walks the audit log's hash chain on demand (it reads the whole log: never on a timer). */
+export function useVerifyChain() {
+  return useMutation({
+    mutationFn: () => unwrap(api.GET('/api/v1/audit/verify')),
   });
 }

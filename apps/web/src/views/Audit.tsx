@@ -7,6 +7,7 @@ import { QueryState } from '../components/QueryState';
 import { useRefusal } from '../components/RoleGate';
 import { Table } from '../components/Table';
 import { Time } from '../components/Time';
+import { AuditChainCheck } from './AuditChain';
 
 const TEXT_FILTERS = [
   ['actor', 'Actor (token id)', 'a token’s UUID'],
@@ -51,6 +52,7 @@ export function AuditView() {
             {(p) => <AuditTable events={p.items} />}
           </QueryState>
           <Pager pager={pager} nextCursor={page.data?.nextCursor} />
+          <AuditChainCheck />
         </>
       )}
     </>
