@@ -1,4 +1,5 @@
 import { InitialSchema1795324354942 } from './1795324354942-initial-schema';
+import { AdmittedPolicy1796700000000 } from './1796700000000-admitted-policy';
 import { AuditChain1796600000000 } from './1796600000000-audit-chain';
 import { AuthAndAuditIndexes1795410000000 } from './1795410000000-auth-and-audit-indexes';
 import { GateLedger1795500000000 } from './1795500000000-gate-ledger';
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   BlobLocations1796400000000,
   Releases1796500000000,
   AuditChain1796600000000,
+  AdmittedPolicy1796700000000,
 ];

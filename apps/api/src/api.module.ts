@@ -1,6 +1,7 @@
 import { AdminBootstrapModule, AuthModule } from '@airlock/auth';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AttestationsApiModule } from './attestations/attestations-api.module';
 import { AuditApiModule } from './audit/audit-api.module';
 import { AuthGuard } from './auth/auth.guard';
 import { BoardApiModule } from './board/board-api.module';
@@ -27,6 +28,7 @@ import { WebhooksApiModule } from './webhooks/webhooks-api.module';
     AuthModule,
     AdminBootstrapModule,
     TokensApiModule,
+    AttestationsApiModule,
     AuditApiModule,
     BoardApiModule,
     GatesApiModule,

@@ -216,6 +216,30 @@ export class AppConfig {
   secretKey?: string;
 
   /**
+   * The private key (PEM; ECDSA P-256 or Ed25519) Airlock signs promotion attestations with.
+   * Unset (and no AIRLOCK_SIGNING_KEY_FILE): promotions land without an attestation.
+   */
+  @Env('AIRLOCK_SIGNING_KEY')
+  @IsOptional()
+  @IsString()
+  signingKey?: string;
+
+  /** A file holding the signing key's PEM (instead of AIRLOCK_SIGNING_KEY). */
+  @Env('AIRLOCK_SIGNING_KEY_FILE')
+  @IsOptional()
+  @IsString()
+  signingKeyFile?: string;
+
+  /**
+   * Earlier signing keys' public keys (PEM blocks in one file): still published by
+   * `GET /api/v1/signing-keys`, so attestations signed before a rotation stay verifiable.
+   */
+  @Env('AIRLOCK_SIGNING_PREVIOUS_KEYS_FILE')
+  @IsOptional()
+  @IsString()
+  signingPreviousKeysFile?: string;
+
+  /**
    * The bootstrap admin token (`bootstrap-admin`). When unset and no admin token is active, the
    * API generates one at startup and prints it once.
    */

@@ -84,6 +84,7 @@ export class CopyEngine {
       await writePins(target, carried, options.pinTag);
     }
 
+    await options.beforeTags?.();
     await writeTags(
       target.registry,
       target.repository,
@@ -249,6 +250,7 @@ export class CopyEngine {
     await writeReferrers(route, referrers);
     if (options.pinTag && tree)
       await writePins(target, [...tree.manifests, ...referrers.manifests], options.pinTag);
+    await options.beforeTags?.();
     await this.tagPresent(request, tree?.root.raw);
     return referrers.carried;
   }

@@ -52,6 +52,12 @@ export interface CopyOptions {
    * never wrong — so pass only a fresh plan's `copy` blobs and a root it found absent.
    */
   lacking?: ReadonlySet<string>;
+  /**
+   * Runs once the digest, its referrers and pins are in the target and before any tag is
+   * written (also when the target held the digest already): what must land with the image
+   * before a tag names it (a promotion's signed attestation). A throw fails the copy tagless.
+   */
+  beforeTags?: () => Promise<void>;
   onProgress?: (progress: CopyProgress) => void;
   signal?: AbortSignal;
 }

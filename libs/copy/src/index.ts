@@ -15,7 +15,9 @@ export type {
   ReferrerAction,
   ReferrerSelection,
 } from './copy-types';
+export { updateFallbackIndex as linkReferrers } from './referrer-copier';
 export { MAX_REFERRER_DEPTH, MAX_REFERRERS } from './referrer-walk';
+export { referrersTag, sha256Digest } from './digest';
 export { RegistryLimiter } from './registry-limiter';
 export { tagConflictError, type TagConflict } from './tag-conflict';
 export { mapLimit } from './map-limit';

@@ -139,7 +139,12 @@ function groupBySubject(referrers: FoundReferrer[]): Map<string, FoundReferrer[]
   return groups;
 }
 
-async function updateFallbackIndex(
+/**
+ * Lists `referrers` (already written, each with `subject`) as referrers of `subject` where the
+ * registry does not do it itself: merged into the subject's `sha256-<hex>` fallback index, never
+ * replacing what it lists. Answers 1 when the index was written, 0 when nothing was missing.
+ */
+export async function updateFallbackIndex(
   target: Place,
   subject: string,
   referrers: Descriptor[],

@@ -19,7 +19,7 @@ export {
   TAG_PATTERN,
   type ReadinessQuery,
 } from './policy-rules';
-export { type StagePolicy } from './policy-view';
+export { rulesOf, type StagePolicy } from './policy-view';
 export { PoliciesModule } from './policies.module';
 export { PoliciesService } from './policies.service';
 export { ReadinessService, type Assessment, type ReadinessContext } from './readiness.service';

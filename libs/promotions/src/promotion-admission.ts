@@ -4,7 +4,7 @@ import { EventsService } from '@airlock/events';
 import { GatesService } from '@airlock/gates';
 import { ImagesService } from '@airlock/images';
 import type { Transaction } from '@airlock/persistence';
-import { ReadinessService, type Assessment } from '@airlock/policies';
+import { ReadinessService, rulesOf, type Assessment } from '@airlock/policies';
 import { Injectable } from '@nestjs/common';
 import type { PromotionOptions } from './promotion-intake.service';
 import { PromotionResolver, type Resolved, type Survey } from './promotion-resolver';
@@ -115,6 +115,7 @@ export class PromotionAdmission {
         targetStageId: resolved.targetStageId,
         tags: resolved.tags,
         evidence: evidenceOf(assessment),
+        admittedPolicy: { ...rulesOf(assessment.policy) },
         options: { ...options },
         plan: plans.map((plan, i) => toTargetPlan(resolved.targets[i]!.registry.name, plan)),
         requestedBy: actor.tokenId,

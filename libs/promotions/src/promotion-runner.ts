@@ -1,3 +1,4 @@
+import { PromotionAttestations, type PromotionFacts } from '@airlock/attestations';
 import { CopyEngine, type CopyResult } from '@airlock/copy';
 import { errorSummary, type AirlockError } from '@airlock/errors';
 import { ImagesService, TagLedger } from '@airlock/images';
@@ -57,6 +58,7 @@ export class PromotionRunner {
     private readonly release: ReleaseSettlement,
     private readonly releaseJobs: ReleaseJobs,
     private readonly jobs: PromotionJobs,
+    private readonly attestations: PromotionAttestations,
   ) {}
 
   async run(targetId: string, context: RunContext): Promise<RunOutcome> {
@@ -152,6 +154,14 @@ export class PromotionRunner {
         referrers: true,
         allowTagOverwrite: options.allowTagOverwrite ?? false,
         lacking: lackingOf(promotion, target),
+        // The signed attestation lands with the image, before a tag names it; a failure to
+        // write it fails the attempt like a failed copy (retried, no tag written).
+        beforeTags: async () => {
+          await this.attestations.attest(
+            this.clients.clientFor(destination),
+            factsOf(promotion, target, destination),
+          );
+        },
         onProgress: (p) => progress.update(p),
         signal,
       },
@@ -269,4 +279,32 @@ export function lackingOf(
   const lacking = new Set(plan.blobActions.filter((b) => b.action === 'copy').map((b) => b.digest));
   if (!plan.alreadyPresent) lacking.add(plan.digest);
   return lacking;
+}
+
+/** What the attestation of `promotion` landing in `destination` states. */
+function factsOf(
+  promotion: PromotionRow,
+  target: PromotionTargetRow,
+  destination: Registry,
+): PromotionFacts {
+  return {
+    promotionId: promotion.id,
+    digest: promotion.digest,
+    source: {
+      stage: promotion.sourceStage,
+      registry: promotion.sourceRegistry,
+      repository: promotion.sourceRepository,
+    },
+    target: {
+      stage: promotion.targetStage,
+      registry: destination.name,
+      host: new URL(destination.url).host,
+      repository: target.repository,
+    },
+    tags: promotion.tags,
+    policy: promotion.admittedPolicy,
+    evidence: promotion.evidence,
+    requestedBy: { id: promotion.requestedBy, name: promotion.requestedByName },
+    requestedAt: promotion.createdAt,
+  };
 }

@@ -36,6 +36,8 @@ export interface PromotionRow {
   tags: string[];
   status: PromotionStatus;
   evidence: unknown[];
+  /** The stage policy's rules as they admitted it (null for promotions made before they were kept). */
+  admittedPolicy: Record<string, unknown> | null;
   options: Record<string, unknown>;
   plan: unknown[];
   requestedBy: string | null;
@@ -63,6 +65,7 @@ export type NewPromotion = Pick<
   | 'targetStageId'
   | 'tags'
   | 'evidence'
+  | 'admittedPolicy'
   | 'options'
   | 'plan'
   | 'requestedBy'
@@ -133,6 +136,7 @@ const PROMOTION = columns<PromotionRow>({
   tags: 'p.tags',
   status: 'p.status',
   evidence: 'p.evidence',
+  admittedPolicy: 'p.admitted_policy',
   options: 'p.options',
   plan: 'p.plan',
   requestedBy: 'p.requested_by',
@@ -184,11 +188,13 @@ export class PromotionRepository {
   async insert(promotion: NewPromotion, tx: Transaction): Promise<string> {
     const row = await this.db.one<{ id: string }>(
       sql`INSERT INTO promotions (image_id, digest, source_registry_id, source_repository, source_tag,
-            target_stage_id, tags, status, evidence, options, plan, requested_by, source_stage,
-            release_id, release_index)
+            target_stage_id, tags, status, evidence, admitted_policy, options, plan, requested_by,
+            source_stage, release_id, release_index)
           VALUES (${promotion.imageId}, ${promotion.digest}, ${promotion.sourceRegistryId},
             ${promotion.sourceRepository}, ${promotion.sourceTag}, ${promotion.targetStageId},
-            ${promotion.tags}::text[], 'queued', ${json(promotion.evidence)}, ${json(promotion.options)},
+            ${promotion.tags}::text[], 'queued', ${json(promotion.evidence)},
+            ${promotion.admittedPolicy === null ? sql`${null}::jsonb` : json(promotion.admittedPolicy)},
+            ${json(promotion.options)},
             ${json(promotion.plan)}, ${promotion.requestedBy}, ${promotion.sourceStage},
             ${promotion.releaseId}::uuid, ${promotion.releaseIndex ?? null}::integer)
           RETURNING id`,

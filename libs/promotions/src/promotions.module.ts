@@ -1,3 +1,4 @@
+import { AttestationsModule } from '@airlock/attestations';
 import { AuditModule, AuditService } from '@airlock/audit';
 import { CopyModule } from '@airlock/copy/nest';
 import { EventsModule, EventsService } from '@airlock/events';
@@ -109,7 +110,7 @@ export class PromotionsModule {}
 
 /** The worker side: the `promotion` queue's processor and the reconciler. */
 @Module({
-  imports: [PromotionCoreModule, ImagesModule, RegistriesModule],
+  imports: [PromotionCoreModule, ImagesModule, RegistriesModule, AttestationsModule],
   providers: [
     PromotionRunner,
     PromotionProcessor,

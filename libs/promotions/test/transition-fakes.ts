@@ -175,6 +175,7 @@ export function promotionRow(id: string, status: PromotionStatus): PromotionRow 
     tags: ['1.0'],
     status,
     evidence: [],
+    admittedPolicy: null,
     options: {},
     plan: [],
     requestedBy: ALICE.tokenId,

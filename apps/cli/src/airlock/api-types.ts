@@ -118,6 +118,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys promotion attestations are signed with
+         * @description Public, like any JWKS: admission controllers and `airlock verify` check attestations with these. The current key and every earlier one (AIRLOCK_SIGNING_PREVIOUS_KEYS_FILE), so attestations signed before a rotation still verify.
+         *
+         *     **Public**: no token needed.
+         */
+        get: operations["SigningKeysController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1111,6 +1133,27 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "admin" | "ci" | "approver" | "reader";
+        };
+        SigningKeyView: {
+            /**
+             * @description sha256 of the SubjectPublicKeyInfo (DER), hex: the DSSE `keyid`.
+             * @example aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+             */
+            keyId: string;
+            /** @enum {string} */
+            algorithm: "ecdsa-p256" | "ed25519";
+            /**
+             * @example -----BEGIN PUBLIC KEY-----
+             *     …
+             *     -----END PUBLIC KEY-----
+             */
+            publicKeyPem: string;
+            /** @description New attestations are signed with this one; the others verify older ones. */
+            current: boolean;
+        };
+        SigningKeysView: {
+            /** @description Empty when no signing key is configured. */
+            keys: components["schemas"]["SigningKeyView"][];
         };
         AuditEventView: {
             /**
@@ -2744,6 +2787,25 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SigningKeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeysView"];
                 };
             };
         };

@@ -6,6 +6,7 @@ import { addEvidenceCommands } from './evidence-commands';
 import { EXIT_CODES_HELP, ExitCode, type ExitCode as Code } from './exit-codes';
 import type { CliIo } from './output';
 import { addPromotionCommands } from './promotion-commands';
+import { addVerifyCommand } from './verify-command';
 
 const ENVIRONMENT_HELP = `Environment:
   AIRLOCK_URL    Airlock's base URL, e.g. https://airlock.example.com (--url wins)
@@ -82,6 +83,7 @@ export function buildProgram(io: CliIo, done: Done): Command {
   // Help lists the commands in the order they are added.
   addEvidenceCommands(program, run);
   addPromotionCommands(program, run);
+  addVerifyCommand(program, io, done);
 
   return program;
 }
