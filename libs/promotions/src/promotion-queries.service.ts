@@ -1,4 +1,4 @@
-import { PromotionRepository } from './promotion.repository';
+import { PromotionRepository, type LandedDigestRow } from './promotion.repository';
 import { encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
 import { promotionNotFound, readPromotionId, readPromotionListQuery } from './promotion-rules';
@@ -40,6 +40,14 @@ export class PromotionQueriesService {
       items: page.map((row) => toPromotionView(row, targets)),
       nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
     };
+  }
+
+  /**
+   * Every digest a succeeded promotion landed in this registry (by repository, with the stage it
+   * entered): what the integrity audit expects to find there.
+   */
+  landedIn(registryId: string): Promise<LandedDigestRow[]> {
+    return this.promotions.landedIn(registryId);
   }
 
   /** The newest promotions of these images (one digest's images, by repository). */
