@@ -1,3 +1,4 @@
+export type { LandedDigestRow } from './landed-digests.repository';
 export { PromotionJobs } from './promotion-jobs';
 export { PromotionReconciler, type ReconcileReport } from './promotion-reconciler';
 export { PromotionRunner, type RunOutcome } from './promotion-runner';
@@ -29,12 +30,7 @@ export {
 } from './promotion-intake.service';
 export { PromotionLifecycleService } from './promotion-lifecycle.service';
 export { IMAGE_PROMOTIONS_LIMIT, PromotionQueriesService } from './promotion-queries.service';
-export {
-  ACTIVE_STATUSES,
-  PROMOTION_STATUSES,
-  type LandedDigestRow,
-  type PromotionStatus,
-} from './promotion.repository';
+export { ACTIVE_STATUSES, PROMOTION_STATUSES, type PromotionStatus } from './promotion.repository';
 export { ReleaseIntakeService, type ReleaseAnswer } from './releases/release-intake.service';
 export { ReleaseLifecycleService } from './releases/release-lifecycle.service';
 export { ReleaseQueries } from './releases/release-queries';

@@ -1,4 +1,5 @@
-import { PromotionRepository, type LandedDigestRow } from './promotion.repository';
+import { LandedDigestsRepository, type LandedDigestRow } from './landed-digests.repository';
+import { PromotionRepository } from './promotion.repository';
 import { encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
 import { promotionNotFound, readPromotionId, readPromotionListQuery } from './promotion-rules';
@@ -19,7 +20,10 @@ export const IMAGE_PROMOTIONS_LIMIT = 20;
  */
 @Injectable()
 export class PromotionQueriesService {
-  constructor(private readonly promotions: PromotionRepository) {}
+  constructor(
+    private readonly promotions: PromotionRepository,
+    private readonly landed: LandedDigestsRepository,
+  ) {}
 
   async show(id: unknown): Promise<PromotionView> {
     const checked = readPromotionId(id);
@@ -47,7 +51,7 @@ export class PromotionQueriesService {
    * entered): what the integrity audit expects to find there.
    */
   landedIn(registryId: string): Promise<LandedDigestRow[]> {
-    return this.promotions.landedIn(registryId);
+    return this.landed.landedIn(registryId);
   }
 
   /** The newest promotions of these images (one digest's images, by repository). */

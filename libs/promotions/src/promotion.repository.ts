@@ -97,13 +97,6 @@ export interface PromotionTargetRow {
   updatedAt: Date;
 }
 
-/** A digest a promotion landed in a registry: the repository and the stage it entered. */
-export interface LandedDigestRow {
-  repository: string;
-  digest: string;
-  stage: string;
-}
-
 export interface TargetProgress {
   bytesDone: number;
   bytesTotal: number;
@@ -260,18 +253,6 @@ export class PromotionRepository {
     return this.db.rows<PromotionRow>(
       sql`SELECT ${PROMOTION} FROM ${PROMOTION_FROM} WHERE p.image_id = ANY(${imageIds}::uuid[])
           ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit}`,
-    );
-  }
-
-  /** Each (repository, digest, target stage) a succeeded target landed in this registry. */
-  landedIn(registryId: string): Promise<LandedDigestRow[]> {
-    return this.db.rows<LandedDigestRow>(
-      sql`SELECT DISTINCT t.repository, p.digest, st.name AS stage
-            FROM promotion_targets t
-            JOIN promotions p ON p.id = t.promotion_id
-            JOIN stages st ON st.id = p.target_stage_id
-           WHERE t.registry_id = ${registryId} AND t.status = 'succeeded'
-           ORDER BY t.repository, p.digest`,
     );
   }
 

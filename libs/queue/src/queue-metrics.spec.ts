@@ -33,7 +33,7 @@ describe('QueueMetrics', () => {
     ).refresh();
 
     const jobs = (await metrics.queueJobs.get()).values;
-    expect(jobs).toHaveLength(4 * 6);
+    expect(jobs).toHaveLength(5 * 5);
     const value = (queue: string, state: string) =>
       jobs.find((v) => v.labels.queue === queue && v.labels.state === state)?.value;
     expect([value('promotion', 'waiting'), value('promotion', 'active')]).toEqual([2, 1]);
