@@ -15,6 +15,7 @@ import { DigestPrincipals1796300000000 } from './1796300000000-digest-principals
 import { TagClaimsOfActivePromotions1796310000000 } from './1796310000000-tag-claims-of-active-promotions';
 import { BlobLocations1796400000000 } from './1796400000000-blob-locations';
 import { Releases1796500000000 } from './1796500000000-releases';
+import { IntegrityAudit1796800000000 } from './1796800000000-integrity-audit';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   Releases1796500000000,
   AuditChain1796600000000,
   AdmittedPolicy1796700000000,
+  IntegrityAudit1796800000000,
 ];

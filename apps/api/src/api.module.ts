@@ -7,6 +7,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { BoardApiModule } from './board/board-api.module';
 import { GatesApiModule } from './gates/gates-api.module';
 import { ImagesApiModule } from './images/images-api.module';
+import { IntegrityApiModule } from './integrity/integrity-api.module';
 import { HealthModule } from './health/health.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { RequestIdMiddleware } from './http/request-id.middleware';
@@ -33,6 +34,7 @@ import { WebhooksApiModule } from './webhooks/webhooks-api.module';
     BoardApiModule,
     GatesApiModule,
     ImagesApiModule,
+    IntegrityApiModule,
     MirrorApiModule,
     PoliciesApiModule,
     PromotionsApiModule,

@@ -1,4 +1,5 @@
 import { EventsWorkerModule } from '@airlock/events';
+import { IntegrityWorkerModule } from '@airlock/integrity';
 import { MirrorWorkerModule } from '@airlock/mirror';
 import { PromotionsWorkerModule } from '@airlock/promotions';
 import { WorkerHostModule } from '@airlock/queue';
@@ -9,6 +10,12 @@ import { Module } from '@nestjs/common';
  * WorkerHost discovers them at boot and starts one BullMQ Worker per queue.
  */
 @Module({
-  imports: [WorkerHostModule, PromotionsWorkerModule, EventsWorkerModule, MirrorWorkerModule],
+  imports: [
+    WorkerHostModule,
+    PromotionsWorkerModule,
+    EventsWorkerModule,
+    MirrorWorkerModule,
+    IntegrityWorkerModule,
+  ],
 })
 export class WorkerModule {}

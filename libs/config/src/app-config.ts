@@ -201,6 +201,33 @@ export class AppConfig {
   @Max(3600000)
   mirrorManualWaitMs = 900000;
 
+  /**
+   * How often the integrity audit holds every registry of role `prod` against the ledger: one run
+   * per registry per tick, however many workers run (docs/integrity.md).
+   */
+  @Env('AIRLOCK_INTEGRITY_INTERVAL_MS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(7 * 24 * 3600000)
+  integrityIntervalMs = 900000;
+
+  /** The most repositories one integrity run lists; a registry with more gives a partial run. */
+  @Env('AIRLOCK_INTEGRITY_MAX_REPOSITORIES')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  integrityMaxRepositories = 1000;
+
+  /** The most tags one integrity run resolves (HEAD) over all repositories; more gives a partial run. */
+  @Env('AIRLOCK_INTEGRITY_MAX_TAGS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  integrityMaxTags = 20000;
+
   /** Log level. */
   @Env('AIRLOCK_LOG_LEVEL')
   @IsIn(LOG_LEVELS)

@@ -26,6 +26,7 @@ describe('event types', () => {
         'promotion.failed',
         'mirror.synced',
         'base-image.updated',
+        'integrity.violation',
       ]),
     );
     expect(isEventType('gate.recorded')).toBe(true);

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'release.failed',
   'mirror.synced',
   'base-image.updated',
+  'integrity.violation',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

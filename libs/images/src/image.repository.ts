@@ -166,6 +166,15 @@ export class ImageRepository {
         );
   }
 
+  /** The (repository, digest) of every image recorded in this registry. */
+  locatedIn(registryId: string): Promise<Array<{ repository: string; digest: string }>> {
+    return this.db.rows<{ repository: string; digest: string }>(
+      sql`SELECT DISTINCT l.repository, i.digest FROM image_locations l
+            JOIN images i ON i.id = l.image_id
+           WHERE l.registry_id = ${registryId} ORDER BY l.repository, i.digest`,
+    );
+  }
+
   /** Where these images were seen, by registry name and repository. */
   locationsOf(imageIds: string[]): Promise<ImageLocationRow[]> {
     if (imageIds.length === 0) return Promise.resolve([]);

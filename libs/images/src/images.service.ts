@@ -161,6 +161,14 @@ export class ImagesService {
     await this.images.upsertLocation(imageId, registryId, repository, tx);
   }
 
+  /**
+   * Every (repository, digest) recorded in the registry: registered there or landed there by a
+   * promotion. The integrity audit's "Airlock knows this digest here".
+   */
+  locatedIn(registryId: string): Promise<Array<{ repository: string; digest: string }>> {
+    return this.images.locatedIn(registryId);
+  }
+
   /** Every registered image with this digest (one per repository), with locations and tags. */
   private async details(digest: string, repository?: string): Promise<ImageDetailView[]> {
     const rows = await this.images.byDigest(digest, repository);

@@ -69,6 +69,7 @@ export type {
   DriftReport,
   UntrackedBase,
 } from './drift-view';
+export type { RegistryTagEntry } from './tag-ledger.repository';
 export {
   TagLedger,
   type ClaimConflict,

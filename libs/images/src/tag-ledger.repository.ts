@@ -23,6 +23,13 @@ export interface RecordedTagRow {
   digest: string;
 }
 
+/** A tag of a registry as Airlock last wrote or resolved it. */
+export interface RegistryTagEntry {
+  repository: string;
+  tag: string;
+  digest: string;
+}
+
 /** The promotion holding a claim, and the digest it holds the tag for. */
 export interface ClaimHolderRow {
   registry: string;
@@ -91,6 +98,14 @@ export class TagLedgerRepository {
     return this.db.rows<RegistryTagRow>(
       sql`SELECT ${REGISTRY_TAG} FROM registry_tags t JOIN registries r ON r.id = t.registry_id
            WHERE t.digest = ANY(${digests}::text[]) ORDER BY r.name, t.repository, t.tag`,
+    );
+  }
+
+  /** Every recorded tag of one registry, by repository and tag (the primary key's order). */
+  inRegistry(registryId: string): Promise<RegistryTagEntry[]> {
+    return this.db.rows<RegistryTagEntry>(
+      sql`SELECT repository, tag, digest FROM registry_tags
+           WHERE registry_id = ${registryId} ORDER BY repository, tag`,
     );
   }
 

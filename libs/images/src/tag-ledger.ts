@@ -5,6 +5,7 @@ import { BaseDriftService } from './base-drift.service';
 import {
   TagLedgerRepository,
   type RecordedTagRow,
+  type RegistryTagEntry,
   type RegistryTagRow,
   type TagKey,
 } from './tag-ledger.repository';
@@ -112,6 +113,11 @@ export class TagLedger {
   /** The recorded tags that point at any of these digests. */
   pointingAtAny(digests: string[]): Promise<RegistryTagRow[]> {
     return this.tags.pointingAtAny(digests);
+  }
+
+  /** Every tag Airlock recorded in the registry: what it wrote (promotions) or resolved there. */
+  inRegistry(registryId: string): Promise<RegistryTagEntry[]> {
+    return this.tags.inRegistry(registryId);
   }
 
   /** What these registries' `tags` of `repository` point at as recorded (tag → digest). */

@@ -74,6 +74,18 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly integrityFindings = new Counter({
+    name: 'airlock_integrity_findings_total',
+    help: 'New integrity findings (each announced once as integrity.violation), by registry and kind.',
+    labelNames: ['registry', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly integrityOpenFindings = new Gauge({
+    name: 'airlock_integrity_open_findings',
+    help: 'Unresolved integrity findings (open or acknowledged) by registry and kind, as the last run in this process left them.',
+    labelNames: ['registry', 'kind'] as const,
+    registers: [this.registry],
+  });
   readonly webhookDeliveries = new Counter({
     name: 'airlock_webhook_deliveries_total',
     help: 'Webhook delivery attempts by outcome (delivered, retrying, failed).',

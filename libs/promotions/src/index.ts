@@ -1,3 +1,4 @@
+export type { LandedDigestRow } from './landed-digests.repository';
 export { PromotionJobs } from './promotion-jobs';
 export { PromotionReconciler, type ReconcileReport } from './promotion-reconciler';
 export { PromotionRunner, type RunOutcome } from './promotion-runner';

@@ -1,3 +1,4 @@
+import { LandedDigestsRepository, type LandedDigestRow } from './landed-digests.repository';
 import { PromotionRepository } from './promotion.repository';
 import { encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
@@ -19,7 +20,10 @@ export const IMAGE_PROMOTIONS_LIMIT = 20;
  */
 @Injectable()
 export class PromotionQueriesService {
-  constructor(private readonly promotions: PromotionRepository) {}
+  constructor(
+    private readonly promotions: PromotionRepository,
+    private readonly landed: LandedDigestsRepository,
+  ) {}
 
   async show(id: unknown): Promise<PromotionView> {
     const checked = readPromotionId(id);
@@ -40,6 +44,14 @@ export class PromotionQueriesService {
       items: page.map((row) => toPromotionView(row, targets)),
       nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
     };
+  }
+
+  /**
+   * Every digest a succeeded promotion landed in this registry (by repository, with the stage it
+   * entered): what the integrity audit expects to find there.
+   */
+  landedIn(registryId: string): Promise<LandedDigestRow[]> {
+    return this.landed.landedIn(registryId);
   }
 
   /** The newest promotions of these images (one digest's images, by repository). */

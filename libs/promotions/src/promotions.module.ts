@@ -13,6 +13,7 @@ import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { PromotionIntakeService } from './promotion-intake.service';
 import { PromotionJobs } from './promotion-jobs';
 import { PromotionLifecycleService } from './promotion-lifecycle.service';
+import { LandedDigestsRepository } from './landed-digests.repository';
 import { PromotionQueriesService } from './promotion-queries.service';
 import { PromotionReconciler } from './promotion-reconciler';
 import { PromotionResolver } from './promotion-resolver';
@@ -92,6 +93,7 @@ class PromotionCoreModule {}
     PromotionIntakeService,
     PromotionLifecycleService,
     PromotionQueriesService,
+    LandedDigestsRepository,
     ReleaseIntakeService,
     ReleaseLifecycleService,
     // Stateless; the core module's instance serves the worker side, which exports nothing to the API.

@@ -23,5 +23,7 @@ export function queueDefaults(
     release: retried(12, 1000),
     mirror: retried(3, 10000),
     webhook: retried(8, 5000),
+    // A failed run is recorded as failed; the next tick is the retry.
+    integrity: retried(1, 10000),
   };
 }

@@ -27,12 +27,13 @@ describe('QueueMetrics', () => {
         release: { counts: {} },
         mirror: { counts: {} },
         webhook: { counts: { failed: 3 } },
+        integrity: { counts: {} },
       }),
       metrics,
     ).refresh();
 
     const jobs = (await metrics.queueJobs.get()).values;
-    expect(jobs).toHaveLength(4 * 5);
+    expect(jobs).toHaveLength(5 * 5);
     const value = (queue: string, state: string) =>
       jobs.find((v) => v.labels.queue === queue && v.labels.state === state)?.value;
     expect([value('promotion', 'waiting'), value('promotion', 'active')]).toEqual([2, 1]);

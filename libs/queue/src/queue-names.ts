@@ -1,5 +1,5 @@
 /** Every BullMQ queue Airlock uses (ARCHITECTURE.md, "Queues"). */
-export const QUEUE_NAMES = ['promotion', 'release', 'mirror', 'webhook'] as const;
+export const QUEUE_NAMES = ['promotion', 'release', 'mirror', 'webhook', 'integrity'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -15,6 +15,8 @@ export interface JobPayloads {
   mirror: { mirrorRuleId: string; trigger?: 'manual' };
   /** Deliver one event to one webhook subscription. */
   webhook: { deliveryId: string };
+  /** Audit one registry against the ledger: a scheduler tick, or a run queued by hand (`runId`). */
+  integrity: { registryId: string; runId?: string };
 }
 
 /** Deterministic job ids make enqueueing idempotent: BullMQ ignores a second add with the same id. */

@@ -10,7 +10,12 @@ import { sealCredentials, type RegistryCredentials } from './registry-credential
 import type { RegistryCheckResult, RegistryTlsSettings } from './registry-requests';
 import { checkRegistryName, readNewRegistry, readRegistryUpdate } from './registry-rules';
 import { toRegistryView, type RegistryView } from './registry-view';
-import { RegistryRepository, type Registry, type RegistryChanges } from './registry.repository';
+import {
+  RegistryRepository,
+  type Registry,
+  type RegistryChanges,
+  type RegistryRole,
+} from './registry.repository';
 
 // A check answers within seconds: one attempt, short timeouts (the worker's clients keep the defaults).
 const CHECK_OPTIONS = {
@@ -92,6 +97,11 @@ export class RegistriesService {
   /** The registries of these names that exist (for features that refer to registries by name). */
   findByNames(names: string[], tx?: Transaction): Promise<Registry[]> {
     return this.registries.findByNames(names, tx);
+  }
+
+  /** The registries of this role, by name (the integrity audit holds every `prod` one). */
+  async withRole(role: RegistryRole): Promise<Registry[]> {
+    return (await this.registries.list()).filter((r) => r.role === role);
   }
 
   /** The registry named so, or NOT_FOUND. */

@@ -4,6 +4,7 @@ import { Scopes } from './auth/scope';
 import { TokenFetcher } from './auth/token-fetcher';
 import { BlobReader } from './blobs/blob-reader';
 import { BlobUploader } from './blobs/blob-uploader';
+import { CatalogLister } from './catalog/catalog-lister';
 import type { Descriptor, RawManifest } from './descriptor';
 import { errorForResponse } from './errors/response-error';
 import { HttpTransport } from './http/http-transport';
@@ -29,6 +30,7 @@ export class RegistryClient implements OciRegistry {
   private readonly blobs: BlobReader;
   private readonly uploads: BlobUploader;
   private readonly tags: TagLister;
+  private readonly catalog: CatalogLister;
   private readonly referrerIndex: ReferrersReader;
 
   constructor(endpoint: RegistryEndpoint, options: RegistryClientOptions = {}) {
@@ -72,6 +74,7 @@ export class RegistryClient implements OciRegistry {
     this.blobs = new BlobReader(this.name, this.requester, resolved.blobResumes, logger);
     this.uploads = new BlobUploader(this.name, this.requester, retrier, resolved.upload, logger);
     this.tags = new TagLister(this.name, this.requester, resolved.tagPageSize);
+    this.catalog = new CatalogLister(this.name, this.requester, resolved.tagPageSize);
     this.referrerIndex = new ReferrersReader(
       this.name,
       this.origin,
@@ -140,6 +143,14 @@ export class RegistryClient implements OciRegistry {
 
   listTags(repository: string): Promise<string[]> {
     return this.tags.list(repository);
+  }
+
+  /**
+   * The registry's repositories (`/v2/_catalog`, Link-paged), at most `limit`; `complete` is
+   * false when the limit cut the list. Not on OciRegistry: only the integrity audit lists them.
+   */
+  listRepositories(limit?: number): Promise<{ repositories: string[]; complete: boolean }> {
+    return this.catalog.list(limit);
   }
 
   referrers(repository: string, digest: string, artifactType?: string): Promise<Descriptor[]> {

@@ -344,6 +344,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Prod integrity audit: latest runs and findings
+         * @description The newest run of each registry of role prod, and the findings (default: `open`) — what the registries hold that Airlock's ledger does not explain. Filters narrow the findings.
+         *
+         *     **Roles**: any (admin, ci, approver, reader).
+         */
+        get: operations["IntegrityController_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The integrity run history
+         * @description Newest first. Page with `cursor` = the previous page's `nextCursor` until it is null.
+         *
+         *     **Roles**: any (admin, ci, approver, reader).
+         */
+        get: operations["IntegrityController_runs"];
+        put?: never;
+        /**
+         * Audit now
+         * @description Queues a run of one registry of role prod (`registry`), or of each. A run waits for an audit of the same registry under way. Audited as `integrity.run_requested`.
+         *
+         *     **Roles**: admin.
+         */
+        post: operations["IntegrityController_queue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity/findings/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a finding
+         * @description Marks a finding known and accepted, with a comment; it stays (acknowledged) until a run no longer sees it, and is not announced again. Audited as `integrity.finding_acknowledged`.
+         *
+         *     **Roles**: admin, approver.
+         */
+        post: operations["IntegrityController_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mirror-rules": {
         parameters: {
             query?: never;
@@ -1604,6 +1676,115 @@ export interface components {
             /** @description One per location of the image. */
             locations: components["schemas"]["LocationReferrersView"][];
         };
+        RunErrorView: {
+            /** @example REGISTRY_UNAVAILABLE */
+            code: string;
+            message: string;
+        };
+        IntegrityRunView: {
+            /** Format: uuid */
+            id: string;
+            /** @example prod-eu */
+            registry: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+            /**
+             * Format: date-time
+             * @description The scheduler tick (one run per registry and tick); null when queued by hand.
+             */
+            scheduledFor: string | null;
+            repositoriesChecked: number;
+            tagsChecked: number;
+            /** @description HEADs by digest for recorded digests no tag pointed at. */
+            digestsChecked: number;
+            /** @description Findings this run saw, new or seen before. */
+            findings: number;
+            newFindings: number;
+            resolvedFindings: number;
+            /** @description The run did not see the whole registry (capped, or the registry failed): absences it could not check resolve nothing. */
+            partial: boolean;
+            reason: string | null;
+            error: components["schemas"]["RunErrorView"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        AcknowledgementView: {
+            /**
+             * Format: uuid
+             * @description Token id.
+             */
+            by: string | null;
+            /** @description Token name. */
+            byName: string | null;
+            /** Format: date-time */
+            at: string;
+            comment: string;
+        };
+        FindingView: {
+            /** Format: uuid */
+            id: string;
+            /** @example prod-eu */
+            registry: string;
+            /** @example team/app */
+            repository: string;
+            /**
+             * @description `unexpected-tag`: a tag on a digest Airlock never put in this repository; `moved-tag`: a tag Airlock wrote points elsewhere (or is gone); `missing-digest`: a digest Airlock put there is gone; `missing-referrer`: a referrer type the stage's policy requires is gone from a digest Airlock put there.
+             * @enum {string}
+             */
+            kind: "unexpected-tag" | "moved-tag" | "missing-digest" | "missing-referrer";
+            /** @example 1.0.0 */
+            tag: string | null;
+            /** @description The digest a digest finding is about. */
+            digest: string | null;
+            /** @description The missing referrer type. */
+            artifactType: string | null;
+            expectedDigest: string | null;
+            actualDigest: string | null;
+            /** @enum {string} */
+            status: "open" | "resolved" | "acknowledged";
+            /** Format: uuid */
+            firstSeenRunId: string;
+            /** Format: uuid */
+            lastSeenRunId: string;
+            /** Format: date-time */
+            firstSeenAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            acknowledged?: components["schemas"]["AcknowledgementView"] | null;
+        };
+        IntegrityOverviewView: {
+            /** @description The newest run of each registry, by name. */
+            runs: components["schemas"]["IntegrityRunView"][];
+            /** @description Newest sighting first, at most 500. */
+            findings: components["schemas"]["FindingView"][];
+        };
+        IntegrityRunPageView: {
+            items: components["schemas"]["IntegrityRunView"][];
+            nextCursor: string | null;
+        };
+        IntegrityRunBody: {
+            /**
+             * @description A registry of role prod; left out: every registry of role prod.
+             * @example prod-eu
+             */
+            registry?: string;
+        };
+        IntegrityRunsQueuedView: {
+            /** @description One queued run per registry. */
+            items: components["schemas"]["IntegrityRunView"][];
+        };
+        AcknowledgeFindingBody: {
+            /** @example hotfix pushed by the on-call engineer, see INC-1234 */
+            comment: string;
+        };
         RepositoryRefBody: {
             /**
              * @description Name of a registry known to Airlock.
@@ -2442,7 +2623,7 @@ export interface components {
              *       "promotion.succeeded"
              *     ]
              */
-            events: ("image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated" | "*")[];
+            events: ("image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated" | "integrity.violation" | "*")[];
             /** @description The HMAC key of `Airlock-Signature`. Omitted → Airlock generates one and answers it in this 201 only. Sealed with AIRLOCK_SECRET_KEY; never returned afterwards, logged or audited. */
             secret?: string;
             /** @default true */
@@ -2507,7 +2688,7 @@ export interface components {
             /** @example https://ci.example.com/hooks/airlock */
             url?: string;
             /** @description Replaces the list. */
-            events?: ("image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated" | "*")[];
+            events?: ("image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated" | "integrity.violation" | "*")[];
             /** @description A new secret (rotation); later attempts are signed with it. Never returned. */
             secret?: string;
             enabled?: boolean;
@@ -2526,7 +2707,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated";
+            eventType: "image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated" | "integrity.violation";
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             /** @description POSTs made so far. */
@@ -3335,6 +3516,222 @@ export interface operations {
             };
             /** @description NOT_FOUND: no image with this digest (in this repository) is registered. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    IntegrityController_overview: {
+        parameters: {
+            query?: {
+                /** @description Only this registry (of role prod). */
+                registry?: string;
+                /** @description Only findings in this repository. */
+                repository?: string;
+                kind?: "unexpected-tag" | "moved-tag" | "missing-digest" | "missing-referrer";
+                status?: "open" | "resolved" | "acknowledged";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityOverviewView"];
+                };
+            };
+            /** @description INVALID_INPUT: a filter breaks its rule (the field is named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    IntegrityController_runs: {
+        parameters: {
+            query?: {
+                /** @description Only runs of this registry. */
+                registry?: string;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityRunPageView"];
+                };
+            };
+            /** @description INVALID_INPUT: a bad registry, cursor or limit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    IntegrityController_queue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrityRunBody"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityRunsQueuedView"];
+                };
+            };
+            /** @description INVALID_INPUT: `registry` is not a registry of role prod. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: the token's role is not one of admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DEPENDENCY_UNAVAILABLE: the job queue (Redis) is down. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    IntegrityController_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeFindingBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingView"];
+                };
+            };
+            /** @description INVALID_INPUT: a bad id or comment. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: the token's role is not one of admin, approver. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: no such finding. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CONFLICT: the finding is resolved. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5514,7 +5911,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "pending" | "delivered" | "failed";
-                eventType?: "image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated";
+                eventType?: "image.registered" | "gate.recorded" | "promotion.queued" | "promotion.succeeded" | "promotion.failed" | "release.queued" | "release.succeeded" | "release.failed" | "mirror.synced" | "base-image.updated" | "integrity.violation";
                 /** @description The nextCursor of the previous page (opaque). */
                 cursor?: string;
                 limit?: number;
