@@ -70,6 +70,14 @@ export function json(
   });
 }
 
+/** A `text/event-stream` answer of these events, each data the JSON of its body. */
+export function events(list: Array<[string, unknown]>): Response {
+  const text = list
+    .map(([event, body], i) => `id: ${i + 1}\nevent: ${event}\ndata: ${JSON.stringify(body)}\n\n`)
+    .join(': keep-alive\n\n');
+  return new Response(text, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+}
+
 export function promotion(status: string, extra: Record<string, unknown> = {}) {
   return {
     id: ID,

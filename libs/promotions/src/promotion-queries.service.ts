@@ -1,4 +1,5 @@
 import { LandedDigestsRepository, type LandedDigestRow } from './landed-digests.repository';
+import { WatchedPromotionsRepository } from './watched-promotions.repository';
 import { PromotionRepository } from './promotion.repository';
 import { encodeCursor } from '@airlock/validation';
 import { Injectable } from '@nestjs/common';
@@ -23,6 +24,7 @@ export class PromotionQueriesService {
   constructor(
     private readonly promotions: PromotionRepository,
     private readonly landed: LandedDigestsRepository,
+    private readonly watched: WatchedPromotionsRepository,
   ) {}
 
   async show(id: unknown): Promise<PromotionView> {
@@ -30,6 +32,14 @@ export class PromotionQueriesService {
     const row = await this.promotions.find(checked);
     if (!row) throw promotionNotFound(checked);
     return toPromotionView(row, await this.promotions.targetsOf([row.id]));
+  }
+
+  /** The views of the promotions with these (checked) ids; unknown ids are left out. */
+  async showMany(ids: readonly string[]): Promise<PromotionView[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.watched.findMany(ids);
+    const targets = await this.promotions.targetsOf(rows.map((r) => r.id));
+    return rows.map((row) => toPromotionView(row, targets));
   }
 
   /** Newest first, keyset-paged on (created_at, id). */

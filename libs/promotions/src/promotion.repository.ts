@@ -122,7 +122,7 @@ export interface PromotionListQuery {
   limit: number;
 }
 
-const PROMOTION = columns<PromotionRow>({
+export const PROMOTION = columns<PromotionRow>({
   id: 'p.id',
   imageId: 'p.image_id',
   digest: 'p.digest',
@@ -151,7 +151,7 @@ const PROMOTION = columns<PromotionRow>({
   createdAtKey: 'p.created_at::text',
 });
 
-const PROMOTION_FROM = raw(`promotions p
+export const PROMOTION_FROM = raw(`promotions p
   JOIN registries sr ON sr.id = p.source_registry_id
   JOIN stages st ON st.id = p.target_stage_id
   LEFT JOIN api_tokens tk ON tk.id = p.requested_by`);

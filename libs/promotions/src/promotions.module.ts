@@ -14,6 +14,7 @@ import { PromotionIntakeService } from './promotion-intake.service';
 import { PromotionJobs } from './promotion-jobs';
 import { PromotionLifecycleService } from './promotion-lifecycle.service';
 import { LandedDigestsRepository } from './landed-digests.repository';
+import { WatchedPromotionsRepository } from './watched-promotions.repository';
 import { PromotionQueriesService } from './promotion-queries.service';
 import { PromotionReconciler } from './promotion-reconciler';
 import { PromotionResolver } from './promotion-resolver';
@@ -94,6 +95,7 @@ class PromotionCoreModule {}
     PromotionLifecycleService,
     PromotionQueriesService,
     LandedDigestsRepository,
+    WatchedPromotionsRepository,
     ReleaseIntakeService,
     ReleaseLifecycleService,
     // Stateless; the core module's instance serves the worker side, which exports nothing to the API.

@@ -4,21 +4,35 @@ import {
   PromotionLifecycleService,
   PromotionQueriesService,
 } from '@airlock/promotions';
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { sendIntakeAnswer } from '../http/accepted-answer';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
+import { streamPromotion } from './promotion-event-stream';
+import { PromotionWatch } from './promotion-watch';
 import { PromotionIdParams, PromotionListQuery, RequestPromotionBody } from './promotion.dto';
 import { DryRunView, PromotionPageView, PromotionView } from './promotion.views';
 
@@ -29,6 +43,7 @@ export class PromotionsController {
     private readonly intake: PromotionIntakeService,
     private readonly lifecycle: PromotionLifecycleService,
     private readonly queries: PromotionQueriesService,
+    private readonly watch: PromotionWatch,
   ) {}
 
   @Post()
@@ -104,6 +119,31 @@ export class PromotionsController {
   @ApiProblemResponse(404, 'NOT_FOUND: no such promotion.')
   show(@Param() params: PromotionIdParams): Promise<PromotionView> {
     return this.queries.show(params.id);
+  }
+
+  @Get(':id/events')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary: 'Follow a promotion live (Server-Sent Events)',
+    description:
+      'A `text/event-stream`: first a `promotion` event with the view `GET /api/v1/promotions/{id}` answers, then one ' +
+      'whenever it changes (progress, status, attempts; read about once a second), and when it is no longer queued or ' +
+      'running an `end` event with the final view, after which the response ends. `: keep-alive` comments every 15 s; ' +
+      'a stream ends after 30 min (reconnect). A bad or unknown id is a problem+json answer, not a stream. The web UI ' +
+      "and the CLI's `promote --wait` follow promotions with it.",
+  })
+  @ApiOkResponse({
+    description: 'The event stream (`event: promotion|end`, `data`: a PromotionView as JSON).',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiProblemResponse(404, 'NOT_FOUND: no such promotion.')
+  async events(
+    @Param() params: PromotionIdParams,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const first = await this.queries.show(params.id);
+    streamPromotion(first, this.watch, request, response);
   }
 
   @Post(':id/cancel')

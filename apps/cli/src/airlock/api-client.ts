@@ -1,6 +1,7 @@
 import type { Connection } from './connection';
 import { ExitCode } from './exit-codes';
 import type { ApiRequest } from './requests';
+import { SseParser, type SseEvent } from './sse';
 
 /** An HTTP answer from Airlock; `body` is the parsed JSON, or undefined when there was none. */
 export interface ApiAnswer<T = unknown> {
@@ -23,8 +24,8 @@ export type FetchFn = typeof fetch;
 
 export class ApiClient {
   constructor(
-    private readonly connection: Connection,
-    private readonly fetchFn: FetchFn = fetch,
+    readonly connection: Connection,
+    readonly fetchFn: FetchFn = fetch,
     private readonly timeoutMs = REQUEST_TIMEOUT_MS,
   ) {}
 
@@ -53,6 +54,63 @@ export class ApiClient {
       );
     }
     return { status: response.status, headers: response.headers, body: parseJson<T>(text), text };
+  }
+}
+
+/** A stream that stays silent this long is dead (the server sends a comment every 15 s). */
+export const STREAM_IDLE_MS = 45_000;
+
+/**
+ * Reads `GET path` as Server-Sent Events, calling `onEvent` for each, until the server ends the
+ * stream, `onEvent` answers false, `signal` aborts, or it stays silent for STREAM_IDLE_MS. An
+ * answer that is not `text/event-stream` (an older Airlock without the route), no answer or a
+ * broken stream just ends it: the caller polls on from what it saw.
+ */
+export async function readEventStream(
+  client: { connection: Connection; fetchFn: FetchFn },
+  path: string,
+  onEvent: (event: SseEvent) => boolean,
+  signal?: AbortSignal,
+): Promise<void> {
+  const idle = new AbortController();
+  let timer = setTimeout(() => idle.abort(), STREAM_IDLE_MS);
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => idle.abort(), STREAM_IDLE_MS);
+  };
+  const stop = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
+  try {
+    const response = await client.fetchFn(`${client.connection.baseUrl}${path}`, {
+      method: 'GET',
+      headers: {
+        accept: 'text/event-stream',
+        authorization: `Bearer ${client.connection.token}`,
+        'user-agent': 'airlock-cli',
+      },
+      signal: stop,
+    });
+    const type = response.headers.get('content-type') ?? '';
+    if (response.status !== 200 || !type.startsWith('text/event-stream') || !response.body) {
+      await response.body?.cancel();
+      return;
+    }
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      touch();
+      for (const event of parser.push(decoder.decode(value, { stream: true })))
+        if (!onEvent(event)) {
+          await reader.cancel();
+          return;
+        }
+    }
+  } catch {
+    // No answer, or the stream broke: the caller polls on.
+  } finally {
+    clearTimeout(timer);
   }
 }
 

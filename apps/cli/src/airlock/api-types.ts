@@ -680,6 +680,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/promotions/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a promotion live (Server-Sent Events)
+         * @description A `text/event-stream`: first a `promotion` event with the view `GET /api/v1/promotions/{id}` answers, then one whenever it changes (progress, status, attempts; read about once a second), and when it is no longer queued or running an `end` event with the final view, after which the response ends. `: keep-alive` comments every 15 s; a stream ends after 30 min (reconnect). A bad or unknown id is a problem+json answer, not a stream. The web UI and the CLI's `promote --wait` follow promotions with it.
+         *
+         *     **Roles**: any (admin, ci, approver, reader).
+         */
+        get: operations["PromotionsController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/promotions/{id}/cancel": {
         parameters: {
             query?: never;
@@ -4588,6 +4610,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PromotionView"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: no such promotion. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PromotionsController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (`event: promotion|end`, `data`: a PromotionView as JSON). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */

@@ -109,6 +109,7 @@ async function waitForPromotion(
     noun: 'promotion',
     statusCommand: 'airlock status',
     request: statusRequest,
+    events: (id) => `/api/v1/promotions/${encodeURIComponent(id)}/events`,
     progressLine: formatProgress,
   });
   if ('stopped' in outcome) return outcome.stopped;

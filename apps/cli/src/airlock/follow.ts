@@ -1,4 +1,4 @@
-import { UnreachableError, type ApiAnswer } from './api-client';
+import { readEventStream, UnreachableError, type ApiAnswer } from './api-client';
 import { isSuccess, refuse } from './answers';
 import type { CommandContext } from './commands';
 import { ExitCode, exitCodeForStatus, isTerminal, type ExitCode as Code } from './exit-codes';
@@ -24,6 +24,8 @@ export interface FollowPlan<T extends Followable> {
   /** The command that follows it later, e.g. "airlock status". */
   statusCommand: string;
   request(id: string): ApiRequest;
+  /** The path of its Server-Sent Events stream, when it has one: followed before polling. */
+  events?(id: string): string;
   progressLine(subject: T): string;
 }
 
@@ -46,6 +48,8 @@ export async function follow<T extends Followable>(
   // With --json stdout holds the final answer only, so progress goes to stderr.
   const printer = new ProgressPrinter(ctx.json ? ctx.io.stderr : ctx.io.stdout, now);
   let subject = accepted;
+  if (plan.events && !isTerminal(subject.status))
+    subject = await streamed(ctx, plan, subject, deadline - now(), printer);
   let failures = 0;
   for (;;) {
     printer.show(subject.status, plan.progressLine(subject));
@@ -81,6 +85,33 @@ export async function follow<T extends Followable>(
   }
   printer.finish();
   return { finished: subject };
+}
+
+/**
+ * Follows the stream until its `end` event (or the deadline); answers the newest state seen.
+ * Whatever stops it short — no stream, a drop — leaves the rest to polling.
+ */
+async function streamed<T extends Followable>(
+  ctx: CommandContext,
+  plan: FollowPlan<T>,
+  subject: T,
+  remainingMs: number,
+  printer: ProgressPrinter,
+): Promise<T> {
+  let latest = subject;
+  const deadline = AbortSignal.timeout(Math.max(remainingMs, 0));
+  await readEventStream(
+    ctx.client,
+    plan.events!(subject.id),
+    (event) => {
+      if (event.event !== 'promotion' && event.event !== 'end') return true;
+      latest = JSON.parse(event.data) as T;
+      printer.show(latest.status, plan.progressLine(latest));
+      return event.event !== 'end' && !isTerminal(latest.status);
+    },
+    deadline,
+  );
+  return latest;
 }
 
 type Polled<T> =

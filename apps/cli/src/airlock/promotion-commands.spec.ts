@@ -1,4 +1,4 @@
-import { DIGEST, ID, json, promotion, run } from '../../test/cli-run';
+import { DIGEST, events, ID, json, promotion, run } from '../../test/cli-run';
 
 const POLICY_UNMET = {
   type: 'urn:airlock:problem:policy-unmet',
@@ -118,6 +118,8 @@ describe('airlock promote, status, readiness (in-process, canned answers)', () =
       ],
       [
         json(202, promotion('queued')),
+        // An Airlock without the event stream: --wait polls.
+        json(404, { code: 'NOT_FOUND', status: 404 }),
         json(200, promotion('running')),
         new Error('a blip'),
         json(503, { code: 'NOT_READY', status: 503 }),
@@ -125,9 +127,10 @@ describe('airlock promote, status, readiness (in-process, canned answers)', () =
       ],
     );
     expect(result.code).toBe(0);
-    expect(result.sent.map((s) => `${s.method} ${s.url}`).slice(1)).toEqual(
-      Array(4).fill(`GET http://airlock.test/api/v1/promotions/${ID}`),
-    );
+    expect(result.sent.map((s) => `${s.method} ${s.url}`).slice(1)).toEqual([
+      `GET http://airlock.test/api/v1/promotions/${ID}/events`,
+      ...Array(4).fill(`GET http://airlock.test/api/v1/promotions/${ID}`),
+    ]);
     expect(result.stdout).toContain(`promotion ${ID}: ${DIGEST} → prod (prod-eu)`);
     expect(result.stdout).toContain('queued  0 B / 2.0 KiB (0%)  blobs 0/2');
     expect(result.stdout).toContain(
@@ -153,7 +156,7 @@ describe('airlock promote, status, readiness (in-process, canned answers)', () =
         '--wait',
         '--json',
       ],
-      [json(202, promotion('queued')), json(200, failed)],
+      [json(202, promotion('queued')), new TypeError('fetch failed'), json(200, failed)],
     );
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual(failed);
@@ -161,7 +164,7 @@ describe('airlock promote, status, readiness (in-process, canned answers)', () =
   });
 
   it('promote --wait: past --timeout exits 3 and says the promotion goes on', async () => {
-    const answers = [json(202, promotion('running'))];
+    const answers = [json(202, promotion('running')), json(404, { code: 'NOT_FOUND' })];
     for (let i = 0; i < 5; i += 1) answers.push(json(200, promotion('running')));
     const result = await run(
       [
@@ -189,10 +192,50 @@ describe('airlock promote, status, readiness (in-process, canned answers)', () =
     const down = Array.from({ length: 5 }, () => new TypeError('fetch failed'));
     const result = await run(
       ['promote', '--repository', 'x', '--digest', DIGEST, '--from', 'a', '--to', 'b', '--wait'],
-      [json(202, promotion('queued')), ...down],
+      [json(202, promotion('queued')), new TypeError('fetch failed'), ...down],
     );
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/5 times in a row; promotion .* goes on/);
+  });
+
+  it('promote --wait follows the event stream to its end, with no polling', async () => {
+    const result = await run(
+      ['promote', '--repository', 'x', '--digest', DIGEST, '--from', 'a', '--to', 'b', '--wait'],
+      [
+        json(202, promotion('queued')),
+        events([
+          ['promotion', promotion('queued')],
+          [
+            'promotion',
+            promotion('running', {
+              progress: { bytesDone: 1024, bytesTotal: 2048, blobsDone: 1, blobsTotal: 2 },
+            }),
+          ],
+          ['end', promotion('succeeded')],
+        ]),
+      ],
+    );
+    expect(result.code).toBe(0);
+    expect(result.sent.map((s) => s.url)).toEqual([
+      'http://airlock.test/api/v1/promotions',
+      `http://airlock.test/api/v1/promotions/${ID}/events`,
+    ]);
+    expect(result.sent[1]!.headers.accept).toBe('text/event-stream');
+    expect(result.stdout).toContain('running  1.0 KiB / 2.0 KiB (50%)  blobs 1/2');
+    expect(result.stdout).toContain(`promotion ${ID} succeeded`);
+  });
+
+  it('promote --wait polls on when the stream drops before its end', async () => {
+    const result = await run(
+      ['promote', '--repository', 'x', '--digest', DIGEST, '--from', 'a', '--to', 'b', '--wait'],
+      [
+        json(202, promotion('queued')),
+        events([['promotion', promotion('running')]]),
+        json(200, promotion('succeeded')),
+      ],
+    );
+    expect(result.code).toBe(0);
+    expect(result.sent.at(-1)!.url).toBe(`http://airlock.test/api/v1/promotions/${ID}`);
   });
 
   it('a dry run prints the plan; not ready exits 1 with the gaps', async () => {
