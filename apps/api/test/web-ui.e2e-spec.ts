@@ -205,6 +205,8 @@ describe('the web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Show plan' }).click();
     await page.getByText('prod-eu').first().waitFor();
     await checkView(page, 'promote-plan');
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
     await page.getByRole('button', { name: 'Confirm promotion' }).click();
     await page.waitForURL(/\/promotions\/[0-9a-f-]{36}$/);
     await page
@@ -212,6 +214,9 @@ describe('the web UI in Chromium', () => {
       .filter({ hasText: 'succeeded' })
       .waitFor({ timeout: 30000 });
     await checkView(page, 'promotion');
+    // Followed through its event stream (polling is only the fallback).
+    const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    expect(requested).toContain(`/api/v1/promotions/${id}/events`);
     await page.goto(`${api.base}/`);
     await card(page, 'prod', 'shop/app').waitFor();
     await context.close();

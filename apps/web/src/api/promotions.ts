@@ -1,5 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { api, unwrap, type Schemas } from './client';
+import { usePromotionStream } from './promotion-stream';
 import type { paths } from './schema';
 
 export type Promotion = Schemas['PromotionView'];
@@ -23,14 +25,21 @@ export function usePromotions(filters: PromotionFilters, cursor: string | undefi
   });
 }
 
-/** One promotion, polled every second until it reaches a terminal status. */
+/**
+ * One promotion, followed live until it reaches a terminal status: its event stream while that
+ * is open, polled every second while it is not.
+ */
 export function usePromotion(id: string) {
-  return useQuery({
+  const live = useRef(false);
+  const query = useQuery({
     queryKey: ['promotion', id],
     queryFn: () => unwrap(api.GET('/api/v1/promotions/{id}', { params: { path: { id } } })),
-    refetchInterval: (query) =>
-      query.state.data && TERMINAL.has(query.state.data.status) ? false : POLL_MS,
+    refetchInterval: (q) =>
+      live.current || (q.state.data && TERMINAL.has(q.state.data.status)) ? false : POLL_MS,
   });
+  const status = query.data?.status;
+  live.current = usePromotionStream(id, status !== undefined && !TERMINAL.has(status));
+  return query;
 }
 
 /** Cancel or retry; the answer is the promotion as it is now. */

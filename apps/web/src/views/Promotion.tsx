@@ -12,7 +12,7 @@ import { Status } from '../components/Status';
 import { Table } from '../components/Table';
 import { Time } from '../components/Time';
 
-/** One promotion, followed live (polled every second until it ends), with cancel and retry. */
+/** One promotion, followed live (its event stream, else polled every second) until it ends, with cancel and retry. */
 export function PromotionView() {
   const { id = '' } = useParams();
   const promotion = usePromotion(id);
