@@ -60,6 +60,7 @@ describe('limits and the queue dashboard', () => {
     expect(queues.status).toBe(200);
     const body = (await queues.json()) as { queues: Array<{ name: string }> };
     expect(body.queues.map((q) => q.name).sort()).toEqual([
+      'integrity',
       'mirror',
       'promotion',
       'release',

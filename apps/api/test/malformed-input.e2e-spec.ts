@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { AirlockApi, startTestApi, stopTestApi } from './support/airlock-api';
 import { databaseFingerprint } from './support/database-fingerprint';
 import { judge } from './support/fuzz/answer-oracle';
-import { seedWorld, type FuzzWorld } from './support/fuzz/fuzz-world';
+import { seedFinding, seedWorld, type FuzzWorld } from './support/fuzz/fuzz-world';
 import {
   writeOperations,
   type OpenApiDocument,
@@ -62,6 +62,7 @@ describe('malformed input on every write route (generated)', () => {
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     world = await seedWorld(api, registry, adminToken);
+    world.kept.findings = [await seedFinding(pg)];
     const document = await api.call<OpenApiDocument>('GET', '/api/docs-json', {
       token: adminToken,
     });

@@ -1,6 +1,7 @@
 import { generateToken } from '@airlock/auth';
 import { buildImage, ImagePusher, type RegistryFixture } from '@airlock/testing';
 import fc from 'fast-check';
+import type { Client } from 'pg';
 import type { AirlockApi } from '../airlock-api';
 import type { ValueHints } from './schema-values';
 
@@ -206,3 +207,26 @@ function hintsFor(registry: RegistryFixture, digest: string, registries: string[
 
 /** A well-formed token nobody issued. */
 export const unknownToken = (): string => generateToken();
+
+/**
+ * An open integrity finding of `prod-eu`, as a run records it: the audit runs in a worker, which
+ * this test does not start, so the acknowledge route gets a real finding to name.
+ */
+export async function seedFinding(pg: Client): Promise<string> {
+  const [run] = (
+    await pg.query<{ id: string }>(
+      `INSERT INTO integrity_runs (registry_id, status, trigger)
+         SELECT id, 'succeeded', 'manual' FROM registries WHERE name = 'prod-eu' RETURNING id`,
+    )
+  ).rows;
+  const [finding] = (
+    await pg.query<{ id: string }>(
+      `INSERT INTO integrity_findings
+         (registry_id, repository, tag, kind, actual_digest, first_seen_run_id, last_seen_run_id)
+         SELECT registry_id, 'team/app', 'build', 'unexpected-tag', $2, id, id
+           FROM integrity_runs WHERE id = $1 RETURNING id`,
+      [run!.id, `sha256:${'f'.repeat(64)}`],
+    )
+  ).rows;
+  return finding!.id;
+}
