@@ -16,6 +16,7 @@ import { TagClaimsOfActivePromotions1796310000000 } from './1796310000000-tag-cl
 import { BlobLocations1796400000000 } from './1796400000000-blob-locations';
 import { Releases1796500000000 } from './1796500000000-releases';
 import { IntegrityAudit1796800000000 } from './1796800000000-integrity-audit';
+import { IntegrityPlatformFindings1796900000000 } from './1796900000000-integrity-platform-findings';
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AuditChain1796600000000,
   AdmittedPolicy1796700000000,
   IntegrityAudit1796800000000,
+  IntegrityPlatformFindings1796900000000,
 ];

@@ -2,6 +2,7 @@ import { generateToken } from '@airlock/auth';
 import {
   AirlockProcess,
   buildImage,
+  buildIndex,
   buildSignature,
   ImagePusher,
   MediaTypes,
@@ -33,6 +34,8 @@ interface Finding {
   tag: string | null;
   digest: string | null;
   artifactType: string | null;
+  platform: string | null;
+  platformDigest: string | null;
   expectedDigest: string | null;
   actualDigest: string | null;
   status: string;
@@ -130,10 +133,13 @@ describe('the Prod integrity audit', () => {
   const logs = () => `\n--- worker logs ---\n${worker?.logs ?? ''}`;
 
   /** Builds, signs and promotes an image into Prod under `tag`; waits for it to land. */
-  const promote = async (tag: string): Promise<TestImage> => {
-    const image = buildImage({ layers: [{ size: 512 + images.length }] });
+  const promote = async (
+    tag: string,
+    image = buildImage({ layers: [{ size: 512 + images.length }] }),
+  ): Promise<TestImage> => {
     await ciPusher.push(REPO, image, ['build']);
-    await ciPusher.pushReferrer(REPO, buildSignature(image));
+    for (const signed of [image, ...image.children])
+      await ciPusher.pushReferrer(REPO, buildSignature(signed));
     const accepted = await api.call<{ id: string }>('POST', '/api/v1/promotions', {
       token: ciToken,
       body: { repository: REPO, digest: image.digest, source: 'ci', target: 'prod', tags: [tag] },
@@ -373,6 +379,54 @@ describe('the Prod integrity audit', () => {
     );
     expect(resolved.body.findings.map((f) => f.kind)).toEqual(['moved-tag']);
     expect(await violations()).toBe(4);
+  });
+
+  it('names the platform manifest of a promoted index whose required signature is gone, and nothing for its fallback tags', async () => {
+    const policy = {
+      allowedSourceStages: ['ci'],
+      requiredReferrers: [SIG],
+      requiredPlatformReferrers: [SIG],
+    };
+    expect((await admin('PUT', '/api/v1/stages/prod/policy', policy)).status).toBe(200);
+    const before = await auditNow();
+    const index = buildIndex({ layers: [{ size: 700 }] }); // amd64, arm64, arm/v7
+    images.push(await promote('4.0.0', index));
+    // Prod holds a `sha256-<hex>` fallback tag per platform manifest: each is Airlock's, none a finding.
+    const clean = await auditNow();
+    expect(clean).toMatchObject({ status: 'succeeded', partial: false, newFindings: 0 });
+    expect(clean.findings).toBe(before.findings);
+
+    const arm64 = index.children[1]!;
+    await deleteManifest(referrersFallbackTag(arm64.digest));
+    const run = await auditNow();
+    expect(run).toMatchObject({ status: 'succeeded', newFindings: 1 });
+    const found = await admin<{ findings: Finding[] }>(
+      'GET',
+      '/api/v1/integrity?kind=missing-referrer',
+    );
+    const platformFinding = found.body.findings.filter((f) => f.digest === index.digest);
+    expect(platformFinding).toEqual([
+      expect.objectContaining({
+        kind: 'missing-referrer',
+        repository: REPO,
+        digest: index.digest,
+        artifactType: SIG,
+        platform: 'linux/arm64',
+        platformDigest: arm64.digest,
+        firstSeenRunId: run.id,
+        status: 'open',
+      }),
+    ]);
+    const delivered = await receiver.waitFor(
+      '/integrity',
+      5,
+      (e) => e.type === 'integrity.violation',
+    );
+    expect(
+      delivered
+        .map((d) => (JSON.parse(d.body) as { data: { finding: Finding } }).data.finding)
+        .filter((f) => f.platformDigest === arm64.digest),
+    ).toHaveLength(1);
   });
 
   it('answers 400 naming the field for bad input', async () => {

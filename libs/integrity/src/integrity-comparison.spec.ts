@@ -9,7 +9,10 @@ import {
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
 const C = `sha256:${'c'.repeat(64)}`;
+const AMD = `sha256:${'d'.repeat(64)}`;
+const ARM = `sha256:${'e'.repeat(64)}`;
 const SIG = 'application/vnd.dev.cosign.artifact.sig.v1+json';
+const SBOM = 'application/spdx+json';
 
 const ledger: LedgerExpectation = {
   tags: [
@@ -17,8 +20,8 @@ const ledger: LedgerExpectation = {
     { repository: 'team/app', tag: '2.0.0', digest: B },
   ],
   digests: [
-    { repository: 'team/app', digest: A, requiredReferrers: [SIG] },
-    { repository: 'team/app', digest: B, requiredReferrers: [] },
+    { repository: 'team/app', digest: A, requiredReferrers: [SIG], requiredPlatformReferrers: [] },
+    { repository: 'team/app', digest: B, requiredReferrers: [], requiredPlatformReferrers: [] },
   ],
 };
 
@@ -39,6 +42,7 @@ function observation(overrides: Partial<RegistryObservation> = {}): RegistryObse
       [placeOf('team/app', B), true],
     ]),
     referrers: new Map([[placeOf('team/app', A), [SIG]]]),
+    platforms: new Map(),
     ...overrides,
   };
 }
@@ -58,6 +62,8 @@ describe('compareWithLedger', () => {
         tag: 'hotfix',
         digest: null,
         artifactType: null,
+        platform: null,
+        platformDigest: null,
         expectedDigest: null,
         actualDigest: C,
       },
@@ -102,6 +108,8 @@ describe('compareWithLedger', () => {
         tag: null,
         digest: B,
         artifactType: null,
+        platform: null,
+        platformDigest: null,
         expectedDigest: B,
         actualDigest: null,
       },
@@ -117,6 +125,8 @@ describe('compareWithLedger', () => {
         tag: null,
         digest: A,
         artifactType: SIG,
+        platform: null,
+        platformDigest: null,
         expectedDigest: A,
         actualDigest: null,
       },
@@ -135,8 +145,68 @@ describe('compareWithLedger', () => {
       tag: 't',
       digest: null,
       artifactType: null,
+      platformDigest: null,
     };
     expect(findingKey(base)).toBe(findingKey({ ...base }));
     expect(findingKey(base)).not.toBe(findingKey({ ...base, tag: 'u' }));
+    expect(findingKey(base)).not.toBe(findingKey({ ...base, platformDigest: ARM }));
+  });
+
+  describe('per-platform referrers', () => {
+    const index: LedgerExpectation = {
+      tags: [{ repository: 'team/app', tag: '3.0.0', digest: C }],
+      digests: [
+        {
+          repository: 'team/app',
+          digest: C,
+          requiredReferrers: [SIG],
+          requiredPlatformReferrers: [SBOM],
+        },
+      ],
+    };
+    const seenIndex = (arm: string[], single = false): RegistryObservation =>
+      observation({
+        tags: new Map([['team/app', new Map([['3.0.0', C]])]]),
+        digests: new Map([[placeOf('team/app', C), true]]),
+        referrers: new Map([[placeOf('team/app', C), [SIG]]]),
+        platforms: new Map([
+          [
+            placeOf('team/app', C),
+            single
+              ? null
+              : [
+                  { digest: AMD, platform: 'linux/amd64', types: [SBOM] },
+                  { digest: ARM, platform: 'linux/arm64', types: arm },
+                ],
+          ],
+        ]),
+      });
+
+    it('finds nothing when every platform manifest has its required referrers', () => {
+      expect(compareWithLedger(index, seenIndex([SBOM, SIG]))).toEqual([]);
+    });
+
+    it('names the platform manifest that lacks one, with the index it belongs to', () => {
+      expect(compareWithLedger(index, seenIndex([SIG]))).toEqual([
+        {
+          kind: 'missing-referrer',
+          repository: 'team/app',
+          tag: null,
+          digest: C,
+          artifactType: SBOM,
+          platform: 'linux/arm64',
+          platformDigest: ARM,
+          expectedDigest: C,
+          actualDigest: null,
+        },
+      ]);
+    });
+
+    it('holds a single image to the platform rule itself, as the policy does', () => {
+      const findings = compareWithLedger(index, seenIndex([], true));
+      expect(findings.map((f) => [f.digest, f.artifactType, f.platformDigest])).toEqual([
+        [C, SBOM, null],
+      ]);
+    });
   });
 });

@@ -13,9 +13,26 @@ export interface LedgerExpectation {
   tags: ReadonlyArray<{ repository: string; tag: string; digest: string }>;
   /**
    * Digests Airlock put (or saw) there, with the referrer artifact types the stage they entered
-   * requires (empty when none): each must still be present, with those referrers.
+   * requires (empty when none) of the digest itself and of each of its platform manifests: each
+   * must still be present, with those referrers.
    */
-  digests: ReadonlyArray<{ repository: string; digest: string; requiredReferrers: string[] }>;
+  digests: ReadonlyArray<ExpectedDigest>;
+}
+
+export interface ExpectedDigest {
+  repository: string;
+  digest: string;
+  requiredReferrers: string[];
+  /** Required of every platform manifest of an index; of the image itself for a single image. */
+  requiredPlatformReferrers: string[];
+}
+
+/** A platform manifest of a recorded index and the artifact types of its referrers. */
+export interface ObservedPlatform {
+  digest: string;
+  /** `os/architecture[/variant]`. */
+  platform: string;
+  types: readonly string[];
 }
 
 /** What one run saw in the registry. */
@@ -28,15 +45,25 @@ export interface RegistryObservation {
   digests: ReadonlyMap<string, boolean>;
   /** `repository@digest` → the artifact types of its referrers (only digests that require some). */
   referrers: ReadonlyMap<string, readonly string[]>;
+  /**
+   * `repository@digest` → its platform manifests with their referrers' types (only digests
+   * whose stage requires platform referrers); null for a single image.
+   */
+  platforms: ReadonlyMap<string, readonly ObservedPlatform[] | null>;
 }
 
-/** One thing the ledger does not explain. `tag` or `digest` (with `artifactType`) names it. */
+/**
+ * One thing the ledger does not explain. `tag` or `digest` (with `artifactType`, and for a
+ * platform manifest of an index `platform` and `platformDigest`) names it.
+ */
 export interface Finding {
   kind: FindingKind;
   repository: string;
   tag: string | null;
   digest: string | null;
   artifactType: string | null;
+  platform: string | null;
+  platformDigest: string | null;
   expectedDigest: string | null;
   actualDigest: string | null;
 }
@@ -47,9 +74,16 @@ export function placeOf(repository: string, digest: string): string {
 
 /** The key that makes a finding seen again the same finding (the live unique index's columns). */
 export function findingKey(
-  f: Pick<Finding, 'kind' | 'repository' | 'tag' | 'digest' | 'artifactType'>,
+  f: Pick<Finding, 'kind' | 'repository' | 'tag' | 'digest' | 'artifactType' | 'platformDigest'>,
 ): string {
-  return [f.kind, f.repository, f.tag ?? '', f.digest ?? '', f.artifactType ?? ''].join('\u0000');
+  return [
+    f.kind,
+    f.repository,
+    f.tag ?? '',
+    f.digest ?? '',
+    f.artifactType ?? '',
+    f.platformDigest ?? '',
+  ].join('\u0000');
 }
 
 /**
@@ -57,7 +91,8 @@ export function findingKey(
  * never recorded in that repository is `unexpected-tag`; a recorded tag pointing elsewhere (or
  * gone from a fully listed repository while its digest is still there) is `moved-tag`; a
  * recorded digest that is gone is `missing-digest` (its tags going with it say nothing more); a
- * present digest lacking a referrer type its stage requires is `missing-referrer`.
+ * present digest — or a platform manifest of a present index — lacking a referrer type its
+ * stage requires is `missing-referrer`.
  */
 export function compareWithLedger(ledger: LedgerExpectation, seen: RegistryObservation): Finding[] {
   return [...tagFindings(ledger, seen), ...digestFindings(ledger, seen)];
@@ -91,19 +126,33 @@ function tagFindings(ledger: LedgerExpectation, seen: RegistryObservation): Find
 function digestFindings(ledger: LedgerExpectation, seen: RegistryObservation): Finding[] {
   const findings: Finding[] = [];
   for (const d of ledger.digests) {
-    const place = placeOf(d.repository, d.digest);
-    const present = seen.digests.get(place);
+    const present = seen.digests.get(placeOf(d.repository, d.digest));
     if (present === undefined) continue; // not checked this run (capped)
-    if (!present) {
-      findings.push(digestFinding('missing-digest', d.repository, d.digest, null));
-      continue;
-    }
-    const types = seen.referrers.get(place);
-    if (types === undefined) continue;
-    for (const required of d.requiredReferrers)
-      if (!types.includes(required))
-        findings.push(digestFinding('missing-referrer', d.repository, d.digest, required));
+    if (!present) findings.push(digestFinding('missing-digest', d, null));
+    else findings.push(...referrerFindings(d, seen));
   }
+  return findings;
+}
+
+/** The digest's own required referrers, then each platform manifest's (a single image: its own). */
+function referrerFindings(d: ExpectedDigest, seen: RegistryObservation): Finding[] {
+  const place = placeOf(d.repository, d.digest);
+  const types = seen.referrers.get(place);
+  if (types === undefined) return [];
+  const platforms = seen.platforms.get(place);
+  const ownRequired = new Set(d.requiredReferrers);
+  if (platforms === null) for (const type of d.requiredPlatformReferrers) ownRequired.add(type);
+  const findings = [...ownRequired]
+    .filter((type) => !types.includes(type))
+    .map((type) => digestFinding('missing-referrer', d, type));
+  for (const platform of platforms ?? [])
+    for (const type of new Set(d.requiredPlatformReferrers))
+      if (!platform.types.includes(type))
+        findings.push({
+          ...digestFinding('missing-referrer', d, type),
+          platform: platform.platform,
+          platformDigest: platform.digest,
+        });
   return findings;
 }
 
@@ -114,22 +163,29 @@ function tagFinding(
   expectedDigest: string | null,
   actualDigest: string | null,
 ): Finding {
-  return { kind, repository, tag, digest: null, artifactType: null, expectedDigest, actualDigest };
+  return { ...NO_SUBJECT, kind, repository, tag, expectedDigest, actualDigest };
 }
 
 function digestFinding(
   kind: FindingKind,
-  repository: string,
-  digest: string,
+  { repository, digest }: ExpectedDigest,
   artifactType: string | null,
 ): Finding {
   return {
+    ...NO_SUBJECT,
     kind,
     repository,
-    tag: null,
     digest,
     artifactType,
     expectedDigest: digest,
     actualDigest: null,
   };
 }
+
+const NO_SUBJECT = {
+  tag: null,
+  digest: null,
+  artifactType: null,
+  platform: null,
+  platformDigest: null,
+} as const;

@@ -47,6 +47,9 @@ export interface FindingView {
   tag: string | null;
   digest: string | null;
   artifactType: string | null;
+  /** For a platform manifest of an index: `os/architecture[/variant]` and its digest. */
+  platform: string | null;
+  platformDigest: string | null;
   expectedDigest: string | null;
   actualDigest: string | null;
   status: FindingStatus;
@@ -105,6 +108,8 @@ export function toFindingView(row: FindingRow): FindingView {
     tag: row.tag,
     digest: row.digest,
     artifactType: row.artifactType,
+    platform: row.platform,
+    platformDigest: row.platformDigest,
     expectedDigest: row.expectedDigest,
     actualDigest: row.actualDigest,
     status: row.status,

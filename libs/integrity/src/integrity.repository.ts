@@ -116,6 +116,8 @@ const FINDING = columns<FindingRow>({
   tag: 'f.tag',
   digest: 'f.digest',
   artifactType: 'f.artifact_type',
+  platform: 'f.platform',
+  platformDigest: 'f.platform_digest',
   kind: 'f.kind',
   expectedDigest: 'f.expected_digest',
   actualDigest: 'f.actual_digest',
@@ -242,9 +244,11 @@ export class IntegrityRepository {
     return (await this.db.one<FindingRow>(
       sql`WITH f AS (
             INSERT INTO integrity_findings (registry_id, repository, tag, digest, artifact_type,
-              kind, expected_digest, actual_digest, first_seen_run_id, last_seen_run_id)
+              platform, platform_digest, kind, expected_digest, actual_digest, first_seen_run_id,
+              last_seen_run_id)
             VALUES (${registryId}, ${finding.repository}, ${finding.tag}, ${finding.digest},
-              ${finding.artifactType}, ${finding.kind}, ${finding.expectedDigest},
+              ${finding.artifactType}, ${finding.platform}, ${finding.platformDigest},
+              ${finding.kind}, ${finding.expectedDigest},
               ${finding.actualDigest}, ${runId}, ${runId})
             RETURNING *)
           SELECT ${FINDING} FROM f ${FINDING_REGISTRY}`,

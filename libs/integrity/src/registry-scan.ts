@@ -1,6 +1,18 @@
 import { errorSummary } from '@airlock/errors';
-import type { RegistryClient } from '@airlock/registry-client';
-import { placeOf, type LedgerExpectation, type RegistryObservation } from './integrity-comparison';
+import {
+  parseManifest,
+  readReferrerTree,
+  RegistryError,
+  type Descriptor,
+  type RegistryClient,
+} from '@airlock/registry-client';
+import {
+  placeOf,
+  type ExpectedDigest,
+  type LedgerExpectation,
+  type ObservedPlatform,
+  type RegistryObservation,
+} from './integrity-comparison';
 
 /** The most one run reads (AIRLOCK_INTEGRITY_MAX_REPOSITORIES / _MAX_TAGS). */
 export interface ScanLimits {
@@ -21,16 +33,21 @@ export interface ScanResult {
   error: { code: string; message: string } | null;
 }
 
-type Reader = Pick<RegistryClient, 'listRepositories' | 'listTags' | 'headManifest' | 'referrers'>;
+type Reader = Pick<
+  RegistryClient,
+  'listRepositories' | 'listTags' | 'headManifest' | 'getManifest' | 'referrers'
+>;
 
 // The referrers tag schema's index (`sha256-<hex>`, cosign's `.sig`/`.att` too): Airlock copies
-// these with the digests it promotes, so one whose subject the ledger knows is not a finding.
+// these with the digests it promotes, so one whose subject the ledger knows — a recorded digest
+// or a platform manifest of a recorded index — is not a finding.
 const REFERRERS_TAG = /^sha256-([0-9a-f]{64})(\.[a-z]+)?$/;
 
 /**
  * Reads one registry for an audit, cheaply: the catalog and tag lists (Link-paged), one HEAD per
  * tag, a HEAD by digest only for a recorded digest no tag pointed at, and the referrers of the
- * digests whose stage requires some. Never a blob. Repositories the ledger names come first, so
+ * digests whose stage requires some (with their platform manifests' when it requires those: the
+ * index is read for its list). Never a blob. Repositories the ledger names come first, so
  * a capped run still holds what Airlock put there.
  */
 export class RegistryScan {
@@ -38,7 +55,10 @@ export class RegistryScan {
   private readonly complete = new Set<string>();
   private readonly digests = new Map<string, boolean>();
   private readonly referrers = new Map<string, string[]>();
+  private readonly platforms = new Map<string, ObservedPlatform[] | null>();
   private readonly known: Set<string>;
+  /** Repositories whose recorded indexes' platform manifests are in `known` already. */
+  private readonly childrenLearned = new Set<string>();
   private tagsChecked = 0;
   private digestsChecked = 0;
   private reason: string | null = null;
@@ -70,6 +90,7 @@ export class RegistryScan {
         tags: this.tags,
         digests: this.digests,
         referrers: this.referrers,
+        platforms: this.platforms,
       },
       repositoriesChecked: this.tags.size,
       tagsChecked: this.tagsChecked,
@@ -96,9 +117,14 @@ export class RegistryScan {
   private async scanRepository(repository: string): Promise<void> {
     const seen = new Map<string, string>();
     this.tags.set(repository, seen);
-    for (const tag of await this.client.listTags(repository)) {
-      const subject = REFERRERS_TAG.exec(tag);
-      if (subject && this.known.has(placeOf(repository, `sha256:${subject[1]}`))) continue;
+    const tags = await this.client.listTags(repository);
+    // A platform manifest's fallback tag: known once the recorded indexes' lists are read.
+    const unknownSubjects = tags.filter(
+      (tag) => this.referrersTagOf(repository, tag) === 'unknown',
+    );
+    if (unknownSubjects.length > 0) await this.learnPlatformManifests(repository);
+    for (const tag of tags) {
+      if (this.referrersTagOf(repository, tag) === 'known') continue;
       if (this.tagsChecked >= this.limits.maxTags) {
         this.reason = `the registry has more than ${this.limits.maxTags} tags (AIRLOCK_INTEGRITY_MAX_TAGS); the rest were not checked`;
         return;
@@ -111,9 +137,38 @@ export class RegistryScan {
     this.complete.add(repository);
   }
 
+  private referrersTagOf(repository: string, tag: string): 'known' | 'unknown' | 'not' {
+    const subject = REFERRERS_TAG.exec(tag);
+    if (!subject) return 'not';
+    return this.known.has(placeOf(repository, `sha256:${subject[1]}`)) ? 'known' : 'unknown';
+  }
+
+  /** The platform manifests of the indexes recorded in `repository`, added to `known`. */
+  private async learnPlatformManifests(repository: string): Promise<void> {
+    if (this.childrenLearned.has(repository)) return;
+    this.childrenLearned.add(repository);
+    const recorded = new Set(
+      [...this.ledger.digests, ...this.ledger.tags]
+        .filter((e) => e.repository === repository)
+        .map((e) => e.digest),
+    );
+    for (const digest of recorded) {
+      const manifest = await this.client.getManifest(repository, digest).catch((error) => {
+        // Gone: that is the digest's finding, not its fallback tags'.
+        if (error instanceof RegistryError && error.code === 'REGISTRY_NOT_FOUND') return undefined;
+        throw error;
+      });
+      if (!manifest) continue;
+      const parsed = parseManifest(manifest);
+      if (parsed.kind !== 'index') continue;
+      for (const child of parsed.manifests) this.known.add(placeOf(repository, child.digest));
+    }
+  }
+
   /** Each recorded digest of a scanned repository: present? and, where required, its referrers. */
   private async checkDigests(): Promise<void> {
-    for (const { repository, digest, requiredReferrers } of this.ledger.digests) {
+    for (const expected of this.ledger.digests) {
+      const { repository, digest } = expected;
       const tags = this.tags.get(repository);
       if (!tags) continue;
       const place = placeOf(repository, digest);
@@ -123,13 +178,30 @@ export class RegistryScan {
         present = (await this.client.headManifest(repository, digest)) !== undefined;
       }
       this.digests.set(place, present);
-      if (present && requiredReferrers.length > 0) {
-        const found = await this.client.referrers(repository, digest);
-        this.referrers.set(
-          place,
-          found.map((d) => d.artifactType ?? ''),
-        );
-      }
+      if (present) await this.checkReferrers(expected);
     }
   }
+
+  private async checkReferrers(expected: ExpectedDigest): Promise<void> {
+    const { repository, digest, requiredReferrers, requiredPlatformReferrers } = expected;
+    const place = placeOf(repository, digest);
+    if (requiredPlatformReferrers.length > 0) {
+      const tree = await readReferrerTree(this.client, repository, digest);
+      this.referrers.set(place, typesOf(tree.referrers));
+      this.platforms.set(
+        place,
+        tree.platforms?.map((p) => ({
+          digest: p.digest,
+          platform: p.platform,
+          types: typesOf(p.referrers),
+        })) ?? null,
+      );
+    } else if (requiredReferrers.length > 0) {
+      this.referrers.set(place, typesOf(await this.client.referrers(repository, digest)));
+    }
+  }
+}
+
+function typesOf(referrers: Descriptor[]): string[] {
+  return referrers.map((d) => d.artifactType ?? '');
 }

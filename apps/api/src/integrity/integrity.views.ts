@@ -92,7 +92,7 @@ export class FindingView implements Finding {
     description:
       '`unexpected-tag`: a tag on a digest Airlock never put in this repository; `moved-tag`: a tag Airlock wrote points ' +
       'elsewhere (or is gone); `missing-digest`: a digest Airlock put there is gone; `missing-referrer`: a referrer type ' +
-      "the stage's policy requires is gone from a digest Airlock put there.",
+      "the stage's policy requires is gone from a digest Airlock put there (or from one of its platform manifests).",
   })
   kind!: FindingKind;
   @ApiProperty({ type: String, nullable: true, example: '1.0.0' })
@@ -105,6 +105,17 @@ export class FindingView implements Finding {
   digest!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The missing referrer type.' })
   artifactType!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'linux/arm64',
+    description:
+      "The platform manifest of the index `digest` that lacks the referrer (the stage's `requiredPlatformReferrers`); " +
+      'null when the finding is about the digest itself.',
+  })
+  platform!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The platform manifest's digest." })
+  platformDigest!: string | null;
   @ApiProperty({ type: String, nullable: true })
   expectedDigest!: string | null;
   @ApiProperty({ type: String, nullable: true })

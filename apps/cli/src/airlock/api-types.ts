@@ -1756,7 +1756,7 @@ export interface components {
             /** @example team/app */
             repository: string;
             /**
-             * @description `unexpected-tag`: a tag on a digest Airlock never put in this repository; `moved-tag`: a tag Airlock wrote points elsewhere (or is gone); `missing-digest`: a digest Airlock put there is gone; `missing-referrer`: a referrer type the stage's policy requires is gone from a digest Airlock put there.
+             * @description `unexpected-tag`: a tag on a digest Airlock never put in this repository; `moved-tag`: a tag Airlock wrote points elsewhere (or is gone); `missing-digest`: a digest Airlock put there is gone; `missing-referrer`: a referrer type the stage's policy requires is gone from a digest Airlock put there (or from one of its platform manifests).
              * @enum {string}
              */
             kind: "unexpected-tag" | "moved-tag" | "missing-digest" | "missing-referrer";
@@ -1766,6 +1766,13 @@ export interface components {
             digest: string | null;
             /** @description The missing referrer type. */
             artifactType: string | null;
+            /**
+             * @description The platform manifest of the index `digest` that lacks the referrer (the stage's `requiredPlatformReferrers`); null when the finding is about the digest itself.
+             * @example linux/arm64
+             */
+            platform: string | null;
+            /** @description The platform manifest's digest. */
+            platformDigest: string | null;
             expectedDigest: string | null;
             actualDigest: string | null;
             /** @enum {string} */

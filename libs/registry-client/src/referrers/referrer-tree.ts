@@ -28,7 +28,7 @@ const CONCURRENCY = 6;
  * attestation manifests), are not platforms and are left out.
  */
 export async function readReferrerTree(
-  registry: OciRegistry,
+  registry: Pick<OciRegistry, 'referrers' | 'getManifest'>,
   repository: string,
   digest: string,
 ): Promise<ReferrerTree> {
@@ -59,7 +59,7 @@ export function formatPlatform(p: Platform): string {
 
 /** The index's platform entries; undefined when the digest is a single image. */
 async function platformEntries(
-  registry: OciRegistry,
+  registry: Pick<OciRegistry, 'referrers' | 'getManifest'>,
   repository: string,
   digest: string,
 ): Promise<Descriptor[] | undefined> {
