@@ -8,12 +8,17 @@ export { RedisServerFixture } from './redis/redis-server-fixture';
 export { createTestRedis, type TestRedis } from './redis/test-redis';
 export {
   RegistryFixture,
+  MemoryRegistry,
+  MemoryRegistryStore,
   TokenServer,
   NotificationReceiver,
   NOTIFICATION_MEDIA_TYPE,
   createTlsCertificates,
   createTokenSigningCertificate,
   type RegistryOptions,
+  type MemoryRegistryOptions,
+  type MemoryRegistryRequest,
+  type StoredManifest,
   type RegistryAuth,
   type RegistryUser,
   type RegistryEvent,

@@ -19,3 +19,9 @@ export {
   type TokenAccess,
   type TokenServerOptions,
 } from './token-server';
+export {
+  MemoryRegistry,
+  type MemoryRegistryOptions,
+  type MemoryRegistryRequest,
+} from './memory-registry';
+export { MemoryRegistryStore, type StoredManifest } from './memory-registry-store';
