@@ -1,4 +1,4 @@
-import { linkReferrers, sha256Digest } from '@airlock/copy';
+import { linkReferrers, serializeTagUpdate, sha256Digest } from '@airlock/copy';
 import { MediaType, type Descriptor, type OciRegistry } from '@airlock/registry-client';
 import { Readable } from 'node:stream';
 import {
@@ -85,7 +85,15 @@ export async function attach(request: AttachRequest): Promise<Attached> {
   await linkReferrers({ registry, repository }, subject.digest, [
     { ...referrer, artifactType: DSSE_MEDIA_TYPE, annotations },
   ]);
-  await writeCosignTag(request, [...(await layersOf(registry, repository, existing)), envelope]);
+  // Written from what the target lists now (this attestation included), one update of the
+  // tag at a time in this process: a concurrent attestation of the same digest is kept.
+  await serializeTagUpdate(
+    { origin: registry.origin, repository, tag: cosignAttestationTag(subject.digest) },
+    async () => {
+      const listed = await ownAttestations(registry, repository, subject.digest);
+      await writeCosignTag(request, [...(await layersOf(registry, repository, listed)), envelope]);
+    },
+  );
   return { referrer: referrer.digest, written: true };
 }
 

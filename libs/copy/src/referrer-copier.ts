@@ -9,6 +9,7 @@ import type { BlobRoute } from './blob-copier';
 import type { CarriedReferrer, ReferrerSelection } from './copy-types';
 import { referrersTag, sha256Digest } from './digest';
 import { mapLimit } from './map-limit';
+import { serializeTagUpdate } from './tag-updates';
 import { findReferrers, type FoundReferrer } from './referrer-walk';
 import { collectTree } from './source-tree';
 import { assertSameDigest } from './tag-writer';
@@ -149,22 +150,23 @@ export async function updateFallbackIndex(
   subject: string,
   referrers: Descriptor[],
 ): Promise<number> {
-  const listed = new Set(
-    (await target.registry.referrers(target.repository, subject)).map((d) => d.digest),
-  );
-  const missing = referrers.filter((r) => !listed.has(r.digest));
-  if (missing.length === 0) return 0; // the registry indexes referrers itself (referrers API)
+  const { registry, repository } = target;
   const tag = referrersTag(subject);
-  const index = await existingIndex(target.registry, target.repository, tag);
-  index.manifests.push(...missing);
-  const bytes = Buffer.from(JSON.stringify(index));
-  const manifest: RawManifest = {
-    mediaType: MediaType.OciIndex,
-    digest: sha256Digest(bytes),
-    bytes,
-  };
-  await target.registry.putManifest(target.repository, tag, manifest);
-  return 1;
+  return serializeTagUpdate({ origin: registry.origin, repository, tag }, async () => {
+    const listed = new Set((await registry.referrers(repository, subject)).map((d) => d.digest));
+    const missing = referrers.filter((r) => !listed.has(r.digest));
+    if (missing.length === 0) return 0; // the registry indexes referrers itself (referrers API)
+    const index = await existingIndex(registry, repository, tag);
+    index.manifests.push(...missing);
+    const bytes = Buffer.from(JSON.stringify(index));
+    const manifest: RawManifest = {
+      mediaType: MediaType.OciIndex,
+      digest: sha256Digest(bytes),
+      bytes,
+    };
+    await registry.putManifest(repository, tag, manifest);
+    return 1;
+  });
 }
 
 interface FallbackIndex {
