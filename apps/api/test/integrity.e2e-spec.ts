@@ -13,11 +13,14 @@ import {
   type TestImage,
   type TestRedis,
 } from '@airlock/testing';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
 import { AirlockApi, startTestApi, stopTestApi } from './support/airlock-api';
 import { Receiver } from './support/webhook-receiver';
 
 interface Run {
   id: string;
+  error: { code: string; message: string } | null;
   registry: string;
   status: string;
   trigger: string;
@@ -461,9 +464,79 @@ describe('the Prod integrity audit', () => {
     expect(badId.body.errors[0]!.field).toBe('id');
   });
 
+  it('queues again a run whose job Redis lost, and fails the runs a lost worker left running', async () => {
+    await worker?.stop();
+    worker = undefined;
+    const queued = await admin<{ items: Run[] }>('POST', '/api/v1/integrity/runs', {
+      registry: 'prod-eu',
+    });
+    expect(queued.status).toBe(202);
+    const requeuedId = queued.body.items[0]!.id;
+    // Redis restarts without persistence: the integrity queue's job and schedules are gone.
+    const client = new IORedis(redis.url);
+    const keys = await client.keys(`${redis.prefix}:integrity:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await client.del(...keys);
+    client.disconnect();
+    // A worker killed mid-audit leaves its runs `running`: one queued by hand, one of a tick.
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const orphans: string[] = [];
+    try {
+      for (const [trigger, tick] of [
+        ['manual', null],
+        ['schedule', new Date(Date.now() - 3600_000)],
+      ] as const) {
+        const inserted = await pg.query<{ id: string }>(
+          `INSERT INTO integrity_runs (registry_id, status, trigger, scheduled_for, started_at)
+           SELECT id, 'running', $1, $2, now() FROM registries WHERE name = 'prod-eu'
+           RETURNING id`,
+          [trigger, tick],
+        );
+        orphans.push(inserted.rows[0]!.id);
+      }
+    } finally {
+      await pg.end();
+    }
+
+    // A pass finding the registry's lock taken (a tick's audit) leaves the lost runs to the next.
+    worker = AirlockProcess.start('worker', {
+      ...env(),
+      AIRLOCK_INTEGRITY_INTERVAL_MS: String(7 * 24 * 3600000),
+      AIRLOCK_RECONCILE_INTERVAL_MS: '1000',
+    });
+    const ended = await waitFor(
+      'the lost runs to end',
+      async () => {
+        const page = await admin<{ items: Run[] }>('GET', '/api/v1/integrity/runs?limit=100');
+        const runs = [requeuedId, ...orphans].map((id) => page.body.items.find((r) => r.id === id));
+        return runs.every((r) => r && ['succeeded', 'failed'].includes(r.status))
+          ? (runs as Run[])
+          : undefined;
+      },
+      45000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}${logs()}`);
+    });
+    expect(ended[0]).toMatchObject({ status: 'succeeded', error: null, partial: false });
+    for (const orphan of ended.slice(1))
+      expect(orphan).toMatchObject({
+        status: 'failed',
+        partial: true,
+        error: { code: 'WORKER_LOST', message: expect.stringContaining('stopped') },
+      });
+  });
+
   it('makes one run per tick however many workers run', async () => {
     await worker?.stop();
     worker = undefined;
+    // Runs of these workers only (not the lost run the test before left failed).
+    const earlier = new Set(
+      (await admin<{ items: Run[] }>('GET', '/api/v1/integrity/runs?limit=100')).body.items.map(
+        (r) => r.id,
+      ),
+    );
+    const ours = (r: Run) => r.trigger === 'schedule' && !earlier.has(r.id);
     const workers = [0, 1, 2].map(() =>
       AirlockProcess.start('worker', { ...env(), AIRLOCK_INTEGRITY_INTERVAL_MS: '1500' }),
     );
@@ -473,9 +546,7 @@ describe('the Prod integrity audit', () => {
         'four scheduled runs',
         async () => {
           const page = await admin<{ items: Run[] }>('GET', '/api/v1/integrity/runs?limit=100');
-          const scheduled = page.body.items.filter(
-            (r) => r.trigger === 'schedule' && r.status !== 'running',
-          );
+          const scheduled = page.body.items.filter((r) => ours(r) && r.status !== 'running');
           return scheduled.length >= 4 ? scheduled : undefined;
         },
         45000,
@@ -484,7 +555,7 @@ describe('the Prod integrity audit', () => {
       await Promise.all(workers.map((w) => w.stop()));
       // Every audit a worker ran is one run of its own tick: no tick was audited twice.
       const page = await admin<{ items: Run[] }>('GET', '/api/v1/integrity/runs?limit=100');
-      const scheduled = page.body.items.filter((r) => r.trigger === 'schedule');
+      const scheduled = page.body.items.filter(ours);
       const audited = workers
         .map((w) => w.logs.match(/registry \\?"prod-eu\\?" audited/g)?.length ?? 0)
         .reduce((a, b) => a + b, 0);

@@ -6,6 +6,11 @@ import type { Job } from 'bullmq';
 
 const PREFIX = 'integrity-registry-';
 
+/** The job id of a run queued by hand. */
+export function runJobId(runId: string): string {
+  return jobId('integrity', `run-${runId}`);
+}
+
 /** The BullMQ job scheduler of a registry's audit: one per registry of role `prod`. */
 export function schedulerIdOf(registryId: string): string {
   return `${PREFIX}${registryId}`;
@@ -71,10 +76,13 @@ export class IntegritySchedules {
 
   /** A run queued by hand: its own job, never merged with a scheduled one. */
   async queueRun(registryId: string, runId: string): Promise<string> {
-    return this.queues.enqueue(
-      'integrity',
-      { registryId, runId },
-      { jobId: jobId('integrity', `run-${runId}`) },
-    );
+    return this.queues.enqueue('integrity', { registryId, runId }, { jobId: runJobId(runId) });
+  }
+
+  /** Where the job of a run queued by hand is: `missing` when Redis no longer has it. */
+  async runJobState(runId: string): Promise<{ state: string; failedReason?: string }> {
+    const job = await this.queues.queue('integrity').getJob(runJobId(runId));
+    if (!job) return { state: 'missing' };
+    return { state: await job.getState(), failedReason: job.failedReason };
   }
 }

@@ -8,6 +8,7 @@ import { Module } from '@nestjs/common';
 import { FindingRecorder } from './finding-recorder';
 import { IntegrityAudit } from './integrity-audit';
 import { IntegrityLedger } from './integrity-ledger';
+import { IntegrityRunRecovery } from './integrity-run-recovery';
 import { IntegrityScheduleReconciler } from './integrity-schedule-reconciler';
 import { IntegritySchedules } from './integrity-schedules';
 import { IntegrityProcessor } from './integrity.processor';
@@ -34,6 +35,7 @@ export class IntegrityModule {}
     IntegrityAudit,
     IntegrityProcessor,
     IntegritySchedules,
+    IntegrityRunRecovery,
     IntegrityScheduleReconciler,
   ],
   exports: [IntegrityAudit],

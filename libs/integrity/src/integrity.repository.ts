@@ -159,6 +159,32 @@ export class IntegrityRepository {
     );
   }
 
+  /** Every run not finished yet (`queued` or `running`), oldest first. */
+  unfinished(): Promise<IntegrityRunRow[]> {
+    return this.db.rows<IntegrityRunRow>(
+      sql`SELECT ${RUN} FROM integrity_runs x ${RUN_REGISTRY}
+           WHERE x.status IN ('queued', 'running') ORDER BY x.created_at, x.id`,
+    );
+  }
+
+  /**
+   * A run nothing will finish (its worker or its job is gone) fails with `code`; only while it
+   * is still `status` — a run that moved on meanwhile is left alone. Answers whether it failed.
+   */
+  async abandon(
+    id: string,
+    status: 'queued' | 'running',
+    error: { code: string; message: string },
+  ): Promise<boolean> {
+    const changed = await this.db.run(
+      sql`UPDATE integrity_runs
+             SET status = 'failed', finished_at = now(), partial = true, reason = ${error.message},
+                 error_code = ${error.code}, error_message = ${error.message}
+           WHERE id = ${id} AND status = ${status}`,
+    );
+    return changed > 0;
+  }
+
   /** A run asked for by hand: queued until a worker starts it. */
   async insertQueued(registryId: string, tx: Transaction): Promise<IntegrityRunRow> {
     return (await this.db.one<IntegrityRunRow>(
