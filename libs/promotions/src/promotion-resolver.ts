@@ -51,8 +51,11 @@ export class PromotionResolver {
   ) {}
 
   async resolve(request: PromotionRequest): Promise<Resolved> {
-    const sourceStage = await this.stage(request.source, 'source');
-    const targetStage = await this.stage(request.target, 'target');
+    // Both stages at once (one round trip each way); a missing source is named first.
+    const [sourceStage, targetStage] = await settledInOrder([
+      this.stage(request.source, 'source'),
+      this.stage(request.target, 'target'),
+    ]);
     if (targetStage.members.length === 0) {
       throw new AirlockError(
         'CONFLICT',
@@ -60,14 +63,14 @@ export class PromotionResolver {
         { details: { stage: request.target } },
       );
     }
-    const source = await this.registries.require(sourceRegistryName(request, sourceStage.members));
+    const sourceName = sourceRegistryName(request, sourceStage.members);
+    const byName = await this.registriesNamed([sourceName, ...targetStage.members]);
+    const source = byName(sourceName);
     const sourceClient = this.clients.clientFor(source);
-    const targets = await Promise.all(
-      targetStage.members.map(async (name) => {
-        const registry = await this.registries.require(name);
-        return { registry, client: this.clients.clientFor(registry) };
-      }),
-    );
+    const targets = targetStage.members.map((name) => {
+      const registry = byName(name);
+      return { registry, client: this.clients.clientFor(registry) };
+    });
     const digest = request.digest ?? (await resolveTag(sourceClient, source, request));
     return {
       digest,
@@ -118,11 +121,33 @@ export class PromotionResolver {
     });
   }
 
+  /** The registries named so, in one statement; the lookup throws NOT_FOUND for one not there. */
+  private async registriesNamed(names: string[]): Promise<(name: string) => Registry> {
+    const found = new Map(
+      (await this.registries.findByNames([...new Set(names)])).map((r) => [r.name, r]),
+    );
+    return (name) => {
+      const registry = found.get(name);
+      if (!registry)
+        throw new AirlockError('NOT_FOUND', `No registry named "${name}"`, { details: { name } });
+      return registry;
+    };
+  }
+
   private async stage(name: string, field: 'source' | 'target') {
     const stage = await this.stages.find(name);
     if (!stage) throw invalidField(field, 'exists', `${field}: no stage named "${name}"`);
     return { id: stage.id, name: stage.name, members: stage.registries };
   }
+}
+
+/** Like Promise.all, but when several reject, the first in `promises` order is thrown. */
+async function settledInOrder<T extends unknown[]>(promises: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+  return settled.map((o) => (o as PromiseFulfilledResult<unknown>).value) as T;
 }
 
 function sourceRegistryName(request: PromotionRequest, members: string[]): string {
