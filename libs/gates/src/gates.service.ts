@@ -1,7 +1,7 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
 import { AirlockError } from '@airlock/errors';
 import { envelopeToSerialise, EventsService } from '@airlock/events';
-import { TransactionRunner, type Transaction } from '@airlock/persistence';
+import { settleAll, TransactionRunner, type Transaction } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { DigestPrincipalRepository, type PrincipalRole } from './digest-principal.repository';
 import {
@@ -208,14 +208,13 @@ export class GatesService {
     const record = toGateRecord(row);
     const action = record.approval ? 'approval.recorded' : 'gate.recorded';
     // Issued together, so they share a round trip; both settle before the transaction may end.
-    const settled = await Promise.allSettled([
+    await settleAll([
       this.audit.record(
         { actor, action, subject: { type: 'gate_result', id: record.id }, after: record },
         tx,
       ),
       this.events.publish('gate.recorded', record, tx),
     ]);
-    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
     return record;
   }
 

@@ -5,6 +5,7 @@ export { migrateDatabase, migrationDataSourceOptions, type MigrationReport } fro
 export { PersistenceModule } from './persistence.module';
 export { createPool, DATABASE_POOL } from './pool';
 export { Transaction, type AfterCommit } from './transaction';
+export { settleAll } from './settle-all';
 export { TransactionRunner } from './transaction-runner';
 export { constraintViolationOf, type ConstraintViolation } from './constraint-violation';
 export { Database } from './sql/database';

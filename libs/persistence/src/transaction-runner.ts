@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { PipelinedClient } from './pipelined-client';
 import { DATABASE_POOL } from './pool';
+import { settleAll } from './settle-all';
 import { committed, ended, Transaction } from './transaction';
 
 const LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
@@ -185,14 +186,4 @@ function startNow<T>(work: () => Promise<T>): Promise<T> {
 /** Starts `work` in a microtask, so a synchronous throw becomes a rejection like any other. */
 function later<T>(work: () => Promise<T>): Promise<T> {
   return Promise.resolve().then(work);
-}
-
-/** Waits for every promise; throws the first rejection in array order, else answers the values. */
-async function settleAll(
-  promises: ReadonlyArray<Promise<unknown> | undefined>,
-): Promise<unknown[]> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((outcome) => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value);
 }

@@ -4,6 +4,7 @@ import { TagLedger } from '@airlock/images';
 import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
 import type { RegistryClient } from '@airlock/registry-client';
 import { StagesService } from '@airlock/stages';
+import { settleAll } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { invalidField, type PromotionRequest } from './promotion-rules';
 import { readSourceReferrers, type SourceReferrers } from './source-referrers';
@@ -52,7 +53,7 @@ export class PromotionResolver {
 
   async resolve(request: PromotionRequest): Promise<Resolved> {
     // Both stages at once (one round trip each way); a missing source is named first.
-    const [sourceStage, targetStage] = await settledInOrder([
+    const [sourceStage, targetStage] = await settleAll([
       this.stage(request.source, 'source'),
       this.stage(request.target, 'target'),
     ]);
@@ -139,15 +140,6 @@ export class PromotionResolver {
     if (!stage) throw invalidField(field, 'exists', `${field}: no stage named "${name}"`);
     return { id: stage.id, name: stage.name, members: stage.registries };
   }
-}
-
-/** Like Promise.all, but when several reject, the first in `promises` order is thrown. */
-async function settledInOrder<T extends unknown[]>(promises: {
-  [K in keyof T]: Promise<T[K]>;
-}): Promise<T> {
-  const settled = await Promise.allSettled(promises);
-  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
-  return settled.map((o) => (o as PromiseFulfilledResult<unknown>).value) as T;
 }
 
 function sourceRegistryName(request: PromotionRequest, members: string[]): string {
