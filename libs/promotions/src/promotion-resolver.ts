@@ -65,13 +65,15 @@ export class PromotionResolver {
       );
     }
     const sourceName = sourceRegistryName(request, sourceStage.members);
-    const byName = await this.registriesNamed([sourceName, ...targetStage.members]);
-    const source = byName(sourceName);
+    const [source, ...targetRegistries] = await this.registries.requireMany([
+      sourceName,
+      ...targetStage.members,
+    ]);
     const sourceClient = this.clients.clientFor(source);
-    const targets = targetStage.members.map((name) => {
-      const registry = byName(name);
-      return { registry, client: this.clients.clientFor(registry) };
-    });
+    const targets = targetRegistries.map((registry) => ({
+      registry,
+      client: this.clients.clientFor(registry),
+    }));
     const digest = request.digest ?? (await resolveTag(sourceClient, source, request));
     return {
       digest,
@@ -120,19 +122,6 @@ export class PromotionResolver {
       },
       options: { referrers: true },
     });
-  }
-
-  /** The registries named so, in one statement; the lookup throws NOT_FOUND for one not there. */
-  private async registriesNamed(names: string[]): Promise<(name: string) => Registry> {
-    const found = new Map(
-      (await this.registries.findByNames([...new Set(names)])).map((r) => [r.name, r]),
-    );
-    return (name) => {
-      const registry = found.get(name);
-      if (!registry)
-        throw new AirlockError('NOT_FOUND', `No registry named "${name}"`, { details: { name } });
-      return registry;
-    };
   }
 
   private async stage(name: string, field: 'source' | 'target') {
