@@ -37,6 +37,14 @@ export type NewImage = Omit<ImageRow, 'id' | 'createdAt' | 'createdAtKey'> & {
 };
 
 /** One `image_locations` row with its registry's name. */
+/** An image recorded in a registry: where, which digest, and (an index) its child manifests. */
+export interface LocatedImage {
+  repository: string;
+  digest: string;
+  /** Empty for a single image, and for an index registered before they were recorded. */
+  childDigests: string[];
+}
+
 export interface ImageLocationRow {
   imageId: string;
   registry: string;
@@ -166,10 +174,11 @@ export class ImageRepository {
         );
   }
 
-  /** The (repository, digest) of every image recorded in this registry. */
-  locatedIn(registryId: string): Promise<Array<{ repository: string; digest: string }>> {
-    return this.db.rows<{ repository: string; digest: string }>(
-      sql`SELECT DISTINCT l.repository, i.digest FROM image_locations l
+  /** The (repository, digest) of every image recorded in this registry, with an index's children. */
+  locatedIn(registryId: string): Promise<LocatedImage[]> {
+    return this.db.rows<LocatedImage>(
+      sql`SELECT DISTINCT l.repository, i.digest, i.child_digests AS "childDigests"
+            FROM image_locations l
             JOIN images i ON i.id = l.image_id
            WHERE l.registry_id = ${registryId} ORDER BY l.repository, i.digest`,
     );

@@ -15,7 +15,7 @@ import {
   readRegisterImage,
   type RegisterImageRequest,
 } from './image-rules';
-import { ImageRepository, type NewImage } from './image.repository';
+import { ImageRepository, type LocatedImage, type NewImage } from './image.repository';
 import {
   toImageDetail,
   toImageView,
@@ -165,7 +165,7 @@ export class ImagesService {
    * Every (repository, digest) recorded in the registry: registered there or landed there by a
    * promotion. The integrity audit's "Airlock knows this digest here".
    */
-  locatedIn(registryId: string): Promise<Array<{ repository: string; digest: string }>> {
+  locatedIn(registryId: string): Promise<LocatedImage[]> {
     return this.images.locatedIn(registryId);
   }
 

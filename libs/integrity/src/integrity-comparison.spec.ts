@@ -20,8 +20,20 @@ const ledger: LedgerExpectation = {
     { repository: 'team/app', tag: '2.0.0', digest: B },
   ],
   digests: [
-    { repository: 'team/app', digest: A, requiredReferrers: [SIG], requiredPlatformReferrers: [] },
-    { repository: 'team/app', digest: B, requiredReferrers: [], requiredPlatformReferrers: [] },
+    {
+      repository: 'team/app',
+      digest: A,
+      childDigests: [],
+      requiredReferrers: [SIG],
+      requiredPlatformReferrers: [],
+    },
+    {
+      repository: 'team/app',
+      digest: B,
+      childDigests: [],
+      requiredReferrers: [],
+      requiredPlatformReferrers: [],
+    },
   ],
 };
 
@@ -159,6 +171,7 @@ describe('compareWithLedger', () => {
         {
           repository: 'team/app',
           digest: C,
+          childDigests: [AMD, ARM],
           requiredReferrers: [SIG],
           requiredPlatformReferrers: [SBOM],
         },

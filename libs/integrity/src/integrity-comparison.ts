@@ -22,6 +22,8 @@ export interface LedgerExpectation {
 export interface ExpectedDigest {
   repository: string;
   digest: string;
+  /** An index's platform manifests as the image ledger recorded them (their fallback tags are Airlock's too). */
+  childDigests: string[];
   requiredReferrers: string[];
   /** Required of every platform manifest of an index; of the image itself for a single image. */
   requiredPlatformReferrers: string[];

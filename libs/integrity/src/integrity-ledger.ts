@@ -16,7 +16,7 @@ const NONE: StageReferrers = { requiredReferrers: [], requiredPlatformReferrers:
 /**
  * What Airlock's ledger says one registry holds, asked of the features that own it: the tags
  * the tag ledger recorded there (written by promotions, resolved by registrations), the digests
- * images located there, and the digests succeeded promotions landed there with the referrer
+ * images located there (with an index's platform manifests), and the digests succeeded promotions landed there with the referrer
  * types the stage they entered requires now (its policy's `requiredReferrers` and
  * `requiredPlatformReferrers`).
  */
@@ -42,13 +42,15 @@ export class IntegrityLedger {
       const entry = digests.get(place) ?? {
         repository,
         digest,
+        childDigests: [],
         requiredReferrers: [],
         requiredPlatformReferrers: [],
       };
       digests.set(place, entry);
       return entry;
     };
-    for (const { repository, digest } of located) entryAt(repository, digest);
+    for (const { repository, digest, childDigests } of located)
+      entryAt(repository, digest).childDigests = childDigests;
     for (const { repository, digest, stage } of landed) {
       const entry = entryAt(repository, digest);
       const rules = required.get(stage) ?? NONE;

@@ -1,11 +1,5 @@
 import { errorSummary } from '@airlock/errors';
-import {
-  parseManifest,
-  readReferrerTree,
-  RegistryError,
-  type Descriptor,
-  type RegistryClient,
-} from '@airlock/registry-client';
+import { readReferrerTree, type Descriptor, type RegistryClient } from '@airlock/registry-client';
 import {
   placeOf,
   type ExpectedDigest,
@@ -47,7 +41,8 @@ const REFERRERS_TAG = /^sha256-([0-9a-f]{64})(\.[a-z]+)?$/;
  * Reads one registry for an audit, cheaply: the catalog and tag lists (Link-paged), one HEAD per
  * tag, a HEAD by digest only for a recorded digest no tag pointed at, and the referrers of the
  * digests whose stage requires some (with their platform manifests' when it requires those: the
- * index is read for its list). Never a blob. Repositories the ledger names come first, so
+ * index is read for its list). Never a blob. Fallback tags of a recorded digest or of a platform
+ * manifest the image ledger recorded for an index are Airlock's, not listed as tags. Repositories the ledger names come first, so
  * a capped run still holds what Airlock put there.
  */
 export class RegistryScan {
@@ -57,8 +52,6 @@ export class RegistryScan {
   private readonly referrers = new Map<string, string[]>();
   private readonly platforms = new Map<string, ObservedPlatform[] | null>();
   private readonly known: Set<string>;
-  /** Repositories whose recorded indexes' platform manifests are in `known` already. */
-  private readonly childrenLearned = new Set<string>();
   private tagsChecked = 0;
   private digestsChecked = 0;
   private reason: string | null = null;
@@ -69,7 +62,9 @@ export class RegistryScan {
     private readonly limits: ScanLimits,
   ) {
     this.known = new Set([
-      ...ledger.digests.map((d) => placeOf(d.repository, d.digest)),
+      ...ledger.digests.flatMap((d) =>
+        [d.digest, ...d.childDigests].map((digest) => placeOf(d.repository, digest)),
+      ),
       ...ledger.tags.map((t) => placeOf(t.repository, t.digest)),
     ]);
   }
@@ -117,14 +112,9 @@ export class RegistryScan {
   private async scanRepository(repository: string): Promise<void> {
     const seen = new Map<string, string>();
     this.tags.set(repository, seen);
-    const tags = await this.client.listTags(repository);
-    // A platform manifest's fallback tag: known once the recorded indexes' lists are read.
-    const unknownSubjects = tags.filter(
-      (tag) => this.referrersTagOf(repository, tag) === 'unknown',
-    );
-    if (unknownSubjects.length > 0) await this.learnPlatformManifests(repository);
-    for (const tag of tags) {
-      if (this.referrersTagOf(repository, tag) === 'known') continue;
+    for (const tag of await this.client.listTags(repository)) {
+      const subject = REFERRERS_TAG.exec(tag);
+      if (subject && this.known.has(placeOf(repository, `sha256:${subject[1]}`))) continue;
       if (this.tagsChecked >= this.limits.maxTags) {
         this.reason = `the registry has more than ${this.limits.maxTags} tags (AIRLOCK_INTEGRITY_MAX_TAGS); the rest were not checked`;
         return;
@@ -135,34 +125,6 @@ export class RegistryScan {
       if (descriptor) seen.set(tag, descriptor.digest);
     }
     this.complete.add(repository);
-  }
-
-  private referrersTagOf(repository: string, tag: string): 'known' | 'unknown' | 'not' {
-    const subject = REFERRERS_TAG.exec(tag);
-    if (!subject) return 'not';
-    return this.known.has(placeOf(repository, `sha256:${subject[1]}`)) ? 'known' : 'unknown';
-  }
-
-  /** The platform manifests of the indexes recorded in `repository`, added to `known`. */
-  private async learnPlatformManifests(repository: string): Promise<void> {
-    if (this.childrenLearned.has(repository)) return;
-    this.childrenLearned.add(repository);
-    const recorded = new Set(
-      [...this.ledger.digests, ...this.ledger.tags]
-        .filter((e) => e.repository === repository)
-        .map((e) => e.digest),
-    );
-    for (const digest of recorded) {
-      const manifest = await this.client.getManifest(repository, digest).catch((error) => {
-        // Gone: that is the digest's finding, not its fallback tags'.
-        if (error instanceof RegistryError && error.code === 'REGISTRY_NOT_FOUND') return undefined;
-        throw error;
-      });
-      if (!manifest) continue;
-      const parsed = parseManifest(manifest);
-      if (parsed.kind !== 'index') continue;
-      for (const child of parsed.manifests) this.known.add(placeOf(repository, child.digest));
-    }
   }
 
   /** Each recorded digest of a scanned repository: present? and, where required, its referrers. */
