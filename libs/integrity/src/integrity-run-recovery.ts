@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { IntegritySchedules } from './integrity-schedules';
+import { IntegritySchedules, type RunJobState } from './integrity-schedules';
 import { IntegrityRepository, type IntegrityRunRow } from './integrity.repository';
 import { RegistryAuditLock } from './registry-audit-lock';
 
@@ -11,14 +11,40 @@ const LOST = {
   message: 'the worker running this audit stopped before it finished; the next run checks again',
 };
 
+/** What to do with an unfinished run. */
+export type RecoveryStep =
+  | { do: 'leave' }
+  | { do: 'requeue' }
+  | { do: 'fail'; message: string }
+  | { do: 'fail-if-unlocked' };
+
 /**
- * Runs that would otherwise stay `queued` or `running` for ever, found on each reconcile pass:
- *
- * - a run queued by hand whose job Redis lost (a restart without persistence) is queued again
- *   under the same job id; one whose job failed for good fails with the job's reason;
- * - a `running` run nobody runs — no audit holds its registry's lock, and no job of its own is
- *   pending — fails as `WORKER_LOST`. Holding the lock while checking keeps a run from starting
- *   in between; a run that finished meanwhile is left alone (`abandon` checks the status).
+ * The recovery of one unfinished run, from its status and its job (`undefined` for a scheduled
+ * run, whose job is its tick's): left while its job is pending; a queued run whose job is gone is
+ * queued again, one whose job ended without running it fails with the job's reason; a running
+ * run fails as lost unless an audit holds its registry (checked under the lock).
+ */
+export function recoveryStep(
+  run: Pick<IntegrityRunRow, 'status'>,
+  job: RunJobState | undefined,
+): RecoveryStep {
+  if (job && PENDING.has(job.state)) return { do: 'leave' };
+  if (run.status === 'running') return { do: 'fail-if-unlocked' };
+  if (!job) return { do: 'leave' };
+  if (job.state === 'missing') return { do: 'requeue' };
+  return {
+    do: 'fail',
+    message: job.failedReason
+      ? `its job failed: ${job.failedReason}`
+      : `its job ended (${job.state}) without running it`,
+  };
+}
+
+/**
+ * Runs that would otherwise stay `queued` or `running` for ever, found on each reconcile pass
+ * (recoveryStep decides). Holding the registry's lock while failing a running run keeps a run
+ * from starting in between; a run that finished meanwhile is left alone (`abandon` checks the
+ * status).
  */
 @Injectable()
 export class IntegrityRunRecovery {
@@ -35,19 +61,17 @@ export class IntegrityRunRecovery {
     let failed = 0;
     for (const run of await this.runs.unfinished()) {
       const job = run.trigger === 'manual' ? await this.schedules.runJobState(run.id) : undefined;
-      if (job && PENDING.has(job.state)) continue;
-      if (run.status === 'queued' && job?.state === 'missing') {
+      const step = recoveryStep(run, job);
+      if (step.do === 'requeue') {
         await this.schedules.queueRun(run.registryId, run.id);
         requeued++;
         this.logger.log(
           `integrity run ${run.id} (${run.registry}): its job was lost; queued again`,
         );
-      } else if (run.status === 'queued' && job) {
-        const message = job.failedReason
-          ? `its job failed: ${job.failedReason}`
-          : `its job ended (${job.state}) without running it`;
-        if (await this.runs.abandon(run.id, 'queued', { code: 'INTERNAL', message })) failed++;
-      } else if (run.status === 'running' && (await this.failIfNobodyRuns(run))) {
+      } else if (step.do === 'fail') {
+        const error = { code: 'INTERNAL', message: step.message };
+        if (await this.runs.abandon(run.id, 'queued', error)) failed++;
+      } else if (step.do === 'fail-if-unlocked' && (await this.failIfNobodyRuns(run))) {
         failed++;
       }
     }

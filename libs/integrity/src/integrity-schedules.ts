@@ -6,6 +6,12 @@ import type { Job } from 'bullmq';
 
 const PREFIX = 'integrity-registry-';
 
+/** Where a manual run's job is: `missing` when Redis no longer has it. */
+export interface RunJobState {
+  state: string;
+  failedReason?: string;
+}
+
 /** The job id of a run queued by hand. */
 export function runJobId(runId: string): string {
   return jobId('integrity', `run-${runId}`);
@@ -80,7 +86,7 @@ export class IntegritySchedules {
   }
 
   /** Where the job of a run queued by hand is: `missing` when Redis no longer has it. */
-  async runJobState(runId: string): Promise<{ state: string; failedReason?: string }> {
+  async runJobState(runId: string): Promise<RunJobState> {
     const job = await this.queues.queue('integrity').getJob(runJobId(runId));
     if (!job) return { state: 'missing' };
     return { state: await job.getState(), failedReason: job.failedReason };
