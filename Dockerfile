@@ -17,4 +17,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 8080
-CMD ["node", "dist/apps/standalone/src/main.js"]
+# The heap floor keeps V8 from running a full GC every few MB of blob data once an idle process
+# has shrunk its heap (docs/operations.md, "Node flags").
+CMD ["node", "--initial-old-space-size=128", "dist/apps/standalone/src/main.js"]

@@ -16,10 +16,12 @@
 // (8 layers); BENCH_ONLY=<text> runs only the cases whose key or name contains it (keys: big,
 // release, small, fanout, pickup); BENCH_PICKUP (default 200) promotions of the pickup case;
 // BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL;
-// BENCH_AIRLOCK_ENTRY (default: this build's standalone entry); BENCH_AIRLOCK_NODE_ARGS (e.g.
-// "--cpu-prof --cpu-prof-dir=/tmp/p"); BENCH_AIRLOCK_LOG_LEVEL; BENCH_AIRLOCK_ENV="K=V K2=V2"
+// BENCH_ALL_IMAGES=1 pushes and registers every case's images even when BENCH_ONLY picks fewer
+// cases (the state of a full run); BENCH_AIRLOCK_ENTRY (default: this build's standalone entry); BENCH_AIRLOCK_NODE_ARGS (e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/p"); BENCH_AIRLOCK_LOG_LEVEL; BENCH_AIRLOCK_LOG_COPY=<file> keeps Airlock's output
+// (with --trace-gc in the node args, V8's too); BENCH_AIRLOCK_ENV="K=V K2=V2"
 // (extra AIRLOCK_* settings, e.g. AIRLOCK_WORKER_CONCURRENCY=8).
-import { dropRedisKeys, loadAverage, median, onServer } from './support';
+import { dropRedisKeys, loadAverage, median, onServer, startNodeFlags } from './support';
 import {
   buildBigImage,
   buildImage,
@@ -37,6 +39,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  copyFileSync,
   existsSync,
   mkdtempSync,
   openSync,
@@ -65,6 +68,8 @@ const EXTRA_ENV = Object.fromEntries(
     .filter(Boolean)
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
+/** How `npm start` runs node (e.g. the heap floor, docs/operations.md), before any bench flags. */
+const START_FLAGS = startNodeFlags(resolve(__dirname, '../../package.json'));
 const WORKER_CONCURRENCY = Number(EXTRA_ENV.AIRLOCK_WORKER_CONCURRENCY ?? 4);
 /** skopeo's parallel variant: `xargs -P4`. Airlock's requests go out as many at a time. */
 const PARALLEL = 4;
@@ -133,7 +138,7 @@ class Airlock {
     const log = openSync(logFile, 'a');
     const port = await freePort();
     const nodeArgs = (process.env.BENCH_AIRLOCK_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawnGuarded(process.execPath, [...nodeArgs, ENTRY], {
+    const child = spawnGuarded(process.execPath, [...START_FLAGS, ...nodeArgs, ENTRY], {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
@@ -182,6 +187,10 @@ class Airlock {
     } catch {
       return '';
     }
+  }
+
+  copyLog(to: string): void {
+    copyFileSync(this.logFile, to);
   }
 
   /** utime + stime of the process so far, ms (/proc/<pid>/stat fields 14 and 15, 100 ticks/s). */
@@ -739,7 +748,7 @@ function report(outcomes: CaseOutcome[], pickup: PickupResult | undefined): void
   }
 
   console.log(
-    `\nrelease benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} run(s) per case (medians), node ${process.version}, load average ${loadAverage()}`,
+    `\nrelease benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} run(s) per case (medians), node ${process.version} ${[...START_FLAGS, ...(process.env.BENCH_AIRLOCK_NODE_ARGS ?? '').split(' ').filter(Boolean)].join(' ')}, load average ${loadAverage()}`,
   );
   console.log(
     "| case | tool | median time | throughput (unique blob bytes, image copies) | Airlock's speedup (time / Airlock's) | CPU (median; the registries' beside it) | blob bytes streamed / unique lacked (median) | Airlock peak RSS |",
@@ -971,6 +980,8 @@ async function main(): Promise<void> {
   const pickupSelected = matches('pickup', 'job pickup');
   const need = new Set<string>(selected.map((c) => c.images));
   if (pickupSelected) need.add('small');
+  // The full run's state with fewer cases: every image pushed and registered.
+  if (process.env.BENCH_ALL_IMAGES === '1') for (const c of allCases) need.add(c.images);
 
   await onServer(SERVER_URL, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await onServer(SERVER_URL, `CREATE DATABASE ${DATABASE}`);
@@ -984,6 +995,7 @@ async function main(): Promise<void> {
   api = await Airlock.start(adminToken, dir);
   onCleanup(async () => {
     if (process.exitCode) console.error(`Airlock's output, last lines:\n${api.outputTail()}`);
+    if (process.env.BENCH_AIRLOCK_LOG_COPY) api.copyLog(process.env.BENCH_AIRLOCK_LOG_COPY);
   });
   ciToken = (
     await admin<{ token: string }>('POST', '/api/v1/tokens', { name: 'bench-ci', role: 'ci' })

@@ -42,3 +42,13 @@ export function loadAverage(): string {
     return '?';
   }
 }
+
+/**
+ * The node flags `npm start` runs Airlock with (package.json's scripts.start: `node <flags>
+ * <entry>`), so a bench that spawns the entry itself runs it the way the README does.
+ */
+export function startNodeFlags(packageJson: string): string[] {
+  const pkg = JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/).filter(Boolean);
+  return words.slice(1).filter((word) => word.startsWith('--'));
+}
