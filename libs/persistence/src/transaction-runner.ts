@@ -38,7 +38,7 @@ export class TransactionRunner {
   /**
    * A transaction sent as one write, for work whose statements need no answer from one another in
    * JavaScript (one statement doing everything through CTEs, or independent ones): START
-   * TRANSACTION, the advisory lock named `lockName`, every statement `work` sends before its first
+   * TRANSACTION, the advisory lock named `lockName` (none when undefined), every statement `work` sends before its first
    * `await`, and COMMIT leave together, and their answers come back together — one wake-up of the
    * Postgres backend instead of one per step.
    *
@@ -50,7 +50,10 @@ export class TransactionRunner {
    * COMMIT. After-commit callbacks (which `work` may register until it settles) run only when
    * Postgres answered COMMIT.
    */
-  runAsOneWrite<T>(lockName: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  runAsOneWrite<T>(
+    lockName: string | undefined,
+    work: (tx: Transaction) => Promise<T>,
+  ): Promise<T> {
     return this.connected(async (client) => {
       const [begun, locked] = begin(client, lockName);
       const tx = Transaction.wrap(client);

@@ -2,7 +2,7 @@ import { PromotionAttestations, type PromotionFacts } from '@airlock/attestation
 import { CopyEngine, type CopyResult } from '@airlock/copy';
 import { errorSummary, type AirlockError } from '@airlock/errors';
 import { ImagesService, TagLedger } from '@airlock/images';
-import { TransactionRunner } from '@airlock/persistence';
+import { settleAll, TransactionRunner } from '@airlock/persistence';
 import {
   PromotionRepository,
   type PromotionRow,
@@ -62,23 +62,29 @@ export class PromotionRunner {
   ) {}
 
   async run(targetId: string, context: RunContext): Promise<RunOutcome> {
-    const target = await this.transactions.run((tx) => this.promotions.startTarget(targetId, tx));
-    if (!target) return 'skipped';
-    return withLogContext(
-      { promotionId: target.promotionId, targetRegistry: target.registry },
-      () => this.runStarted(target, context),
+    // One write to Postgres: start the target, and read it and its promotion back.
+    const started = await this.transactions.runAsOneWrite(undefined, (tx) =>
+      this.promotions.startTarget(targetId, tx),
+    );
+    if (!started) return 'skipped';
+    const { target, promotion } = started;
+    return withLogContext({ promotionId: promotion.id, targetRegistry: target.registry }, () =>
+      this.runStarted(promotion, target, context),
     );
   }
 
-  private async runStarted(target: PromotionTargetRow, context: RunContext): Promise<RunOutcome> {
-    const promotion = (await this.promotions.find(target.promotionId))!;
+  private async runStarted(
+    promotion: PromotionRow,
+    target: PromotionTargetRow,
+    context: RunContext,
+  ): Promise<RunOutcome> {
     const cancel = new AbortController();
     const progress = new ProgressWriter(this.promotions, target.id, cancel);
     const started = Date.now();
     try {
-      const [source, destination] = await Promise.all([
-        this.registries.require(promotion.sourceRegistry),
-        this.registries.require(target.registry),
+      const [source, destination] = await this.registries.requireMany([
+        promotion.sourceRegistry,
+        target.registry,
       ]);
       const result = await this.copy(
         promotion,
@@ -175,21 +181,24 @@ export class PromotionRunner {
     result: CopyResult,
   ): Promise<void> {
     await this.transactions.run(async (tx) => {
-      await this.promotions.find(promotion.id, tx, true);
-      await this.promotions.setTargetOutcome(
-        target.id,
-        { status: 'succeeded', result: summaryOf(result) },
-        tx,
-      );
-      await this.images.recordLocation(promotion.imageId, target.registryId, target.repository, tx);
-      // A promoted image can be a base too (a company base image promoted into prod): when a
-      // tag moved and images are built FROM it, base-image.updated names them.
-      await this.tagLedger.record(
-        { registry: destination, repository: target.repository },
-        promotion.tags,
-        result.digest,
-        tx,
-      );
+      // Issued together, they leave in one write; Postgres takes the lock first.
+      await settleAll([
+        this.promotions.lock(promotion.id, tx),
+        this.promotions.setTargetOutcome(
+          target.id,
+          { status: 'succeeded', result: summaryOf(result) },
+          tx,
+        ),
+        this.images.recordLocation(promotion.imageId, target.registryId, target.repository, tx),
+        // A promoted image can be a base too (a company base image promoted into prod): when a
+        // tag moved and images are built FROM it, base-image.updated names them.
+        this.tagLedger.record(
+          { registry: destination, repository: target.repository },
+          promotion.tags,
+          result.digest,
+          tx,
+        ),
+      ]);
       await this.transitions.settle(promotion.id, tx);
     });
   }

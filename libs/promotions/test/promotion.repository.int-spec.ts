@@ -157,11 +157,26 @@ describe('PromotionRepository', () => {
     expect(await promotions.findTarget('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 
+  it('does not start a cancelled target, nor its queued promotion with it', async () => {
+    const { id, eu } = await store();
+    await pg.transactions.run((tx) => promotions.setTargetOutcome(eu, { status: 'cancelled' }, tx));
+    expect(
+      await pg.transactions.runAsOneWrite(undefined, (tx) => promotions.startTarget(eu, tx)),
+    ).toBeNull();
+    expect((await promotions.find(id))!).toMatchObject({ status: 'queued', startedAt: null });
+  });
+
   it('starts a target (and its promotion), records progress, lands and settles it', async () => {
     const { id, eu } = await store();
-    const started = await pg.transactions.run((tx) => promotions.startTarget(eu, tx));
-    expect(started).toMatchObject({ id: eu, status: 'running', attempts: 1 });
-    expect(started!.startedAt).toBeInstanceOf(Date);
+    // As the runner calls it: every statement in one write, none waiting for another.
+    const started = await pg.transactions.runAsOneWrite(undefined, (tx) =>
+      promotions.startTarget(eu, tx),
+    );
+    expect(started!.target).toMatchObject({ id: eu, status: 'running', attempts: 1 });
+    expect(started!.target.startedAt).toBeInstanceOf(Date);
+    // The promotion it answers is read after the target started it.
+    expect(started!.promotion).toMatchObject({ id, status: 'running' });
+    expect(started!.promotion.startedAt).toBeInstanceOf(Date);
     expect((await promotions.find(id))!.status).toBe('running');
 
     expect(
@@ -203,7 +218,9 @@ describe('PromotionRepository', () => {
       finishedAt: expect.any(Date),
     });
     // A finished promotion's target does not start again.
-    expect(await pg.transactions.run((tx) => promotions.startTarget(eu, tx))).toBeNull();
+    expect(
+      await pg.transactions.runAsOneWrite(undefined, (tx) => promotions.startTarget(eu, tx)),
+    ).toBeNull();
   });
 
   it('cancels active targets, requeues unfinished ones under a new run, bumps and touches runs', async () => {
