@@ -27,11 +27,14 @@ export type ProgressSink = Pick<PromotionRepository, 'recordProgress'>;
 /**
  * Writes a copy's progress at most once per interval, and at least once per interval as a
  * heartbeat while the copy runs. Each write answers the target's status: a cancelled target
- * aborts the copy (tags are written last, so none gets written).
+ * aborts the copy (tags are written last, so none gets written). The first write comes one
+ * interval after the start: a copy done sooner writes no progress at all — its landing (or
+ * staging) records it complete — which is most copies of a release of small images, and a
+ * Postgres round trip each.
  */
 export class ProgressWriter {
   private latest: CopyProgress | undefined;
-  private written = Number.NEGATIVE_INFINITY;
+  private written: number;
   private writing: Promise<void> = Promise.resolve();
   private readonly stopTimer: () => void;
 
@@ -42,18 +45,13 @@ export class ProgressWriter {
     private readonly clock: ProgressClock = SYSTEM_CLOCK,
     private readonly intervalMs = PROGRESS_INTERVAL_MS,
   ) {
+    this.written = clock.now();
     this.stopTimer = clock.every(intervalMs, () => void this.write());
   }
 
   update(progress: CopyProgress): void {
     this.latest = progress;
     if (this.clock.now() - this.written >= this.intervalMs) void this.write();
-  }
-
-  /** Waits for the writes under way, then writes the latest progress. */
-  async flush(): Promise<void> {
-    await this.writing;
-    await this.write();
   }
 
   stop(): void {

@@ -3,7 +3,7 @@ import type { TagConflict } from '@airlock/copy';
 import { EventsService } from '@airlock/events';
 import { GatesService } from '@airlock/gates';
 import { ImagesService } from '@airlock/images';
-import type { Transaction } from '@airlock/persistence';
+import { settleAll, type Transaction } from '@airlock/persistence';
 import { ReadinessService, rulesOf, type Assessment } from '@airlock/policies';
 import { Injectable } from '@nestjs/common';
 import type { PromotionOptions } from './promotion-intake.service';
@@ -124,26 +124,37 @@ export class PromotionAdmission {
       },
       tx,
     );
-    await this.gates.notePrincipal(resolved.digest, actor.tokenId, 'requested', tx);
     const destinations = resolved.targets.map((t) => ({
       registryId: t.registry.id,
       repository: resolved.targetRepository,
     }));
-    await this.transitions.claim(id, resolved.digest, destinations, resolved.tags, tx);
-    for (const [i, destination] of destinations.entries()) {
-      const { bytesTotal, blobs } = plans[i]!;
-      await this.promotions.insertTarget(
-        id,
-        { ...destination, bytesTotal, blobsTotal: blobs.length },
+    // Issued together, these leave in one write and run in this order, the view reading what
+    // the inserts before it wrote; a tag conflict found by the claim rolls all of it back.
+    const [, , , view] = await settleAll([
+      this.gates.notePrincipal(resolved.digest, actor.tokenId, 'requested', tx),
+      this.transitions.claim(id, resolved.digest, destinations, resolved.tags, tx),
+      settleAll(
+        destinations.map((destination, i) =>
+          this.promotions.insertTarget(
+            id,
+            {
+              ...destination,
+              bytesTotal: plans[i]!.bytesTotal,
+              blobsTotal: plans[i]!.blobs.length,
+            },
+            tx,
+          ),
+        ),
+      ),
+      this.transitions.viewIn(id, tx),
+    ]);
+    await settleAll([
+      this.audit.record(
+        { actor, action: 'promotion.requested', subject: { type: 'promotion', id }, after: view },
         tx,
-      );
-    }
-    const view = await this.transitions.viewIn(id, tx);
-    await this.audit.record(
-      { actor, action: 'promotion.requested', subject: { type: 'promotion', id }, after: view },
-      tx,
-    );
-    await this.events.publish('promotion.queued', view, tx);
+      ),
+      this.events.publish('promotion.queued', view, tx),
+    ]);
     return view;
   }
 }

@@ -3,8 +3,7 @@ import { AirlockError } from '@airlock/errors';
 import { TagLedger } from '@airlock/images';
 import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
 import type { RegistryClient } from '@airlock/registry-client';
-import { StagesService } from '@airlock/stages';
-import { settleAll } from '@airlock/persistence';
+import { StagesService, type StageView } from '@airlock/stages';
 import { Injectable } from '@nestjs/common';
 import { invalidField, type PromotionRequest } from './promotion-rules';
 import { readSourceReferrers, type SourceReferrers } from './source-referrers';
@@ -52,11 +51,10 @@ export class PromotionResolver {
   ) {}
 
   async resolve(request: PromotionRequest): Promise<Resolved> {
-    // Both stages at once (one round trip each way); a missing source is named first.
-    const [sourceStage, targetStage] = await settleAll([
-      this.stage(request.source, 'source'),
-      this.stage(request.target, 'target'),
-    ]);
+    // Both stages and their registries in one round trip; a missing source is named first.
+    const stages = await this.stages.findMany([request.source, request.target]);
+    const sourceStage = stageOf(stages, request.source, 'source');
+    const targetStage = stageOf(stages, request.target, 'target');
     if (targetStage.members.length === 0) {
       throw new AirlockError(
         'CONFLICT',
@@ -123,12 +121,12 @@ export class PromotionResolver {
       options: { referrers: true },
     });
   }
+}
 
-  private async stage(name: string, field: 'source' | 'target') {
-    const stage = await this.stages.find(name);
-    if (!stage) throw invalidField(field, 'exists', `${field}: no stage named "${name}"`);
-    return { id: stage.id, name: stage.name, members: stage.registries };
-  }
+function stageOf(stages: Map<string, StageView>, name: string, field: 'source' | 'target') {
+  const stage = stages.get(name);
+  if (!stage) throw invalidField(field, 'exists', `${field}: no stage named "${name}"`);
+  return { id: stage.id, name: stage.name, members: stage.registries };
 }
 
 function sourceRegistryName(request: PromotionRequest, members: string[]): string {

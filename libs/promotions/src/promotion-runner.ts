@@ -92,7 +92,7 @@ export class PromotionRunner {
         progress,
         cancel.signal,
       );
-      await progress.flush();
+      // No last progress write: landing and staging record the target's progress complete.
       if (promotion.releaseId) await this.stage(promotion.releaseId, target, result);
       else await this.land(promotion, target, destination, result);
       recordCopy(this.metrics, target.registry, result);

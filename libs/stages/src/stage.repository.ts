@@ -46,6 +46,20 @@ export class StageRepository {
     return this.db.one<StageRow>(sql`SELECT ${STAGE} FROM stages WHERE name = ${name}`, tx);
   }
 
+  /** The stages named so (any order; names without a stage are left out). */
+  findByNames(names: string[], tx?: Transaction): Promise<StageRow[]> {
+    return this.db.rows<StageRow>(sql`SELECT ${STAGE} FROM stages WHERE name = ANY(${names})`, tx);
+  }
+
+  /** The members of the stages named so, by registry name: needs no stage ids read first. */
+  membersByStageNames(names: string[], tx?: Transaction): Promise<StageMemberRow[]> {
+    return this.db.rows<StageMemberRow>(
+      sql`SELECT ${MEMBER} FROM stage_registries sr JOIN registries r ON r.id = sr.registry_id
+           WHERE sr.stage_id IN (SELECT id FROM stages WHERE name = ANY(${names})) ORDER BY r.name`,
+      tx,
+    );
+  }
+
   /** The id of the stage named so, as a subquery (NULL when there is none). */
   idByName(name: string): Sql {
     return sql`(SELECT id FROM stages WHERE name = ${name})`;

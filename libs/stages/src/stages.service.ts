@@ -66,6 +66,19 @@ export class StagesService {
   }
 
   /**
+   * The stages named so, with their registries, by name (a name without a stage is missing from
+   * the map): the stage rows and their members read in one write on one connection.
+   */
+  async findMany(names: string[]): Promise<Map<string, StageView>> {
+    const unique = [...new Set(names)];
+    const [rows, members] = await this.transactions.readTogether([
+      (tx) => this.stages.findByNames(unique, tx),
+      (tx) => this.stages.membersByStageNames(unique, tx),
+    ] as const);
+    return new Map(rows.map((row) => [row.name, toStageView(row, members)]));
+  }
+
+  /**
    * The id of the stage named so as a subquery (NULL when there is none), for a statement of
    * another feature that needs it in the same round trip (a policy read per readiness request).
    */

@@ -65,6 +65,23 @@ describe('StageRepository', () => {
     expect(await stages.members([])).toEqual([]);
   });
 
+  it('reads stages and their members by name, without their ids', async () => {
+    const prod = (await stages.findByName('prod'))!;
+    const ci = (await stages.findByName('ci'))!;
+    await transactions.run((tx) => stages.setMembers(prod.id, [registryIds['prod-eu']!], tx));
+    const found = await stages.findByNames(['prod', 'ci', 'nope']);
+    expect(found.map((s) => s.name).sort()).toEqual(['ci', 'prod']);
+    expect(found.find((s) => s.name === 'prod')).toEqual(prod);
+    const members = await stages.membersByStageNames(['prod', 'ci', 'nope']);
+    expect(members).toEqual(await stages.members([prod.id, ci.id]));
+    expect(members).toContainEqual({
+      stageId: prod.id,
+      registryId: registryIds['prod-eu'],
+      registryName: 'prod-eu',
+    });
+    expect(await stages.membersByStageNames(['nope'])).toEqual([]);
+  });
+
   it('reports a delete that promotions block as a foreign-key violation', async () => {
     const ci = (await stages.findByName('ci'))!;
     await pg.query(
