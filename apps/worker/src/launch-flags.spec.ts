@@ -18,8 +18,7 @@ function floorOf(launch: string, where: string): number {
 }
 
 describe('launch flags of the copying processes', () => {
-  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> })
-    .scripts;
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
   const dockerCmd = /^CMD (.*)$/m.exec(read('Dockerfile'))?.[1] ?? '';
   const composeWorker =
     /worker:\n(?:.*\n)*?\s+command: (.*)/.exec(read('docker-compose.yml'))?.[1] ?? '';
