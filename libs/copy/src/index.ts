@@ -16,7 +16,7 @@ export type {
   ReferrerSelection,
 } from './copy-types';
 export { updateFallbackIndex as linkReferrers } from './referrer-copier';
-export { serializeTagUpdate } from './tag-updates';
+export { serializeTagUpdate, useTagUpdateLock, type TagUpdateLock } from './tag-updates';
 export { MAX_REFERRER_DEPTH, MAX_REFERRERS } from './referrer-walk';
 export { referrersTag, sha256Digest } from './digest';
 export { RegistryLimiter } from './registry-limiter';

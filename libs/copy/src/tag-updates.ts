@@ -2,19 +2,34 @@
  * Read-modify-write tags (a `sha256-<hex>` referrers fallback index, cosign's `.att` image) are
  * merged, never replaced: two copies updating the same one at once would each write what they
  * read plus their own entry, and the slower would drop the faster's. Updates of one tag of one
- * repository of one registry therefore run one after another within the process. (Two worker
- * processes can still interleave; each rewrite merges whatever the registry lists, so the next
- * update of that tag restores an entry lost that way.)
+ * repository of one registry therefore run one after another: within the process by a queue per
+ * tag, and across processes by the lock `useTagUpdateLock` installs (the worker's module does:
+ * a Postgres session lock per tag, CrossProcessTagLock). Without one installed (a bare library
+ * user, the benchmarks), only the process's own updates take turns.
  */
 const queues = new Map<string, Promise<unknown>>();
+
+/** Runs `work` while no other process updates the tag named `key`. */
+export interface TagUpdateLock {
+  hold<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+let crossProcess: TagUpdateLock | undefined;
+
+/** Installs (or, with undefined, removes) the process's cross-process lock for tag updates. */
+export function useTagUpdateLock(lock: TagUpdateLock | undefined): void {
+  crossProcess = lock;
+}
 
 export async function serializeTagUpdate<T>(
   place: { origin: string; repository: string; tag: string },
   update: () => Promise<T>,
 ): Promise<T> {
   const key = `${place.origin}/${place.repository}:${place.tag}`;
+  const lock = crossProcess;
+  const run = () => (lock ? lock.hold(key, update) : update());
   const before = queues.get(key) ?? Promise.resolve();
-  const mine = before.then(update, update);
+  const mine = before.then(run, run);
   const settled = mine.catch(() => undefined);
   queues.set(key, settled);
   try {

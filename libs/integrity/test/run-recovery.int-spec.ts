@@ -7,6 +7,7 @@ import {
 import { IntegrityRunRecovery } from '../src/integrity-run-recovery';
 import type { IntegritySchedules } from '../src/integrity-schedules';
 import { IntegrityRepository } from '../src/integrity.repository';
+import { SessionLocks } from '@airlock/persistence';
 import { RegistryAuditLock } from '../src/registry-audit-lock';
 
 /**
@@ -33,7 +34,7 @@ describe('integrity run recovery and the registry lock', () => {
     await db?.drop();
   });
 
-  const lockOf = () => new RegistryAuditLock(pg.database, pg.transactions);
+  const lockOf = () => new RegistryAuditLock(new SessionLocks(pg.database, pg.transactions));
   const status = async (id: string) =>
     (
       await pg.query<{ status: string; error_code: string | null }>(

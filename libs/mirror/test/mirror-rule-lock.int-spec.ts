@@ -5,6 +5,7 @@ import {
   type TestPostgres,
 } from '@airlock/testing';
 import { randomUUID } from 'node:crypto';
+import { SessionLocks } from '@airlock/persistence';
 import { MirrorRuleLock } from '../src/mirror-rule-lock';
 
 /** One sync per rule at a time, against real Postgres advisory locks. */
@@ -17,7 +18,7 @@ describe('mirror rule lock', () => {
   beforeAll(async () => {
     db = await createTestDatabase('mirror_rule_lock');
     pg = await connectTestPostgres(db.url, { max: 4 });
-    lock = new MirrorRuleLock(pg.database, pg.transactions);
+    lock = new MirrorRuleLock(new SessionLocks(pg.database, pg.transactions));
   });
 
   afterAll(async () => {

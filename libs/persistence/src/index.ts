@@ -6,6 +6,7 @@ export { PersistenceModule } from './persistence.module';
 export { createPool, DATABASE_POOL } from './pool';
 export { Transaction, type AfterCommit } from './transaction';
 export { settleAll } from './settle-all';
+export { SessionLocks, type HoldOptions } from './session-locks';
 export { TransactionRunner } from './transaction-runner';
 export { constraintViolationOf, type ConstraintViolation } from './constraint-violation';
 export { Database } from './sql/database';

@@ -5,6 +5,7 @@ import { DatabaseHealth } from './database-health';
 import { createPool, DATABASE_POOL } from './pool';
 import { Database } from './sql/database';
 import { TransactionRunner } from './transaction-runner';
+import { SessionLocks } from './session-locks';
 
 /** Ends the pool when the application shuts down, after every client went back to it. */
 @Injectable()
@@ -33,7 +34,8 @@ export class PoolLifecycle implements OnApplicationShutdown {
     Database,
     DatabaseHealth,
     TransactionRunner,
+    SessionLocks,
   ],
-  exports: [DATABASE_POOL, Database, DatabaseHealth, TransactionRunner],
+  exports: [DATABASE_POOL, Database, DatabaseHealth, TransactionRunner, SessionLocks],
 })
 export class PersistenceModule {}
