@@ -2,6 +2,7 @@ import type { AppConfig } from '@airlock/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import { answerClientErrors } from './http/client-errors';
 import { jsonBody } from './http/json-body.middleware';
 import { RequestIdMiddleware } from './http/request-id.middleware';
 import { serveWebUi } from './http/web-ui';
@@ -18,6 +19,8 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     requestIds.use(request, response, next),
   );
   app.use(jsonBody(config.httpBodyLimit));
+  // Before Express: what Node's parser refuses is problem+json too.
+  answerClientErrors(app.getHttpServer());
   app.disable('x-powered-by');
   // No automatic ETags: Express would hash every response body (a POST's included) for a
   // conditional GET no Airlock client makes.

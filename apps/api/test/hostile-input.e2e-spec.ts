@@ -6,6 +6,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@airlock/testing';
+import { connect } from 'node:net';
 import { Client } from 'pg';
 import { AirlockApi, startTestApi, stopTestApi } from './support/airlock-api';
 import { databaseFingerprint } from './support/database-fingerprint';
@@ -396,6 +397,40 @@ describe('hostile input', () => {
       expect(answer.body.errors!.map((e) => e.field)).toEqual(
         expect.arrayContaining(['events', 'url']),
       );
+    });
+  });
+
+  describe("what Node's HTTP parser refuses before Express", () => {
+    it('headers over 16 KiB: 431 problem+json naming the headers and the rule', async () => {
+      const answer = await fetch(`${api.base}/api/v1/stages`, {
+        headers: { authorization: `Bearer ${adminToken}`, 'x-padding': 'p'.repeat(20_000) },
+      });
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expectProblem(
+        { status: answer.status, body: (await answer.json()) as Problem },
+        431,
+        'INVALID_INPUT',
+        { field: 'headers', rule: 'maxSize' },
+      );
+    });
+
+    it('a request that is not HTTP: 400 problem+json, and the connection closes', async () => {
+      const { hostname, port } = new URL(api.base);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname);
+        let received = '';
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+        socket.on('end', () => resolve(received));
+        socket.on('error', reject);
+        socket.write('NOT HTTP AT ALL\r\n\r\n');
+      });
+      const [head, body] = reply.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+      expect(head).toMatch(/content-type: application\/problem\+json/i);
+      expectProblem({ status: 400, body: JSON.parse(body!) as Problem }, 400, 'INVALID_INPUT', {
+        field: 'request',
+        rule: 'malformed',
+      });
     });
   });
 
