@@ -1,7 +1,8 @@
 import { MIGRATIONS } from '@airlock/migrations';
-import { dropDatabase, migrateDatabase } from '@airlock/persistence';
+import { dropDatabase, migrateDatabase, migrationDataSourceOptions } from '@airlock/persistence';
 import { testDatabaseUrl } from '@airlock/testing';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 
 describe('migrations', () => {
   const { url } = testDatabaseUrl('migrations');
@@ -52,6 +53,38 @@ describe('migrations', () => {
     expect(report).toEqual({ databaseCreated: false, applied: [] });
     const rows = await client!.query('SELECT name FROM migrations');
     expect(rows.rowCount).toBe(MIGRATIONS.length);
+  });
+
+  it('does not load TypeORM when nothing is pending (a long-running process keeps less)', async () => {
+    let migrate!: typeof migrateDatabase;
+    jest.isolateModules(() => {
+      jest.doMock('typeorm', () => {
+        throw new Error('TypeORM was loaded');
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      migrate = (require('@airlock/persistence') as { migrateDatabase: typeof migrateDatabase })
+        .migrateDatabase;
+    });
+    try {
+      await expect(migrate({ databaseUrl: url })).resolves.toEqual({
+        databaseCreated: false,
+        applied: [],
+      });
+    } finally {
+      jest.dontMock('typeorm');
+    }
+  });
+
+  it('applies only the newest migration when only it is missing', async () => {
+    const dataSource = new DataSource(migrationDataSourceOptions({ databaseUrl: url }));
+    await dataSource.initialize();
+    try {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+    } finally {
+      await dataSource.destroy();
+    }
+    const report = await migrateDatabase({ databaseUrl: url });
+    expect(report).toEqual({ databaseCreated: false, applied: [MIGRATIONS.at(-1)!.name] });
   });
 
   it('lets concurrent starts race safely: each migration is applied exactly once', async () => {
