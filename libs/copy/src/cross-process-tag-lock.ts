@@ -17,14 +17,16 @@ const TAG_LOCK_POLL_MS = 20;
  */
 @Injectable()
 export class CrossProcessTagLock implements TagUpdateLock, OnModuleInit, OnModuleDestroy {
+  private uninstall?: () => void;
+
   constructor(private readonly locks: SessionLocks) {}
 
   onModuleInit(): void {
-    useTagUpdateLock(this);
+    this.uninstall = useTagUpdateLock(this);
   }
 
   onModuleDestroy(): void {
-    useTagUpdateLock(undefined);
+    this.uninstall?.();
   }
 
   async hold<T>(key: string, work: () => Promise<T>): Promise<T> {

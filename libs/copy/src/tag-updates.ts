@@ -16,9 +16,16 @@ export interface TagUpdateLock {
 
 let crossProcess: TagUpdateLock | undefined;
 
-/** Installs (or, with undefined, removes) the process's cross-process lock for tag updates. */
-export function useTagUpdateLock(lock: TagUpdateLock | undefined): void {
+/**
+ * Installs `lock` as the process's cross-process lock for tag updates; answers a function that
+ * removes it again — if it is still the one installed (two Nest apps in one process, as in
+ * tests: closing one leaves the other's in place).
+ */
+export function useTagUpdateLock(lock: TagUpdateLock): () => void {
   crossProcess = lock;
+  return () => {
+    if (crossProcess === lock) crossProcess = undefined;
+  };
 }
 
 export async function serializeTagUpdate<T>(
