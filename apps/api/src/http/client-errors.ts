@@ -1,36 +1,42 @@
 import type { Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { PROBLEM_CONTENT_TYPE, type Problem } from './problem';
+import { PROBLEM_CONTENT_TYPE, problemOf } from './problem';
 
-/** What Node's HTTP parser refuses, as the status Node itself would answer and the rule broken. */
-function refusalOf(code: string | undefined): {
+interface Refusal {
   status: number;
   field: string;
   rule: string;
   message: string;
-} {
-  if (code === 'HPE_HEADER_OVERFLOW')
-    return {
+}
+
+/** What Node's HTTP parser refuses, by its error code: the status Node itself answers, the rule. */
+const REFUSALS = new Map<string | undefined, Refusal>([
+  [
+    'HPE_HEADER_OVERFLOW',
+    {
       status: 431,
       field: 'headers',
       rule: 'maxSize',
       message: 'the request line and headers together exceed 16 KiB',
-    };
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
-    return {
+    },
+  ],
+  [
+    'ERR_HTTP_REQUEST_TIMEOUT',
+    {
       status: 408,
       field: 'request',
       rule: 'timeout',
       message: 'the request did not arrive in time',
-    };
-  return {
-    status: 400,
-    field: 'request',
-    rule: 'malformed',
-    message: 'the request is not valid HTTP/1.1',
-  };
-}
+    },
+  ],
+]);
+const MALFORMED: Refusal = {
+  status: 400,
+  field: 'request',
+  rule: 'malformed',
+  message: 'the request is not valid HTTP/1.1',
+};
 
 /**
  * Requests refused by Node's HTTP parser before Express sees them — a header section over Node's
@@ -43,16 +49,12 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const { status, field, rule, message } = refusalOf(error.code);
-    const problem: Problem = {
-      type: 'urn:airlock:problem:invalid-input',
-      title: 'Invalid input',
-      status,
-      detail: `${field}: ${message}`,
-      code: 'INVALID_INPUT',
-      errors: [{ field, rule, message: `${field}: ${message}` }],
-    };
-    const body = JSON.stringify(problem);
+    const { status, field, rule, message } = REFUSALS.get(error.code) ?? MALFORMED;
+    const detail = `${field}: ${message}`;
+    const body = JSON.stringify({
+      ...problemOf(status, 'INVALID_INPUT', detail),
+      errors: [{ field, rule, message: detail }],
+    });
     socket.end(
       [
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,

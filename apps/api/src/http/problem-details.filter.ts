@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { codeOfStatus, httpStatusOf } from './error-status';
-import { PROBLEM_CONTENT_TYPE, type FieldProblem, type Problem } from './problem';
+import { PROBLEM_CONTENT_TYPE, problemOf, type FieldProblem, type Problem } from './problem';
 import { requestIdOf } from './request-id.middleware';
 
 /** What a 503 for an unreachable database tells clients to wait before retrying. */
@@ -60,24 +60,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const { errors, ...extensions } = exception.details;
       return {
         ...extensions,
-        ...base(httpStatusOf(exception.code), exception.code, exception.message),
+        ...problemOf(httpStatusOf(exception.code), exception.code, exception.message),
         ...(Array.isArray(errors) ? { errors: errors as FieldProblem[] } : {}),
       };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const problem = base(status, codeOfStatus(status), messageOf(exception, request));
+      const problem = problemOf(status, codeOfStatus(status), messageOf(exception, request));
       // Every 400 names what was wrong, even one that did not come from a field's rule.
       return status === 400 ? { ...problem, errors: [unreadableRequest(problem.detail)] } : problem;
     }
     if (isDatabaseUnavailable(exception)) {
       // Nothing wrong with the request: the same request will work once Postgres is back.
       return {
-        ...base(503, 'DEPENDENCY_UNAVAILABLE', 'The database is unreachable; retry later.'),
+        ...problemOf(503, 'DEPENDENCY_UNAVAILABLE', 'The database is unreachable; retry later.'),
         retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
       };
     }
-    return base(
+    return problemOf(
       500,
       'INTERNAL',
       'An unexpected error occurred; the request id identifies it in the logs.',
@@ -94,16 +94,6 @@ function unreadableRequest(detail: string): FieldProblem {
       message: `${detail}: a path must be percent-encoded UTF-8`,
     };
   return { field: 'request', rule: 'malformed', message: detail };
-}
-
-function base(status: number, code: string, detail: string): Problem {
-  const slug = code.toLowerCase().replace(/_/g, '-');
-  return { type: `urn:airlock:problem:${slug}`, title: titleOf(code), status, detail, code };
-}
-
-function titleOf(code: string): string {
-  const words = code.toLowerCase().replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function messageOf(exception: HttpException, request: Request): string {

@@ -41,3 +41,14 @@ export class Problem {
 
   [extension: string]: unknown;
 }
+
+/** The body of a problem: `type` and `title` derive from the code (INVALID_INPUT → invalid-input). */
+export function problemOf(status: number, code: string, detail: string): Problem {
+  const slug = code.toLowerCase().replace(/_/g, '-');
+  return { type: `urn:airlock:problem:${slug}`, title: titleOf(code), status, detail, code };
+}
+
+function titleOf(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
