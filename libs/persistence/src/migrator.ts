@@ -44,7 +44,7 @@ export async function migrateDatabase(
 ): Promise<MigrationReport> {
   const databaseCreated = await ensureDatabase(config.databaseUrl);
   // The usual start: nothing pending. Then TypeORM is never loaded — it and the drivers it
-  // brings cost a long-running process ~27 MB of memory for one read (docs/operations.md).
+  // brings would cost a long-running process ~8 MB for good (docs/architecture.md).
   if (!databaseCreated && (await allApplied(config.databaseUrl)))
     return { databaseCreated, applied: [] };
   // eslint-disable-next-line @typescript-eslint/no-require-imports

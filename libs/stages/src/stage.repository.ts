@@ -53,9 +53,8 @@ export class StageRepository {
 
   /** The members of the stages named so, by registry name: needs no stage ids read first. */
   membersByStageNames(names: string[], tx?: Transaction): Promise<StageMemberRow[]> {
-    return this.db.rows<StageMemberRow>(
-      sql`SELECT ${MEMBER} FROM stage_registries sr JOIN registries r ON r.id = sr.registry_id
-           WHERE sr.stage_id IN (SELECT id FROM stages WHERE name = ANY(${names})) ORDER BY r.name`,
+    return this.membersWhere(
+      sql`sr.stage_id IN (SELECT id FROM stages WHERE name = ANY(${names}))`,
       tx,
     );
   }
@@ -82,9 +81,13 @@ export class StageRepository {
   /** The registries of the given stages, by registry name within a stage. */
   members(stageIds: string[], tx?: Transaction): Promise<StageMemberRow[]> {
     if (stageIds.length === 0) return Promise.resolve([]);
+    return this.membersWhere(sql`sr.stage_id = ANY(${stageIds}::uuid[])`, tx);
+  }
+
+  private membersWhere(condition: Sql, tx?: Transaction): Promise<StageMemberRow[]> {
     return this.db.rows<StageMemberRow>(
       sql`SELECT ${MEMBER} FROM stage_registries sr JOIN registries r ON r.id = sr.registry_id
-           WHERE sr.stage_id = ANY(${stageIds}::uuid[]) ORDER BY r.name`,
+           WHERE ${condition} ORDER BY r.name`,
       tx,
     );
   }
