@@ -68,8 +68,11 @@ const EXTRA_ENV = Object.fromEntries(
     .filter(Boolean)
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
-/** How `npm start` runs node (e.g. the heap floor, docs/operations.md), before any bench flags. */
-const START_FLAGS = startNodeFlags(resolve(__dirname, '../../package.json'));
+/** How `npm start` runs node (e.g. the heap floor, docs/operations.md), then the bench's own. */
+const NODE_ARGS = [
+  ...startNodeFlags(resolve(__dirname, '../../package.json')),
+  ...(process.env.BENCH_AIRLOCK_NODE_ARGS ?? '').split(' ').filter(Boolean),
+];
 const WORKER_CONCURRENCY = Number(EXTRA_ENV.AIRLOCK_WORKER_CONCURRENCY ?? 4);
 /** skopeo's parallel variant: `xargs -P4`. Airlock's requests go out as many at a time. */
 const PARALLEL = 4;
@@ -137,8 +140,7 @@ class Airlock {
     const logFile = join(dir, 'airlock.log');
     const log = openSync(logFile, 'a');
     const port = await freePort();
-    const nodeArgs = (process.env.BENCH_AIRLOCK_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawnGuarded(process.execPath, [...START_FLAGS, ...nodeArgs, ENTRY], {
+    const child = spawnGuarded(process.execPath, [...NODE_ARGS, ENTRY], {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
@@ -748,7 +750,7 @@ function report(outcomes: CaseOutcome[], pickup: PickupResult | undefined): void
   }
 
   console.log(
-    `\nrelease benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} run(s) per case (medians), node ${process.version} ${[...START_FLAGS, ...(process.env.BENCH_AIRLOCK_NODE_ARGS ?? '').split(' ').filter(Boolean)].join(' ')}, load average ${loadAverage()}`,
+    `\nrelease benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} run(s) per case (medians), node ${process.version} ${NODE_ARGS.join(' ')}, load average ${loadAverage()}`,
   );
   console.log(
     "| case | tool | median time | throughput (unique blob bytes, image copies) | Airlock's speedup (time / Airlock's) | CPU (median; the registries' beside it) | blob bytes streamed / unique lacked (median) | Airlock peak RSS |",
