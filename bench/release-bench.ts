@@ -20,7 +20,8 @@
 // cases (the state of a full run); BENCH_AIRLOCK_ENTRY (default: this build's standalone entry); BENCH_AIRLOCK_NODE_ARGS (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/p"); BENCH_AIRLOCK_LOG_LEVEL; BENCH_AIRLOCK_LOG_COPY=<file> keeps Airlock's output
 // (with --trace-gc in the node args, V8's too); BENCH_AIRLOCK_ENV="K=V K2=V2"
-// (extra AIRLOCK_* settings, e.g. AIRLOCK_WORKER_CONCURRENCY=8).
+// (extra AIRLOCK_* settings, e.g. AIRLOCK_WORKER_CONCURRENCY=8); BENCH_TIMELINE=1 prints, for the
+// 60-request variants, when each promotion was accepted, started and finished.
 import { dropRedisKeys, loadAverage, median, onServer, startNodeFlags } from './support';
 import {
   buildBigImage,
@@ -504,7 +505,7 @@ async function airlockRun(
     const started = now();
     const [, registryCpuMs] = await registryCpu(targets, async () => {
       if (asRelease) await releaseAll(services);
-      else await follow((await promote(services)).map((p) => p.id));
+      else timeline(started, await follow((await promote(services)).map((p) => p.id)));
     });
     const result: RunResult = {
       ms: now() - started,
@@ -518,6 +519,24 @@ async function airlockRun(
   } finally {
     await stopTargets(targets);
   }
+}
+
+/**
+ * BENCH_TIMELINE=1: where a run's wall time went, from the promotion views — when each was
+ * accepted, started and finished (ms after the run started), and how many ran at once on average.
+ */
+function timeline(started: number, views: PromotionView[]): void {
+  if (process.env.BENCH_TIMELINE !== '1') return;
+  const at = (iso: string | null) => (iso ? Date.parse(iso) - (Date.now() - now() + started) : NaN);
+  const rows = views.map((v) => [at(v.createdAt), at(v.startedAt), at(v.finishedAt)] as const);
+  const running = rows.reduce((sum, [, s, f]) => sum + (f - s), 0);
+  const span = Math.max(...rows.map((r) => r[2])) - Math.min(...rows.map((r) => r[1]));
+  console.log(
+    `    timeline (accepted/started/finished, ms): ${rows.map((r) => r.map((x) => x.toFixed(0)).join('/')).join(' ')}`,
+  );
+  console.log(
+    `    last accepted at ${Math.max(...rows.map((r) => r[0])).toFixed(0)} ms; running ${(running / rows.length).toFixed(0)} ms per promotion on average, ${(running / span).toFixed(1)} at once`,
+  );
 }
 
 const sum = (xs: Array<{ streamed: number; lacked: number; requests: Map<string, number> }>) =>

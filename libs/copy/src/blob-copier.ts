@@ -28,20 +28,28 @@ export interface BlobRoute {
   signal?: AbortSignal;
 }
 
-/** What the target holds already decides the action; nothing is written here. */
+/**
+ * What the target holds already decides the action; nothing is written here. A blob another
+ * repository of the target registry holds is planned as a mount without asking the target
+ * first (copyBlob mounts it without asking either: a mount answers 201 where the blob is present
+ * too), unless the target repository itself is remembered to hold it.
+ */
 export async function planBlob(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
+  const mountable = mountSources(route).length > 0 || rememberedSources(route, blob).length > 0;
+  if (mountable && !rememberedHere(route, blob)) return 'mount';
   const present = await route.target.registry.headBlob(route.target.repository, blob.digest);
   if (present !== undefined) return 'skip';
-  return mountSources(route).length > 0 || rememberedSources(route, blob).length > 0
-    ? 'mount'
-    : 'copy';
+  return mountable ? 'mount' : 'copy';
 }
 
 /**
- * One blob: HEAD target → skip (unless the plan just saw it lacking); a repository of the target registry that holds it (the source's
- * own in the same registry, `mountFrom`, then remembered locations) → mount; another copy of this
- * process uploading it into the same registry, or having just landed it there → wait for it,
- * then skip or mount; else stream GET → verify → PUT. A digest mismatch is tried once more (a flaky proxy or disk), then it is
+ * One blob. A repository of the target registry that may hold it (the source's own in the same
+ * registry, `mountFrom`, where this process just landed it, then remembered locations) → mount,
+ * without a HEAD first: a mount answers 201 where the blob is present as well, so asking first
+ * would only add a request. Otherwise HEAD target → skip (not asked when the plan just saw it
+ * lacking, nor before a mount). Another copy of this process uploading it into the same
+ * registry, or having just landed it there → wait for it, then skip or mount; else stream GET →
+ * verify → PUT. A digest mismatch is tried once more (a flaky proxy or disk), then it is
  * permanent.
  */
 export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
@@ -51,15 +59,23 @@ export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
   await route.flights.current(target.registry.origin, blob.digest)?.landed.catch(() => undefined);
   return limiter.run(origins, async () => {
     route.signal?.throwIfAborted();
-    if (!route.lacking.has(blob.digest) && (await isPresent(route, blob)))
+    const sources = mountSources(route);
+    const remembered = [
+      ...new Set([...landedSources(route, blob, sources), ...rememberedSources(route, blob)]),
+    ];
+    const mountable = sources.length + remembered.length > 0;
+    const asked = mountable && !rememberedHere(route, blob);
+    if (!asked && !route.lacking.has(blob.digest) && (await isPresent(route, blob)))
       return done(route, 'skip', blob);
-    for (const from of mountSources(route)) {
+    for (const from of sources) {
       if (await target.registry.mountBlob(target.repository, blob.digest, from))
         return done(route, 'mount', blob);
     }
-    if (await mountRemembered(route, blob, rememberedSources(route, blob)))
-      return done(route, 'mount', blob);
-    return uploadOnce(route, blob);
+    if (await mountRemembered(route, blob, remembered)) return done(route, 'mount', blob);
+    // Every mount declined: the target repository may still hold it.
+    if (asked && !route.lacking.has(blob.digest) && (await isPresent(route, blob)))
+      return done(route, 'skip', blob);
+    return uploadOnce(route, blob, new Set(remembered));
   });
 }
 
@@ -69,10 +85,13 @@ export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
  * flights and the start of the upload happen in one turn of the event loop, so two copies cannot
  * both start streaming one blob into one registry.
  */
-async function uploadOnce(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
+async function uploadOnce(
+  route: BlobRoute,
+  blob: Descriptor,
+  tried: Set<string>,
+): Promise<BlobAction> {
   const { flights, target } = route;
   const origin = target.registry.origin;
-  const tried = new Set<string>();
   for (;;) {
     const flight = flights.current(origin, blob.digest);
     if (flight) {
@@ -105,6 +124,19 @@ function rememberedSources(route: BlobRoute, blob: Descriptor): string[] {
   return (route.remembered.get(blob.digest) ?? [])
     .filter((repo) => !tried.has(repo))
     .slice(0, REMEMBERED_TRIES);
+}
+
+/** Where this process last landed the blob in the target registry, if not tried otherwise. */
+function landedSources(route: BlobRoute, blob: Descriptor, sources: string[]): string[] {
+  const landed = route.flights.landedAt(route.target.registry.origin, blob.digest);
+  return landed === undefined || landed === route.target.repository || sources.includes(landed)
+    ? []
+    : [landed];
+}
+
+/** The target repository itself is remembered to hold the blob: a HEAD most likely skips it. */
+function rememberedHere(route: BlobRoute, blob: Descriptor): boolean {
+  return route.remembered.get(blob.digest)?.includes(route.target.repository) ?? false;
 }
 
 /**

@@ -36,7 +36,7 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
   let prodProxy: FaultProxy;
   const base = createLayer({ size: 400_000 }, MediaTypes.ociLayerGzip);
   const service = (i: number) => buildImage({ baseLayers: [base], layers: [{ size: 20_000 + i }] });
-  const services = Array.from({ length: 7 }, (_, i) => service(i));
+  const services = Array.from({ length: 9 }, (_, i) => service(i));
 
   beforeAll(async () => {
     db = await createTestDatabase('blob_memory');
@@ -92,6 +92,10 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     prodProxy.requests.filter(
       (r) => r.method === 'POST' && decodeURIComponent(r.path).includes(`mount=${digest}`),
     );
+  const blobHeads = (repository: string, digest: string) =>
+    prodProxy.requests.filter(
+      (r) => r.method === 'HEAD' && r.path === `/v2/${repository}/blobs/${digest}`,
+    ).length;
   const sameAtTarget = async (i: number, image: TestImage) =>
     expect(
       await Skopeo.inspectRaw(`${prod.host}/svc-${i}@${image.digest}`, { tls: false }),
@@ -116,9 +120,12 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     const before = {
       reads: reads(base.descriptor.digest),
       uploads: uploads(base.descriptor.digest),
+      heads: blobHeads('svc-4', base.descriptor.digest),
     };
     const result = await copy(new CopyEngine(new RegistryLimiter(), locations), 4);
 
+    // Mounted without asking first: a mount answers 201 where the blob is present, too.
+    expect(blobHeads('svc-4', base.descriptor.digest)).toBe(before.heads);
     expect(reads(base.descriptor.digest)).toBe(before.reads);
     expect(uploads(base.descriptor.digest)).toBe(before.uploads);
     expect(result.blobs.bytesMounted).toBeGreaterThanOrEqual(base.descriptor.size);
@@ -186,11 +193,58 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     });
 
     expect(heads().length).toBe(before.heads);
-    // Only the end check looks for the root: not whether it was there before the copy.
-    expect(manifestHeads().length).toBe(before.manifestHeads + 1);
+    // The root is not looked for before the copy, nor after it: its PUT's answer is the check.
+    expect(manifestHeads().length).toBe(before.manifestHeads);
     expect(uploads(base.descriptor.digest)).toBe(before.uploads);
     expect(mounts(base.descriptor.digest).at(-1)?.status).toBe(201);
     expect(result.blobs).toMatchObject({ mounted: 1, copied: image.blobs.length - 1, skipped: 0 });
     await sameAtTarget(6, image);
+  });
+
+  it('when every remembered mount declines, still finds a blob the target repository holds and uploads nothing', async () => {
+    const digest = base.descriptor.digest;
+    const into = (i: number, engine: CopyEngine) =>
+      engine.copy({
+        source: {
+          registry: new RegistryClient({ name: 'ci', url: ciProxy.url }),
+          repository: `svc-${i}`,
+          digest: services[i]!.digest,
+        },
+        target: {
+          registry: new RegistryClient({ name: 'prod', url: prodProxy.url }),
+          repository: 'held',
+        },
+      });
+    await into(7, new CopyEngine()); // 'held' receives the base, and no memory hears of it
+    const forgotten: string[] = [];
+    // A memory that only knows a repository that never held the base.
+    const stale = {
+      find: () => Promise.resolve(new Map([[digest, ['ghost']]])),
+      remember: () => Promise.resolve(),
+      forget: (_origin: string, location: { repository: string }) => {
+        forgotten.push(location.repository);
+        return Promise.resolve();
+      },
+    };
+    const before = { uploads: uploads(digest), mounts: mounts(digest).length };
+
+    const result = await into(8, new CopyEngine(new RegistryLimiter(), stale));
+
+    expect(
+      mounts(digest)
+        .slice(before.mounts)
+        .map((m) => m.status),
+    ).toEqual([202]);
+    expect(forgotten).toEqual(['ghost']);
+    expect(blobHeads('held', digest)).toBeGreaterThanOrEqual(1);
+    expect(uploads(digest)).toBe(before.uploads);
+    expect(result.blobs).toMatchObject({
+      skipped: 1,
+      mounted: 0,
+      copied: services[8]!.blobs.length - 1,
+    });
+    expect(
+      await Skopeo.inspectRaw(`${prod.host}/held@${services[8]!.digest}`, { tls: false }),
+    ).toEqual(services[8]!.manifestBytes);
   });
 });
