@@ -21,7 +21,7 @@
 // "--cpu-prof --cpu-prof-dir=/tmp/p"); BENCH_AIRLOCK_LOG_LEVEL; BENCH_AIRLOCK_LOG_COPY=<file> keeps Airlock's output
 // (with --trace-gc in the node args, V8's too); BENCH_AIRLOCK_ENV="K=V K2=V2"
 // (extra AIRLOCK_* settings, e.g. AIRLOCK_WORKER_CONCURRENCY=8); BENCH_TIMELINE=1 prints, for the
-// 60-request variants, when each promotion was accepted, started and finished.
+// Airlock variants, when each promotion was accepted, started and finished (a release: its items).
 import { dropRedisKeys, loadAverage, median, onServer, startNodeFlags } from './support';
 import {
   buildBigImage,
@@ -469,7 +469,7 @@ async function follow(ids: string[]): Promise<PromotionView[]> {
 }
 
 /** One release of every service (POST /api/v1/releases), followed until it succeeded. */
-async function releaseAll(services: Service[]): Promise<void> {
+async function releaseAll(services: Service[], started: number): Promise<void> {
   const accepted = await call<{ id: string }>('POST', '/api/v1/releases', {
     source: 'ci',
     target: 'prod',
@@ -479,12 +479,18 @@ async function releaseAll(services: Service[]): Promise<void> {
       sourceRegistry: 'ci',
     })),
   });
+  const acceptedAfter = now() - started;
   for (;;) {
-    const view = await call<{ status: string; error: unknown }>(
+    const view = await call<{ status: string; error: unknown; items: PromotionView[] }>(
       'GET',
       `/api/v1/releases/${accepted.id}`,
     );
-    if (view.status === 'succeeded') return;
+    if (view.status === 'succeeded') {
+      if (process.env.BENCH_TIMELINE === '1')
+        console.log(`    release accepted after ${acceptedAfter.toFixed(0)} ms`);
+      timeline(started, view.items);
+      return;
+    }
     if (view.status === 'failed' || view.status === 'cancelled')
       throw new Error(`release ${accepted.id} ${view.status}: ${JSON.stringify(view.error)}`);
     await sleep(RELEASE_POLL_MS);
@@ -504,7 +510,7 @@ async function airlockRun(
     const cpu = api.cpuMs();
     const started = now();
     const [, registryCpuMs] = await registryCpu(targets, async () => {
-      if (asRelease) await releaseAll(services);
+      if (asRelease) await releaseAll(services, started);
       else timeline(started, await follow((await promote(services)).map((p) => p.id)));
     });
     const result: RunResult = {

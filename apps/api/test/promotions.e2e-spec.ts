@@ -401,6 +401,29 @@ describe('promotions over HTTP', () => {
     expect(await digestAt(euPusher, 'team/dry', digest)).toBeUndefined();
   });
 
+  it('a request planned against both Prod registries reads its source manifest and referrers once', async () => {
+    const digest = await builtAndTested('team/once', { approve: false });
+    const from = slowProxy.requests.length;
+
+    const answer = await promote<{ targets: Array<{ registry: string }> }>({
+      repository: 'team/once',
+      sourceRegistry: 'ci-slow',
+      digest,
+      tags: ['2.0.0'],
+      dryRun: true,
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.targets.map((t) => t.registry)).toEqual(['prod-eu', 'prod-us']);
+    const reads = slowProxy.requests.slice(from).map((r) => `${r.method} ${r.path}`);
+    const hex = digest.slice('sha256:'.length);
+    // Two plans and the policy's referrer check each need them; the registry hears once.
+    expect(reads.filter((r) => r === `GET /v2/team/once/manifests/${digest}`)).toHaveLength(1);
+    expect(
+      reads.filter((r) => r.startsWith(`GET /v2/team/once/manifests/sha256-${hex}`)),
+    ).toHaveLength(1);
+  });
+
   it('the whole flow: fan-out to both Prod registries, progress, evidence, tags, image locations', async () => {
     await startWorker();
     const digest = await builtAndTested('team/app');

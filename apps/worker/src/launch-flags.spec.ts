@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * 2026-12-03): a heap floor — without it, a process that sat idle lets V8's memory reducer
  * shrink its heap, and its next large copy runs a full GC every few MB of blob data, twice the
  * CPU per GiB — and two bounds on how far the heap grows between collections (young generation
- * 4 MB per semi-space, old generation 1.3 × its live size), which keep the peak RSS of a release
+ * 8 MB per semi-space, old generation 1.3 × its live size), which keep the peak RSS of a release
  * under 250 MB.
  */
 const root = join(__dirname, '../../..');
@@ -40,7 +40,7 @@ describe('launch flags of the copying processes', () => {
   it.each(launches)('%s sets the heap floor and both growth bounds', (_where, launch) => {
     const flags = nodeFlags(launch);
     expect(valueOf(flags, 'initial-old-space-size')).toBeGreaterThanOrEqual(96);
-    expect(valueOf(flags, 'max-semi-space-size')).toBe(4);
+    expect(valueOf(flags, 'max-semi-space-size')).toBe(8);
     expect(valueOf(flags, 'heap-growing-percent')).toBe(30);
   });
 

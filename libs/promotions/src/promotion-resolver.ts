@@ -2,7 +2,7 @@ import { CopyEngine, type CopyPlan } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
 import { TagLedger } from '@airlock/images';
 import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
-import type { RegistryClient } from '@airlock/registry-client';
+import { SharedReads, type OciRegistry, type RegistryClient } from '@airlock/registry-client';
 import { StagesService, type StageView } from '@airlock/stages';
 import { Injectable } from '@nestjs/common';
 import { invalidField, type PromotionRequest } from './promotion-rules';
@@ -88,9 +88,12 @@ export class PromotionResolver {
 
   /** The plans (one per target registry, in parallel), the source's referrers, the recorded tags. */
   async survey(resolved: Resolved): Promise<Survey> {
+    // Every target's plan and the policy's referrer check read the same source manifest and
+    // referrers: asked once for all of them.
+    const source = new SharedReads(resolved.sourceClient);
     const [plans, referrers, recorded] = await Promise.all([
-      Promise.all(resolved.targets.map((target) => this.plan(resolved, target))),
-      readSourceReferrers(resolved.sourceClient, resolved.sourceRepository, resolved.digest),
+      Promise.all(resolved.targets.map((target) => this.plan(resolved, source, target))),
+      readSourceReferrers(source, resolved.sourceRepository, resolved.digest),
       this.tagLedger.recorded(
         resolved.targets.map((t) => t.registry.id),
         resolved.targetRepository,
@@ -106,10 +109,10 @@ export class PromotionResolver {
     return readSourceReferrers(this.clients.clientFor(source), repository, digest);
   }
 
-  private plan(resolved: Resolved, target: ResolvedTarget): Promise<CopyPlan> {
+  private plan(resolved: Resolved, source: OciRegistry, target: ResolvedTarget): Promise<CopyPlan> {
     return this.engine.plan({
       source: {
-        registry: resolved.sourceClient,
+        registry: source,
         repository: resolved.sourceRepository,
         digest: resolved.digest,
       },

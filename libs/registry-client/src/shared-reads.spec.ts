@@ -1,0 +1,96 @@
+import type { Descriptor, RawManifest } from './descriptor';
+import type { OciRegistry } from './oci-registry';
+import { SharedReads } from './shared-reads';
+
+/** Counts the reads that reach it; `failNext` makes the next manifest read fail once. */
+function countingRegistry() {
+  const calls: string[] = [];
+  let failNext = false;
+  const manifest = (reference: string): RawManifest => ({
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    digest: reference,
+    bytes: Buffer.from(reference),
+  });
+  const registry = {
+    name: 'ci',
+    origin: 'http://ci.test',
+    getManifest: (repository: string, reference: string) => {
+      calls.push(`GET ${repository}@${reference}`);
+      if (failNext) {
+        failNext = false;
+        return Promise.reject(new Error('reset'));
+      }
+      return Promise.resolve(manifest(reference));
+    },
+    referrers: (repository: string, digest: string, artifactType?: string) => {
+      calls.push(`referrers ${repository}@${digest} ${artifactType ?? '*'}`);
+      return Promise.resolve([] as Descriptor[]);
+    },
+    headManifest: (repository: string, reference: string) => {
+      calls.push(`HEAD ${repository}@${reference}`);
+      return Promise.resolve(undefined);
+    },
+  } as unknown as OciRegistry;
+  return { registry, calls, failOnce: () => (failNext = true) };
+}
+
+describe('SharedReads', () => {
+  it('asks the registry once for the same manifest, whether the callers come together or one after another', async () => {
+    const { registry, calls } = countingRegistry();
+    const shared = new SharedReads(registry);
+
+    const [a, b] = await Promise.all([
+      shared.getManifest('app', 'sha256:aa'),
+      shared.getManifest('app', 'sha256:aa'),
+    ]);
+    const c = await shared.getManifest('app', 'sha256:aa');
+
+    expect(calls).toEqual(['GET app@sha256:aa']);
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+  });
+
+  it('keeps different reads apart: another reference, repository or artifact type is asked for', async () => {
+    const { registry, calls } = countingRegistry();
+    const shared = new SharedReads(registry);
+
+    await shared.getManifest('app', 'sha256:aa');
+    await shared.getManifest('app', 'sha256:bb');
+    await shared.getManifest('other', 'sha256:aa');
+    await shared.referrers('app', 'sha256:aa');
+    await shared.referrers('app', 'sha256:aa');
+    await shared.referrers('app', 'sha256:aa', 'application/spdx+json');
+
+    expect(calls).toEqual([
+      'GET app@sha256:aa',
+      'GET app@sha256:bb',
+      'GET other@sha256:aa',
+      'referrers app@sha256:aa *',
+      'referrers app@sha256:aa application/spdx+json',
+    ]);
+  });
+
+  it('does not keep a failed read: the next caller asks again', async () => {
+    const { registry, calls, failOnce } = countingRegistry();
+    const shared = new SharedReads(registry);
+    failOnce();
+
+    await expect(shared.getManifest('app', 'sha256:aa')).rejects.toThrow('reset');
+    await expect(shared.getManifest('app', 'sha256:aa')).resolves.toMatchObject({
+      digest: 'sha256:aa',
+    });
+
+    expect(calls).toEqual(['GET app@sha256:aa', 'GET app@sha256:aa']);
+  });
+
+  it('passes other operations through, every time', async () => {
+    const { registry, calls } = countingRegistry();
+    const shared = new SharedReads(registry);
+
+    await shared.headManifest('app', 'v1');
+    await shared.headManifest('app', 'v1');
+
+    expect(calls).toEqual(['HEAD app@v1', 'HEAD app@v1']);
+    expect([shared.name, shared.origin]).toEqual(['ci', 'http://ci.test']);
+  });
+});
