@@ -200,6 +200,30 @@ describe('releases over HTTP', () => {
     ]);
   });
 
+  it('two items claiming one tag: the release is refused naming the item whose claim failed, and writes nothing', async () => {
+    const other = await built('shop/dup-other');
+    const first = await built('shop/dup');
+    const second = await built('shop/dup');
+    const before = await Promise.all(['releases', 'promotions', 'audit_events'].map(count));
+
+    // Every item's statements go out together; the answer still names the item whose claim
+    // failed (the second claim of shop/dup:3.0.0), and the transaction stores none of them.
+    const refused = await release<Problem>({
+      items: [
+        { repository: 'shop/dup-other', digest: other, tags: ['3.0.0'] },
+        { repository: 'shop/dup', digest: first, tags: ['3.0.0'] },
+        { repository: 'shop/dup', digest: second, tags: ['3.0.0'] },
+      ],
+    });
+
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('TAG_CONFLICT');
+    expect(refused.body.detail).toMatch(/^items\[2\]: /);
+    expect(await Promise.all(['releases', 'promotions', 'audit_events'].map(count))).toEqual(
+      before,
+    );
+  });
+
   it('copies items sharing a base, streaming the shared blob once per registry, then tags them all', async () => {
     const base = createLayer({ size: 600_000 }, MediaTypes.ociLayerGzip);
     const names = ['svc/a', 'svc/b', 'svc/c'];

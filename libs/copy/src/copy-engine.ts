@@ -110,37 +110,41 @@ export class CopyEngine {
       options.platforms,
     );
     const digest = tree.root.raw.digest;
-    const present = (await target.registry.headManifest(target.repository, digest)) !== undefined;
     const route = this.route(request, new ProgressTracker(0, 0));
-    route.remembered = await this.remembered(route, tree.blobs);
-    const [blobs, referrers] = await Promise.all([
-      mapLimit(
-        tree.blobs,
-        options.concurrency ?? DEFAULT_CONCURRENCY,
-        async (blob): Promise<PlannedBlob> => ({
-          digest: blob.digest,
-          size: blob.size,
-          action: present ? 'skip' : await planBlob(route, blob),
-        }),
-      ),
+    // Once the tree is read, every question about the target is asked at once: the root, the
+    // blobs (after the memory of where they live), the referrers and the tags.
+    const facts = Promise.all([
+      target.registry.headManifest(target.repository, digest),
+      this.remembered(route, tree.blobs),
+    ]);
+    const [blobs, referrers, tagCollisions, [root]] = await Promise.all([
+      facts.then(([root, remembered]) => {
+        route.remembered = remembered;
+        return mapLimit(
+          tree.blobs,
+          options.concurrency ?? DEFAULT_CONCURRENCY,
+          async (blob): Promise<PlannedBlob> => ({
+            digest: blob.digest,
+            size: blob.size,
+            action: root ? 'skip' : await planBlob(route, blob),
+          }),
+        );
+      }),
       this.planReferrers(request, tree.manifests),
+      findTagCollisions(target.registry, target.repository, target.tags ?? [], digest),
+      facts,
     ]);
     return {
       sourceDigest: source.digest,
       digest,
       mediaType: tree.root.raw.mediaType,
       mode: tree.mode,
-      alreadyPresent: present,
+      alreadyPresent: root !== undefined,
       platforms: tree.platforms,
       blobs,
       bytesToCopy: blobs.filter((b) => b.action === 'copy').reduce((sum, b) => sum + b.size, 0),
       bytesTotal: blobs.reduce((sum, b) => sum + b.size, 0),
-      tagCollisions: await findTagCollisions(
-        target.registry,
-        target.repository,
-        target.tags ?? [],
-        digest,
-      ),
+      tagCollisions,
       referrers: referrers.carried,
     };
   }

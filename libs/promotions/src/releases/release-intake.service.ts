@@ -18,8 +18,12 @@ export interface ReleaseAnswer {
   replayed: boolean;
 }
 
-/** Items judged (and their images looked up) at once: each reads the source and every target. */
-const JUDGED_AT_ONCE = 4;
+/**
+ * Items judged (and their images looked up) at once: each reads the source and every target, so
+ * a judgement is mostly waiting on registries and Postgres, and nothing is copying yet — no item
+ * starts before the whole release is judged and stored.
+ */
+const JUDGED_AT_ONCE = 16;
 
 /**
  * Release requests: every item is judged as its own promotion request would be (resolve, plan,
@@ -132,13 +136,11 @@ export class ReleaseIntakeService {
         },
         tx,
       );
-      for (const [i, j] of judged.entries()) {
-        await this.admission
-          .store(j, imageIds[i]!, actor, { id, index: i }, tx)
-          .catch((error: unknown) => {
-            throw inItem(error, i);
-          });
-      }
+      // Every item's statements issued together: they share the transaction's round trips
+      // instead of taking three each, one item after another.
+      await storeAll(judged, (j, i) =>
+        this.admission.store(j, imageIds[i]!, actor, { id, index: i }, tx),
+      );
       const stored = await this.queries.viewIn(id, tx);
       await this.audit.record(
         { actor, action: 'release.requested', subject: { type: 'release', id }, after: stored },
@@ -158,6 +160,28 @@ export class ReleaseIntakeService {
     }
     return { status: 202, body, replayed };
   }
+}
+
+/**
+ * Runs `store` for every item at once and, if any failed, throws the failure that caused it —
+ * the first item whose own statement failed, not one refused only because the transaction had
+ * already failed (Postgres 25P02) — naming its item.
+ */
+export async function storeAll<T>(
+  judged: readonly T[],
+  store: (judged: T, index: number) => Promise<unknown>,
+): Promise<void> {
+  const outcomes = await Promise.allSettled(judged.map((j, i) => store(j, i)));
+  const failures = outcomes.flatMap((outcome, index) =>
+    outcome.status === 'rejected' ? [{ index, reason: outcome.reason as unknown }] : [],
+  );
+  if (failures.length === 0) return;
+  const cause = failures.find((f) => !inFailedTransaction(f.reason)) ?? failures[0]!;
+  throw inItem(cause.reason, cause.index);
+}
+
+function inFailedTransaction(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '25P02';
 }
 
 /** An item's error says which item: `items[i]` in front of the message, `item` in the details. */
