@@ -63,18 +63,17 @@ export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
     const remembered = [
       ...new Set([...landedSources(route, blob, sources), ...rememberedSources(route, blob)]),
     ];
-    const mountable = sources.length + remembered.length > 0;
-    const asked = mountable && !rememberedHere(route, blob);
-    if (!asked && !route.lacking.has(blob.digest) && (await isPresent(route, blob)))
-      return done(route, 'skip', blob);
+    // Mount before asking, unless the target repository itself is remembered to hold it.
+    const mountFirst = sources.length + remembered.length > 0 && !rememberedHere(route, blob);
+    const ask = !route.lacking.has(blob.digest);
+    if (!mountFirst && ask && (await isPresent(route, blob))) return done(route, 'skip', blob);
     for (const from of sources) {
       if (await target.registry.mountBlob(target.repository, blob.digest, from))
         return done(route, 'mount', blob);
     }
     if (await mountRemembered(route, blob, remembered)) return done(route, 'mount', blob);
     // Every mount declined: the target repository may still hold it.
-    if (asked && !route.lacking.has(blob.digest) && (await isPresent(route, blob)))
-      return done(route, 'skip', blob);
+    if (mountFirst && ask && (await isPresent(route, blob))) return done(route, 'skip', blob);
     return uploadOnce(route, blob, new Set(remembered));
   });
 }
