@@ -67,11 +67,13 @@ node -e '
   r.keys("airlock-demo:*").then((k) => (k.length ? r.del(...k) : 0)).then(() => r.quit());'
 admin=$(node -e "console.log('alk_'+require('crypto').randomBytes(32).toString('base64url'))")
 api_port=$(free_port)
+# node's flags as `npm start` passes them (the heap floor and growth bounds, docs/operations.md).
+read -ra node_flags <<<"$(node -p "require('./package.json').scripts.start.split(/\s+/).filter((w) => w.startsWith('--')).join(' ')")"
 AIRLOCK_HTTP_PORT=$api_port \
 AIRLOCK_DATABASE_URL=postgres://postgres@127.0.0.1:5432/airlock_demo \
 AIRLOCK_REDIS_PREFIX=airlock-demo \
 AIRLOCK_ADMIN_TOKEN=$admin \
-  node dist/apps/standalone/src/main.js >"$work/airlock.log" 2>&1 &
+  node "${node_flags[@]}" dist/apps/standalone/src/main.js >"$work/airlock.log" 2>&1 &
 pids+=($!)
 airlock_pid=$!
 for _ in $(seq 1 120); do
