@@ -35,11 +35,11 @@ export interface BlobRoute {
  * too), unless the target repository itself is remembered to hold it.
  */
 export async function planBlob(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
-  const mountable = mountSources(route).length > 0 || rememberedSources(route, blob).length > 0;
-  if (mountable && !rememberedHere(route, blob)) return 'mount';
+  const candidates = mountSources(route).length + rememberedSources(route, blob).length;
+  if (mountsFirst(route, blob, candidates)) return 'mount';
   const present = await route.target.registry.headBlob(route.target.repository, blob.digest);
   if (present !== undefined) return 'skip';
-  return mountable ? 'mount' : 'copy';
+  return candidates > 0 ? 'mount' : 'copy';
 }
 
 /**
@@ -63,8 +63,7 @@ export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
     const remembered = [
       ...new Set([...landedSources(route, blob, sources), ...rememberedSources(route, blob)]),
     ];
-    // Mount before asking, unless the target repository itself is remembered to hold it.
-    const mountFirst = sources.length + remembered.length > 0 && !rememberedHere(route, blob);
+    const mountFirst = mountsFirst(route, blob, sources.length + remembered.length);
     const ask = !route.lacking.has(blob.digest);
     if (!mountFirst && ask && (await isPresent(route, blob))) return done(route, 'skip', blob);
     for (const from of sources) {
@@ -133,9 +132,14 @@ function landedSources(route: BlobRoute, blob: Descriptor, sources: string[]): s
     : [landed];
 }
 
-/** The target repository itself is remembered to hold the blob: a HEAD most likely skips it. */
-function rememberedHere(route: BlobRoute, blob: Descriptor): boolean {
-  return route.remembered.get(blob.digest)?.includes(route.target.repository) ?? false;
+/**
+ * Mount before asking the target: some repository of its registry may hold the blob (one of
+ * `candidates`), and the target repository itself is not remembered to — then a HEAD would most
+ * likely skip it, one request instead of a mount.
+ */
+function mountsFirst(route: BlobRoute, blob: Descriptor, candidates: number): boolean {
+  const heldHere = route.remembered.get(blob.digest)?.includes(route.target.repository) ?? false;
+  return candidates > 0 && !heldHere;
 }
 
 /**

@@ -65,7 +65,8 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
   /** The origin the engine knows the target by: the proxy's. */
   const prodOrigin = () => new URL(prodProxy.url).origin;
 
-  const copy = (engine: CopyEngine, i: number): Promise<CopyResult> =>
+  /** Service `i` from its CI repository into `repository` of Prod (by default its own). */
+  const copy = (engine: CopyEngine, i: number, repository = `svc-${i}`): Promise<CopyResult> =>
     engine.copy({
       source: {
         registry: new RegistryClient({ name: 'ci', url: ciProxy.url }),
@@ -74,7 +75,7 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
       },
       target: {
         registry: new RegistryClient({ name: 'prod', url: prodProxy.url }),
-        repository: `svc-${i}`,
+        repository,
       },
     });
 
@@ -203,19 +204,7 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
 
   it('when every remembered mount declines, still finds a blob the target repository holds and uploads nothing', async () => {
     const digest = base.descriptor.digest;
-    const into = (i: number, engine: CopyEngine) =>
-      engine.copy({
-        source: {
-          registry: new RegistryClient({ name: 'ci', url: ciProxy.url }),
-          repository: `svc-${i}`,
-          digest: services[i]!.digest,
-        },
-        target: {
-          registry: new RegistryClient({ name: 'prod', url: prodProxy.url }),
-          repository: 'held',
-        },
-      });
-    await into(7, new CopyEngine()); // 'held' receives the base, and no memory hears of it
+    await copy(new CopyEngine(), 7, 'held'); // 'held' receives the base, and no memory hears of it
     const forgotten: string[] = [];
     // A memory that only knows a repository that never held the base.
     const stale = {
@@ -228,7 +217,7 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     };
     const before = { uploads: uploads(digest), mounts: mounts(digest).length };
 
-    const result = await into(8, new CopyEngine(new RegistryLimiter(), stale));
+    const result = await copy(new CopyEngine(new RegistryLimiter(), stale), 8, 'held');
 
     expect(
       mounts(digest)

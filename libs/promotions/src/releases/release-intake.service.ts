@@ -3,6 +3,7 @@ import { mapLimit } from '@airlock/copy';
 import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { Metrics } from '@airlock/observability';
+import { settleAll } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { IdempotentRequests, type KeyedRequest } from '../idempotent-requests';
 import { PromotionAdmission, type Judged } from '../promotion-admission';
@@ -163,25 +164,21 @@ export class ReleaseIntakeService {
 }
 
 /**
- * Runs `store` for every item at once and, if any failed, throws the failure that caused it —
- * the first item whose own statement failed, not one refused only because the transaction had
- * already failed (Postgres 25P02) — naming its item.
+ * Runs `store` for every item at once and, if any failed, throws the failure that caused it
+ * (settleAll: not a statement refused only because the transaction had already failed), naming
+ * its item.
  */
 export async function storeAll<T>(
   judged: readonly T[],
   store: (judged: T, index: number) => Promise<unknown>,
 ): Promise<void> {
-  const outcomes = await Promise.allSettled(judged.map((j, i) => store(j, i)));
-  const failures = outcomes.flatMap((outcome, index) =>
-    outcome.status === 'rejected' ? [{ index, reason: outcome.reason as unknown }] : [],
+  await settleAll(
+    judged.map((j, i) =>
+      store(j, i).catch((error: unknown) => {
+        throw inItem(error, i);
+      }),
+    ),
   );
-  if (failures.length === 0) return;
-  const cause = failures.find((f) => !inFailedTransaction(f.reason)) ?? failures[0]!;
-  throw inItem(cause.reason, cause.index);
-}
-
-function inFailedTransaction(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '25P02';
 }
 
 /** An item's error says which item: `items[i]` in front of the message, `item` in the details. */
