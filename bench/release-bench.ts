@@ -44,6 +44,7 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -370,6 +371,8 @@ interface RunResult {
   lacked: number;
   /** CPU of the registries (source and targets) during the run. */
   registryCpuMs: number;
+  /** CPU of Postgres (every process of the cluster) and Redis during the run: shared services. */
+  servicesCpuMs: number;
   /** Requests the target registries answered, by method, kind and status (counted cases). */
   requests: Map<string, number>;
   /** Airlock only: the peak RSS during the run. */
@@ -390,6 +393,36 @@ async function registryCpu<T>(targets: Target[], fn: () => Promise<T>): Promise<
   const result = await fn();
   const used = pids.map((pid, i) => processCpuMs(pid) - before[i]!).reduce((a, b) => a + b, 0);
   return [result, used];
+}
+
+/**
+ * CPU of Postgres and Redis so far, ms: every `postgres` and `redis-server` process's own, plus
+ * what the exited children of each (backends that closed) left in its parent's cutime + cstime.
+ */
+function servicesCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited since the listing
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (comm !== 'postgres' && comm !== 'redis-server') continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total +=
+      (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+  }
+  return total;
+}
+
+/** `fn`'s result, and the CPU Postgres and Redis used while it ran, ms. */
+async function servicesCpu<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const before = servicesCpuMs();
+  const result = await fn();
+  return [result, servicesCpuMs() - before];
 }
 
 let registrySeq = 0;
@@ -509,14 +542,20 @@ async function airlockRun(
     api.resetPeak();
     const cpu = api.cpuMs();
     const started = now();
-    const [, registryCpuMs] = await registryCpu(targets, async () => {
-      if (asRelease) await releaseAll(services, started);
-      else timeline(started, await follow((await promote(services)).map((p) => p.id)));
-    });
+    const [[, registryCpuMs], servicesCpuMs] = await servicesCpu(() =>
+      registryCpu(targets, async () => {
+        if (asRelease) await releaseAll(services, started);
+        else timeline(started, await follow((await promote(services)).map((p) => p.id)));
+      }),
+    );
+    // The run's span on the monotonic clock a --cpu-prof profile's timestamps use (µs there).
+    if (process.env.BENCH_TIMELINE === '1')
+      console.log(`    monotonic span: ${started.toFixed(0)}–${now().toFixed(0)} ms`);
     const result: RunResult = {
       ms: now() - started,
       cpuMs: api.cpuMs() - cpu,
       registryCpuMs,
+      servicesCpuMs,
       rss: api.peakRssBytes(),
       ...sum(targets.map((t) => accounting(t, services))),
     };
@@ -607,12 +646,13 @@ async function skopeoRun(
   try {
     const jobs = targets.flatMap((t) => services.map((s) => ({ s, t })));
     const started = now();
-    const [cpus, registryCpuMs] = await registryCpu(targets, () =>
-      pool(jobs, parallel, ({ s, t }) => skopeoCopy(s, t)),
+    const [[cpus, registryCpuMs], servicesCpuMs] = await servicesCpu(() =>
+      registryCpu(targets, () => pool(jobs, parallel, ({ s, t }) => skopeoCopy(s, t))),
     );
     const result: RunResult = {
       ms: now() - started,
       registryCpuMs,
+      servicesCpuMs,
       cpuMs: cpus.reduce((a, b) => a + b.cpuMs, 0),
       ...sum(targets.map((t) => accounting(t, services))),
     };
@@ -671,7 +711,7 @@ async function runCase(c: Case): Promise<CaseOutcome> {
       const r = await runVariant(c, v);
       runs.get(v)!.push(r);
       line.push(
-        `${v} ${r.ms.toFixed(0)} ms (${(r.cpuMs / 1000).toFixed(1)} CPU-s, registries ${(r.registryCpuMs / 1000).toFixed(1)} CPU-s${c.counted ? `, streamed ${(r.streamed / r.lacked).toFixed(2)}× lacked` : ''})`,
+        `${v} ${r.ms.toFixed(0)} ms (${(r.cpuMs / 1000).toFixed(1)} CPU-s, registries ${(r.registryCpuMs / 1000).toFixed(1)} CPU-s, Postgres + Redis ${(r.servicesCpuMs / 1000).toFixed(1)} CPU-s${c.counted ? `, streamed ${(r.streamed / r.lacked).toFixed(2)}× lacked` : ''})`,
       );
     }
     console.log(`  run ${i + 1}/${RUNS}: ${line.join(' | ')}`);
