@@ -1,5 +1,5 @@
 import { AirlockError } from '@airlock/errors';
-import type { Descriptor, OciRegistry } from '@airlock/registry-client';
+import type { Descriptor, OciRegistry, PushOutcome } from '@airlock/registry-client';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type { BlobFlights } from './blob-flights';
 import type { BlobLocation, BlobLocations } from './blob-locations';
@@ -15,8 +15,6 @@ export interface BlobRoute {
   target: { registry: OciRegistry; repository: string };
   /** Other repositories of the target registry that may hold the blob. */
   mountFrom: string[];
-  /** Blobs the target repository was just seen to lack (CopyOptions.lacking): no HEAD first. */
-  lacking: ReadonlySet<string>;
   /** Repositories of the target registry remembered to hold each blob (BlobLocations.find). */
   remembered: Map<string, string[]>;
   /** What this copy learned: the target repository holds these blobs now. */
@@ -32,25 +30,33 @@ export interface BlobRoute {
  * What the target holds already decides the action; nothing is written here. A blob another
  * repository of the target registry holds is planned as a mount without asking the target
  * first (copyBlob mounts it without asking either: a mount answers 201 where the blob is present
- * too), unless the target repository itself is remembered to hold it.
+ * too), unless the target repository itself is remembered to hold it. Without `ask` the memory
+ * alone decides (PlanOptions `expect`).
  */
-export async function planBlob(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
+export async function planBlob(
+  route: BlobRoute,
+  blob: Descriptor,
+  ask: boolean,
+): Promise<BlobAction> {
   const candidates = mountSources(route).length + rememberedSources(route, blob).length;
-  if (mountsFirst(route, blob, candidates)) return 'mount';
-  const present = await route.target.registry.headBlob(route.target.repository, blob.digest);
-  if (present !== undefined) return 'skip';
+  const here = heldHere(route, blob);
+  if (candidates > 0 && !here) return 'mount';
+  if (!ask) return here ? 'skip' : 'copy';
+  if (await isPresent(route, blob)) return 'skip';
   return candidates > 0 ? 'mount' : 'copy';
 }
 
 /**
  * One blob. A repository of the target registry that may hold it (the source's own in the same
- * registry, `mountFrom`, where this process just landed it, then remembered locations) → mount,
- * without a HEAD first: a mount answers 201 where the blob is present as well, so asking first
- * would only add a request. Otherwise HEAD target → skip (not asked when the plan just saw it
- * lacking, nor before a mount). Another copy of this process uploading it into the same
- * registry, or having just landed it there → wait for it, then skip or mount; else stream GET →
- * verify → PUT. A digest mismatch is tried once more (a flaky proxy or disk), then it is
- * permanent.
+ * registry, `mountFrom`, where this process just landed it, then remembered locations) → mount.
+ * Otherwise the upload: its first request asks the target repository for the blob and opens the
+ * session at once (BlobUploader: a mount from the repository itself) → skip when it holds it,
+ * else stream GET → verify → PUT. No HEAD first: a mount answers 201 where the blob is present
+ * as well. Only when the target repository is remembered to hold the blob and other repositories
+ * are candidates too is it asked first (a HEAD): most likely it skips, and if not the mounts are
+ * tried before an upload. Another copy of this process uploading it into the same registry, or
+ * having just landed it there → wait for it, then mount or find it. A digest mismatch is tried
+ * once more (a flaky proxy or disk), then it is permanent.
  */
 export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<BlobAction> {
   const { target, limiter } = route;
@@ -63,25 +69,24 @@ export async function copyBlob(route: BlobRoute, blob: Descriptor): Promise<Blob
     const remembered = [
       ...new Set([...landedSources(route, blob, sources), ...rememberedSources(route, blob)]),
     ];
-    const mountFirst = mountsFirst(route, blob, sources.length + remembered.length);
-    const ask = !route.lacking.has(blob.digest);
-    if (!mountFirst && ask && (await isPresent(route, blob))) return done(route, 'skip', blob);
+    const candidates = sources.length + remembered.length;
+    if (candidates > 0 && heldHere(route, blob) && (await isPresent(route, blob)))
+      return done(route, 'skip', blob);
     for (const from of sources) {
       if (await target.registry.mountBlob(target.repository, blob.digest, from))
         return done(route, 'mount', blob);
     }
     if (await mountRemembered(route, blob, remembered)) return done(route, 'mount', blob);
-    // Every mount declined: the target repository may still hold it.
-    if (mountFirst && ask && (await isPresent(route, blob))) return done(route, 'skip', blob);
     return uploadOnce(route, blob, new Set(remembered));
   });
 }
 
 /**
- * Streams the blob unless another copy of this process is uploading it into the same registry
- * (wait, then find or mount it) or has just landed it there (mount it). The last look at the
- * flights and the start of the upload happen in one turn of the event loop, so two copies cannot
- * both start streaming one blob into one registry.
+ * Uploads the blob (which skips it if the target repository holds it) unless another copy of
+ * this process is uploading it into the same registry (wait, then mount it where it landed) or
+ * has just landed it there (mount it). The last look at the flights and the start of the upload
+ * happen in one turn of the event loop, so two copies cannot both start streaming one blob into
+ * one registry.
  */
 async function uploadOnce(
   route: BlobRoute,
@@ -94,16 +99,18 @@ async function uploadOnce(
     const flight = flights.current(origin, blob.digest);
     if (flight) {
       await flight.landed.catch(() => undefined);
-      if (await isPresent(route, blob)) return done(route, 'skip', blob);
       continue; // it landed (see landedAt) or failed: look again
     }
     const landed = flights.landedAt(origin, blob.digest);
-    if (landed === undefined || tried.has(landed)) break;
+    // Landed in the target repository itself: the upload's first request finds it there.
+    if (landed === undefined || landed === target.repository || tried.has(landed)) break;
     tried.add(landed);
     if (await mountRemembered(route, blob, [landed])) return done(route, 'mount', blob);
   }
-  await flights.fly(origin, blob.digest, target.repository, () => streamWithOneRetry(route, blob));
-  return done(route, 'copy', blob);
+  const outcome = await flights.fly(origin, blob.digest, target.repository, () =>
+    streamWithOneRetry(route, blob),
+  );
+  return done(route, outcome === 'present' ? 'skip' : 'copy', blob);
 }
 
 async function isPresent(route: BlobRoute, blob: Descriptor): Promise<boolean> {
@@ -132,14 +139,9 @@ function landedSources(route: BlobRoute, blob: Descriptor, sources: string[]): s
     : [landed];
 }
 
-/**
- * Mount before asking the target: some repository of its registry may hold the blob (one of
- * `candidates`), and the target repository itself is not remembered to — then a HEAD would most
- * likely skip it, one request instead of a mount.
- */
-function mountsFirst(route: BlobRoute, blob: Descriptor, candidates: number): boolean {
-  const heldHere = route.remembered.get(blob.digest)?.includes(route.target.repository) ?? false;
-  return candidates > 0 && !heldHere;
+/** Remembered (BlobLocations) to be in the target repository itself. */
+function heldHere(route: BlobRoute, blob: Descriptor): boolean {
+  return route.remembered.get(blob.digest)?.includes(route.target.repository) ?? false;
 }
 
 /**
@@ -177,7 +179,7 @@ function done(route: BlobRoute, action: BlobAction, blob: Descriptor): BlobActio
   return action;
 }
 
-async function streamWithOneRetry(route: BlobRoute, blob: Descriptor): Promise<void> {
+async function streamWithOneRetry(route: BlobRoute, blob: Descriptor): Promise<PushOutcome> {
   for (let attempt = 1; ; attempt++) {
     let streamed = 0;
     const open = async (): Promise<Readable> => {
@@ -194,8 +196,12 @@ async function streamWithOneRetry(route: BlobRoute, blob: Descriptor): Promise<v
       });
     };
     try {
-      await route.target.registry.pushBlob(route.target.repository, blob, open, route.signal);
-      return;
+      return await route.target.registry.pushBlob(
+        route.target.repository,
+        blob,
+        open,
+        route.signal,
+      );
     } catch (error) {
       route.progress.streamed(-streamed);
       if (!(error instanceof AirlockError) || error.code !== 'DIGEST_MISMATCH' || attempt >= 2)

@@ -1,7 +1,7 @@
 /** An upload of one blob into one registry, under way in this process. */
 interface Flight {
   repository: string;
-  landed: Promise<void>;
+  landed: Promise<unknown>;
 }
 
 /** Landed uploads remembered in the process (the newest; Postgres remembers the rest). */
@@ -32,19 +32,20 @@ export class BlobFlights {
   }
 
   /** Runs `upload` of `digest` into `repository` of `origin`, visible to others while it runs. */
-  async fly(
+  async fly<T>(
     origin: string,
     digest: string,
     repository: string,
-    upload: () => Promise<void>,
-  ): Promise<void> {
+    upload: () => Promise<T>,
+  ): Promise<T> {
     const at = key(origin, digest);
     const landed = upload();
     const flight = { repository, landed };
     this.flights.set(at, flight);
     try {
-      await landed;
+      const outcome = await landed;
       this.land(at, repository);
+      return outcome;
     } finally {
       if (this.flights.get(at) === flight) this.flights.delete(at);
     }

@@ -1,3 +1,4 @@
+import type { PushOutcome } from '@airlock/registry-client';
 import { addImage } from '../test/fake-content';
 import { FakeRegistry } from '../test/fake-registry';
 import type { BlobLocation, BlobLocations } from './blob-locations';
@@ -42,7 +43,7 @@ class SlowUploads extends FakeRegistry {
   private held = true;
   uploadsStarted = 0;
 
-  override async pushBlob(...args: Parameters<FakeRegistry['pushBlob']>): Promise<void> {
+  override async pushBlob(...args: Parameters<FakeRegistry['pushBlob']>): Promise<PushOutcome> {
     this.uploadsStarted++;
     if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));
     return super.pushBlob(...args);

@@ -1,8 +1,20 @@
-import { isIndexMediaType, type Descriptor, type RawManifest } from '@airlock/registry-client';
+import {
+  isIndexMediaType,
+  SharedReads,
+  type Descriptor,
+  type RawManifest,
+} from '@airlock/registry-client';
 import { copyBlob, planBlob, type BlobRoute } from './blob-copier';
 import { BlobFlights } from './blob-flights';
 import { NO_BLOB_LOCATIONS, type BlobLocations } from './blob-locations';
-import type { CarriedReferrer, CopyPlan, CopyRequest, CopyResult, PlannedBlob } from './copy-types';
+import type {
+  CarriedReferrer,
+  CopyPlan,
+  CopyRequest,
+  CopyResult,
+  PlannedBlob,
+  PlanOptions,
+} from './copy-types';
 import { mapLimit } from './map-limit';
 import { writePins } from './pin-writer';
 import { ProgressTracker } from './progress-tracker';
@@ -48,31 +60,38 @@ export class CopyEngine {
     // fresh plan just found it absent.
     const present =
       !options.platforms?.length &&
-      !options.lacking?.has(source.digest) &&
+      !options.rootAbsent &&
       (await target.registry.headManifest(target.repository, source.digest));
     if (present) {
       const referrers = await this.finishPresent(request, present);
       return this.noopResult(request, present, referrers, started);
     }
 
-    const tree = await readSourceTree(
-      source.registry,
-      source.repository,
-      source.digest,
-      options.platforms,
-    );
+    // The root's referrers are asked for while its tree is read, and the memory of where the
+    // tree's blobs live while the referrers are walked: no step waits for another it needs not.
+    const reads = new SharedReads(source.registry);
+    const shared: CopyRequest = { ...request, source: { ...source, registry: reads } };
+    if (options.referrers) void reads.referrers(source.repository, source.digest).catch(noop);
+    const tree = await readSourceTree(reads, source.repository, source.digest, options.platforms);
     const digest = tree.root.raw.digest;
+    const treeRemembered = this.remembered(target.registry.origin, tree.blobs);
+    treeRemembered.catch(noop); // awaited below; a failure must not go unhandled before then
     await this.failOnTagConflict(request, digest);
-    const referrers = await this.planReferrers(request, tree.manifests);
+    const referrers = await this.planReferrers(shared, tree.manifests);
 
     // The referrers' blobs go with the image's: all blobs before any manifest.
-    const blobs = [...tree.blobs, ...referrerBlobs(referrers, tree.blobs)];
+    const extra = referrerBlobs(referrers, tree.blobs);
+    const blobs = [...tree.blobs, ...extra];
     const progress = new ProgressTracker(
       blobs.reduce((sum, b) => sum + b.size, 0),
       blobs.length,
       options.onProgress,
     );
     const route = this.route(request, progress);
+    route.remembered = await mergedMemory(
+      treeRemembered,
+      this.remembered(target.registry.origin, extra),
+    );
     await this.copyBlobs(route, blobs, concurrency);
     options.signal?.throwIfAborted();
 
@@ -100,8 +119,11 @@ export class CopyEngine {
     };
   }
 
-  /** What `copy` would do, computed with reads only: nothing is written to the target. */
-  async plan(request: CopyRequest): Promise<CopyPlan> {
+  /**
+   * What `copy` would do, computed with reads only: nothing is written to the target. How much
+   * the target is asked about blobs: PlanOptions.
+   */
+  async plan(request: CopyRequest, { blobs: ask = 'ask' }: PlanOptions = {}): Promise<CopyPlan> {
     const { source, target, options = {} } = request;
     const tree = await readSourceTree(
       source.registry,
@@ -115,7 +137,7 @@ export class CopyEngine {
     // blobs (after the memory of where they live), the referrers and the tags.
     const facts = Promise.all([
       target.registry.headManifest(target.repository, digest),
-      this.remembered(route, tree.blobs),
+      this.remembered(target.registry.origin, tree.blobs),
     ]);
     const [blobs, referrers, tagCollisions, [root]] = await Promise.all([
       facts.then(([root, remembered]) => {
@@ -126,7 +148,7 @@ export class CopyEngine {
           async (blob): Promise<PlannedBlob> => ({
             digest: blob.digest,
             size: blob.size,
-            action: root ? 'skip' : await planBlob(route, blob),
+            action: root ? 'skip' : await planBlob(route, blob, ask === 'ask'),
           }),
         );
       }),
@@ -171,7 +193,6 @@ export class CopyEngine {
       source: { registry: source.registry, repository: source.repository },
       target: { registry: target.registry, repository: target.repository },
       mountFrom: options.mountFrom ?? [],
-      lacking: options.lacking ?? new Set(),
       remembered: new Map(),
       learned: [],
       locations: this.locations,
@@ -184,7 +205,8 @@ export class CopyEngine {
 
   /**
    * Every blob in, `concurrency` at a time, mounting what the target registry is remembered to
-   * hold; what landed is remembered even when a later blob fails.
+   * hold (`route.remembered`, looked up by the caller); what landed is remembered even when a
+   * later blob fails.
    */
   private async copyBlobs(
     route: BlobRoute,
@@ -192,7 +214,6 @@ export class CopyEngine {
     concurrency: number,
   ): Promise<void> {
     if (blobs.length === 0) return;
-    route.remembered = await this.remembered(route, blobs);
     try {
       await mapLimit(blobs, concurrency, (blob) => copyBlob(route, blob));
     } finally {
@@ -201,9 +222,11 @@ export class CopyEngine {
     }
   }
 
-  private remembered(route: BlobRoute, blobs: Descriptor[]): Promise<Map<string, string[]>> {
+  /** Where the target registry is remembered to hold each of `blobs` (none asked for: none). */
+  private remembered(origin: string, blobs: Descriptor[]): Promise<Map<string, string[]>> {
     const digests = [...new Set(blobs.map((blob) => blob.digest))];
-    return this.locations.find(route.target.registry.origin, digests);
+    if (digests.length === 0) return Promise.resolve(new Map());
+    return this.locations.find(origin, digests);
   }
 
   private async failOnTagConflict(request: CopyRequest, digest: string): Promise<void> {
@@ -246,7 +269,9 @@ export class CopyEngine {
       ? await readSourceTree(source.registry, source.repository, source.digest)
       : undefined;
     const referrers = await this.planReferrers(request, tree?.manifests ?? []);
-    await this.copyBlobs(route, referrerBlobs(referrers), concurrency);
+    const blobs = referrerBlobs(referrers);
+    route.remembered = await this.remembered(target.registry.origin, blobs);
+    await this.copyBlobs(route, blobs, concurrency);
     await writeReferrers(route, referrers);
     if (options.pinTag && tree)
       await writePins(target, [...tree.manifests, ...referrers.manifests], options.pinTag);
@@ -301,6 +326,17 @@ export class CopyEngine {
       durationMs: Date.now() - started,
     };
   }
+}
+
+function noop(): void {}
+
+/** Two lookups of the memory as one answer. */
+async function mergedMemory(
+  ...lookups: Array<Promise<Map<string, string[]>>>
+): Promise<Map<string, string[]>> {
+  const merged = new Map<string, string[]>();
+  for (const found of await Promise.all(lookups)) for (const [k, v] of found) merged.set(k, v);
+  return merged;
 }
 
 function copiedResult(

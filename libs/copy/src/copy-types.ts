@@ -46,12 +46,11 @@ export interface CopyOptions {
   /** Repositories of the target registry known to hold blobs, tried as mount sources. */
   mountFrom?: string[];
   /**
-   * Digests the target repository was seen to lack moments ago (a promotion's plan): blobs not
-   * asked about again before mounting or uploading them, and the root manifest not looked for
-   * before the copy starts. One that arrived in between is written once more — redundant,
-   * never wrong — so pass only a fresh plan's `copy` blobs and a root it found absent.
+   * The target repository was seen to lack the root moments ago (a fresh plan): it is not looked
+   * for before the copy starts. If it arrived in between, its manifests are written once more —
+   * redundant, never wrong (blobs are asked about by each upload's first request anyway).
    */
-  lacking?: ReadonlySet<string>;
+  rootAbsent?: boolean;
   /**
    * Runs once the digest, its referrers and pins are in the target and before any tag is
    * written (also when the target held the digest already): what must land with the image
@@ -128,7 +127,20 @@ export interface PlannedBlob {
   action: BlobAction;
 }
 
-/** What a copy would do, computed without writing anything (dry runs). */
+/** How a plan learns what the target holds of each blob (CopyEngine.plan). */
+export interface PlanOptions {
+  /**
+   * `ask` (a dry run, the default): the target repository is asked about every blob not planned
+   * as a mount — exact. `expect` (a request being accepted): only the memory of where blobs live
+   * is consulted — `mount` where another repository of the target registry is remembered to hold
+   * the blob, `skip` where the target repository is, else `copy` — and the copy finds out the
+   * rest as it goes (each upload's first request asks the target repository; see BlobUploader),
+   * so no HEAD per blob is spent before it.
+   */
+  blobs?: 'ask' | 'expect';
+}
+
+/** What a copy would do, computed without writing anything (dry runs, admission). */
 export interface CopyPlan {
   sourceDigest: string;
   digest: string;

@@ -12,6 +12,7 @@ export type {
   CopySource,
   CopyTarget,
   PlannedBlob,
+  PlanOptions,
   ReferrerAction,
   ReferrerSelection,
 } from './copy-types';

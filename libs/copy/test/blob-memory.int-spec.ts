@@ -1,4 +1,4 @@
-import { CopyEngine, RegistryLimiter, type CopyResult } from '@airlock/copy';
+import { CopyEngine, RegistryLimiter, type CopyRequest, type CopyResult } from '@airlock/copy';
 import { RegistryClient } from '@airlock/registry-client';
 import {
   buildImage,
@@ -65,19 +65,21 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
   /** The origin the engine knows the target by: the proxy's. */
   const prodOrigin = () => new URL(prodProxy.url).origin;
 
+  /** `digest` from `from` of CI into `into` of Prod, both through their proxies. */
+  const between = (from: string, digest: string, into: string): CopyRequest => ({
+    source: {
+      registry: new RegistryClient({ name: 'ci', url: ciProxy.url }),
+      repository: from,
+      digest,
+    },
+    target: {
+      registry: new RegistryClient({ name: 'prod', url: prodProxy.url }),
+      repository: into,
+    },
+  });
   /** Service `i` from its CI repository into `repository` of Prod (by default its own). */
   const copy = (engine: CopyEngine, i: number, repository = `svc-${i}`): Promise<CopyResult> =>
-    engine.copy({
-      source: {
-        registry: new RegistryClient({ name: 'ci', url: ciProxy.url }),
-        repository: `svc-${i}`,
-        digest: services[i]!.digest,
-      },
-      target: {
-        registry: new RegistryClient({ name: 'prod', url: prodProxy.url }),
-        repository,
-      },
-    });
+    engine.copy(between(`svc-${i}`, services[i]!.digest, repository));
 
   /** GETs of the blob from the source: each one is the blob streamed once. */
   const reads = (digest: string) =>
@@ -89,10 +91,19 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     prodProxy.requests.filter(
       (r) => r.method === 'PUT' && decodeURIComponent(r.path).includes(`digest=${digest}`),
     ).length;
-  const mounts = (digest: string) =>
-    prodProxy.requests.filter(
-      (r) => r.method === 'POST' && decodeURIComponent(r.path).includes(`mount=${digest}`),
-    );
+  /** POSTs of an upload session naming the blob as one to mount, and where from. */
+  const mountRequests = (digest: string) =>
+    prodProxy.requests.flatMap((r) => {
+      const url = new URL(r.path, 'http://x');
+      const into = /^\/v2\/(.+)\/blobs\/uploads\/$/.exec(url.pathname)?.[1];
+      if (r.method !== 'POST' || url.searchParams.get('mount') !== digest) return [];
+      return [{ ...r, into, from: url.searchParams.get('from') }];
+    });
+  /** Cross-repository mounts of the blob into the target, from another repository. */
+  const mounts = (digest: string) => mountRequests(digest).filter((m) => m.from !== m.into);
+  /** An upload asking `repository` itself for the blob first (a mount from itself). */
+  const asks = (repository: string, digest: string) =>
+    mountRequests(digest).filter((m) => m.into === repository && m.from === repository).length;
   const blobHeads = (repository: string, digest: string) =>
     prodProxy.requests.filter(
       (r) => r.method === 'HEAD' && r.path === `/v2/${repository}/blobs/${digest}`,
@@ -166,7 +177,7 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     for (const repo of remembered) expect(after).not.toContain(repo);
   });
 
-  it('asks nothing about blobs and a root a fresh plan found lacking, and still mounts the remembered base', async () => {
+  it('sends no HEAD for a blob, nor for a root a fresh plan found absent, and still mounts the remembered base', async () => {
     const image = services[6]!;
     const heads = () =>
       prodProxy.requests.filter((r) => r.method === 'HEAD' && r.path.includes('/svc-6/blobs/'));
@@ -181,19 +192,14 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     };
 
     const result = await new CopyEngine(new RegistryLimiter(), locations).copy({
-      source: {
-        registry: new RegistryClient({ name: 'ci', url: ciProxy.url }),
-        repository: 'svc-6',
-        digest: image.digest,
-      },
-      target: {
-        registry: new RegistryClient({ name: 'prod', url: prodProxy.url }),
-        repository: 'svc-6',
-      },
-      options: { lacking: new Set([image.digest, ...image.blobs.map((b) => b.digest)]) },
+      ...between('svc-6', image.digest, 'svc-6'),
+      options: { rootAbsent: true },
     });
 
+    // Each upload's session asks the repository for its blob: no HEAD before it.
     expect(heads().length).toBe(before.heads);
+    for (const blob of image.blobs.filter((b) => b.digest !== base.descriptor.digest))
+      expect(asks('svc-6', blob.digest)).toBe(1);
     // The root is not looked for before the copy, nor after it: its PUT's answer is the check.
     expect(manifestHeads().length).toBe(before.manifestHeads);
     expect(uploads(base.descriptor.digest)).toBe(before.uploads);
@@ -215,7 +221,11 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
         return Promise.resolve();
       },
     };
-    const before = { uploads: uploads(digest), mounts: mounts(digest).length };
+    const before = {
+      uploads: uploads(digest),
+      mounts: mounts(digest).length,
+      asks: asks('held', digest),
+    };
 
     const result = await copy(new CopyEngine(new RegistryLimiter(), stale), 8, 'held');
 
@@ -225,7 +235,8 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
         .map((m) => m.status),
     ).toEqual([202]);
     expect(forgotten).toEqual(['ghost']);
-    expect(blobHeads('held', digest)).toBeGreaterThanOrEqual(1);
+    // The upload's session asked 'held' for the base first: it holds it, nothing is streamed.
+    expect(asks('held', digest)).toBe(before.asks + 1);
     expect(uploads(digest)).toBe(before.uploads);
     expect(result.blobs).toMatchObject({
       skipped: 1,
@@ -235,5 +246,33 @@ describe('blob memory and single flight (real registries, Postgres)', () => {
     expect(
       await Skopeo.inspectRaw(`${prod.host}/held@${services[8]!.digest}`, { tls: false }),
     ).toEqual(services[8]!.manifestBytes);
+  });
+  it("plans a request without a HEAD per blob ('expect'), and a dry run exactly ('ask')", async () => {
+    const image = service(99); // its own blobs never reached Prod; the base did
+    const pusher = new ImagePusher(ci);
+    await pusher.push('svc-new', image);
+    pusher.close();
+    const own = image.blobs.filter((b) => b.digest !== base.descriptor.digest);
+    const request = between('svc-new', image.digest, 'planned');
+    const plannedHeads = () =>
+      prodProxy.requests.filter((r) => r.method === 'HEAD' && r.path.includes('/planned/blobs/'))
+        .length;
+    const engine = new CopyEngine(new RegistryLimiter(), locations);
+    const actions = (plan: Awaited<ReturnType<CopyEngine['plan']>>) =>
+      Object.fromEntries(plan.blobs.map((b) => [b.digest, b.action]));
+    const expected = Object.fromEntries([
+      [base.descriptor.digest, 'mount'],
+      ...own.map((b) => [b.digest, 'copy']),
+    ]);
+
+    const before = plannedHeads();
+    const expecting = await engine.plan(request, { blobs: 'expect' });
+    expect(plannedHeads()).toBe(before);
+    expect(actions(expecting)).toEqual(expected);
+
+    const asking = await engine.plan(request, { blobs: 'ask' });
+    expect(plannedHeads()).toBe(before + own.length);
+    expect(actions(asking)).toEqual(expected);
+    expect(asking.bytesToCopy).toBe(expecting.bytesToCopy);
   });
 });

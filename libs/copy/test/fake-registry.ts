@@ -3,6 +3,7 @@ import {
   isIndexMediaType,
   type Descriptor,
   type OciRegistry,
+  type PushOutcome,
   type RawManifest,
 } from '@airlock/registry-client';
 import { createHash } from 'node:crypto';
@@ -97,11 +98,17 @@ export class FakeRegistry implements OciRegistry {
     repository: string,
     descriptor: Pick<Descriptor, 'digest' | 'size'>,
     open: () => Promise<Readable>,
-  ): Promise<void> {
+  ): Promise<PushOutcome> {
+    // As a registry answering the session's mount-from-itself: held already, nothing streamed.
+    if (this.blobs.has(`${repository}@${descriptor.digest}`)) {
+      this.calls.push(`PRESENT blob ${repository}@${descriptor.digest}`);
+      return 'present';
+    }
     this.calls.push(`PUSH blob ${repository}@${descriptor.digest}`);
     const chunks: Buffer[] = [];
     for await (const chunk of await open()) chunks.push(chunk as Buffer);
     this.blobs.set(`${repository}@${descriptor.digest}`, Buffer.concat(chunks));
+    return 'uploaded';
   }
 
   async mountBlob(repository: string, digest: string, fromRepository: string): Promise<boolean> {

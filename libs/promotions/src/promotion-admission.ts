@@ -45,7 +45,9 @@ export class PromotionAdmission {
 
   async judge(request: PromotionRequest, actor: AuditActor): Promise<Judged> {
     const resolved = await this.resolver.resolve(request);
-    const survey = await this.resolver.survey(resolved);
+    // A dry run answers exactly what the copy would move; an accepted request's copy asks about
+    // each blob as it goes (PlanOptions), so its plan spends no request per blob before it.
+    const survey = await this.resolver.survey(resolved, request.dryRun ? 'ask' : 'expect');
     const clashes = tagClashes(resolved, survey);
     const { referrers } = survey;
     const assessment = await this.readiness.assess(

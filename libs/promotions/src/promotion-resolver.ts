@@ -1,4 +1,4 @@
-import { CopyEngine, type CopyPlan } from '@airlock/copy';
+import { CopyEngine, type CopyPlan, type PlanOptions } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
 import { TagLedger } from '@airlock/images';
 import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
@@ -87,12 +87,12 @@ export class PromotionResolver {
   }
 
   /** The plans (one per target registry, in parallel), the source's referrers, the recorded tags. */
-  async survey(resolved: Resolved): Promise<Survey> {
+  async survey(resolved: Resolved, blobs: PlanOptions['blobs'] = 'ask'): Promise<Survey> {
     // Every target's plan and the policy's referrer check read the same source manifest and
     // referrers: asked once for all of them.
     const source = new SharedReads(resolved.sourceClient);
     const [plans, referrers, recorded] = await Promise.all([
-      Promise.all(resolved.targets.map((target) => this.plan(resolved, source, target))),
+      Promise.all(resolved.targets.map((target) => this.plan(resolved, source, target, blobs))),
       readSourceReferrers(source, resolved.sourceRepository, resolved.digest),
       this.tagLedger.recorded(
         resolved.targets.map((t) => t.registry.id),
@@ -109,20 +109,28 @@ export class PromotionResolver {
     return readSourceReferrers(this.clients.clientFor(source), repository, digest);
   }
 
-  private plan(resolved: Resolved, source: OciRegistry, target: ResolvedTarget): Promise<CopyPlan> {
-    return this.engine.plan({
-      source: {
-        registry: source,
-        repository: resolved.sourceRepository,
-        digest: resolved.digest,
+  private plan(
+    resolved: Resolved,
+    source: OciRegistry,
+    target: ResolvedTarget,
+    blobs: PlanOptions['blobs'],
+  ): Promise<CopyPlan> {
+    return this.engine.plan(
+      {
+        source: {
+          registry: source,
+          repository: resolved.sourceRepository,
+          digest: resolved.digest,
+        },
+        target: {
+          registry: target.client,
+          repository: resolved.targetRepository,
+          tags: resolved.tags,
+        },
+        options: { referrers: true },
       },
-      target: {
-        registry: target.client,
-        repository: resolved.targetRepository,
-        tags: resolved.tags,
-      },
-      options: { referrers: true },
-    });
+      { blobs },
+    );
   }
 }
 

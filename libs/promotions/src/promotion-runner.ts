@@ -22,8 +22,8 @@ import { ReleaseSettlement } from './releases/release-settlement';
 import type { TargetPlanView } from './plan-view';
 
 /**
- * A request's plan younger than this, on the target's first attempt, is fresh enough that the
- * blobs it found missing are not asked about again (CopyOptions.lacking): one HEAD less per blob.
+ * A request's plan younger than this, on the target's first attempt, is fresh enough that a root
+ * it found missing is not looked for again (CopyOptions.rootAbsent): one HEAD less per copy.
  */
 const FRESH_PLAN_MS = 60_000;
 
@@ -159,7 +159,7 @@ export class PromotionRunner {
         // Every referrer of every manifest copied: the policy's lists only gate admission.
         referrers: true,
         allowTagOverwrite: options.allowTagOverwrite ?? false,
-        lacking: lackingOf(promotion, target),
+        rootAbsent: rootAbsentIn(promotion, target),
         // The signed attestation lands with the image, before a tag names it; a failure to
         // write it fails the attempt like a failed copy (retried, no tag written).
         beforeTags: async () => {
@@ -272,22 +272,16 @@ function summaryOf(result: CopyResult): Record<string, unknown> {
   };
 }
 
-/**
- * What the request's plan found missing in this target, while that plan is fresh: its `copy`
- * blobs, and the root digest when the target did not hold it.
- */
-export function lackingOf(
+/** The request's plan, while fresh, found this target without the root digest. */
+export function rootAbsentIn(
   promotion: Pick<PromotionRow, 'plan' | 'createdAt'>,
   target: Pick<PromotionTargetRow, 'registry' | 'attempts' | 'run'>,
   now = Date.now(),
-): Set<string> {
+): boolean {
   const fresh = now - promotion.createdAt.getTime() <= FRESH_PLAN_MS;
-  if (!fresh || target.attempts > 1 || target.run > 1) return new Set();
+  if (!fresh || target.attempts > 1 || target.run > 1) return false;
   const plan = (promotion.plan as TargetPlanView[]).find((p) => p.registry === target.registry);
-  if (!plan) return new Set();
-  const lacking = new Set(plan.blobActions.filter((b) => b.action === 'copy').map((b) => b.digest));
-  if (!plan.alreadyPresent) lacking.add(plan.digest);
-  return lacking;
+  return plan !== undefined && !plan.alreadyPresent;
 }
 
 /** What the attestation of `promotion` landing in `destination` states. */

@@ -5,7 +5,7 @@ export {
   isImageManifestMediaType,
   isIndexMediaType,
 } from './media-types';
-export type { OciRegistry } from './oci-registry';
+export type { OciRegistry, PushOutcome } from './oci-registry';
 export type { RegistryEndpoint } from './registry-endpoint';
 export { RegistryError, type RegistryErrorCode, type RegistryErrorFacts } from './registry-error';
 export { RegistryClient } from './registry-client';

@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
+import type { PushOutcome } from './blobs/blob-uploader';
 import type { Descriptor, RawManifest } from './descriptor';
+
+export type { PushOutcome };
 
 /**
  * The registry operations the copy engine needs — the port it is written against, so its
@@ -36,16 +39,17 @@ export interface OciRegistry {
     signal?: AbortSignal,
   ): Promise<Readable>;
   /**
-   * Uploads a blob: POST, then a monolithic PUT ?digest= with Content-Length, streamed; a
-   * chunked PATCH upload when the registry refuses the large body (`open` is called again).
-   * An abandoned upload session is deleted.
+   * Uploads a blob unless the repository holds it: the session's POST asks first (a mount from
+   * the repository itself; 201 → `present`, nothing streamed), then a monolithic PUT ?digest=
+   * with Content-Length, streamed; a chunked PATCH upload when the registry refuses the large
+   * body (`open` is called again). An abandoned upload session is deleted.
    */
   pushBlob(
     repository: string,
     descriptor: Pick<Descriptor, 'digest' | 'size'>,
     open: () => Promise<Readable>,
     signal?: AbortSignal,
-  ): Promise<void>;
+  ): Promise<PushOutcome>;
   /** Cross-repository mount within this registry: true when mounted, false when the registry declined. */
   mountBlob(repository: string, digest: string, fromRepository: string): Promise<boolean>;
 

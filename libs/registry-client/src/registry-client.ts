@@ -3,7 +3,7 @@ import { Authenticator } from './auth/authenticator';
 import { Scopes } from './auth/scope';
 import { TokenFetcher } from './auth/token-fetcher';
 import { BlobReader } from './blobs/blob-reader';
-import { BlobUploader } from './blobs/blob-uploader';
+import { BlobUploader, type PushOutcome } from './blobs/blob-uploader';
 import { CatalogLister } from './catalog/catalog-lister';
 import type { Descriptor, RawManifest } from './descriptor';
 import { errorForResponse } from './errors/response-error';
@@ -133,7 +133,7 @@ export class RegistryClient implements OciRegistry {
     descriptor: Pick<Descriptor, 'digest' | 'size'>,
     open: () => Promise<Readable>,
     signal?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<PushOutcome> {
     return this.uploads.push(repository, descriptor, open, signal);
   }
 

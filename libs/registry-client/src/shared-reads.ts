@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Descriptor, RawManifest } from './descriptor';
-import type { OciRegistry } from './oci-registry';
+import type { OciRegistry, PushOutcome } from './oci-registry';
 
 /**
  * A view of `registry` for one piece of work (a promotion request's survey) in which the same
@@ -67,7 +67,7 @@ export class SharedReads implements OciRegistry {
     descriptor: Pick<Descriptor, 'digest' | 'size'>,
     open: () => Promise<Readable>,
     signal?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<PushOutcome> {
     return this.registry.pushBlob(repository, descriptor, open, signal);
   }
 

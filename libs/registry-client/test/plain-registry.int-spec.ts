@@ -122,10 +122,31 @@ describe('RegistryClient against a plain-HTTP registry (anonymous)', () => {
     const image = buildImage({ layers: [{ size: 2 * 1024 * 1024, compression: 'stored-gzip' }] });
     const layer = image.layers[0];
     const bytes = image.blobContents.get(layer.digest)!;
-    await client.pushBlob(repository, layer, opener(bytes).open);
+    await expect(client.pushBlob(repository, layer, opener(bytes).open)).resolves.toBe('uploaded');
     expect(log.events.map((e) => `${e.method} ${e.status}`)).toEqual(['POST 202', 'PUT 201']);
     expect(await client.headBlob(repository, layer.digest)).toBe(bytes.length);
     expect((await readAll(await client.openBlob(repository, layer))).equals(bytes)).toBe(true);
+  });
+
+  it("asks the repository for the blob in the upload's first request: one it holds is not streamed again", async () => {
+    const bytes = Buffer.alloc(300_000, 3);
+    const blob = { digest: sha256(bytes), size: bytes.length };
+    await client.pushBlob('plain/held', blob, opener(bytes).open);
+    log.clear();
+    const open = jest.fn(opener(bytes).open);
+
+    await expect(client.pushBlob('plain/held', blob, open)).resolves.toBe('present');
+
+    expect(open).not.toHaveBeenCalled();
+    expect(log.events.map((e) => `${e.method} ${e.status}`)).toEqual(['POST 201']);
+    expect(log.events[0]!.path).toBe('/v2/plain/held/blobs/uploads/');
+    // Another repository of the registry holding it is no answer: the ask is about this one.
+    log.clear();
+    await expect(client.pushBlob('plain/other', blob, opener(bytes).open)).resolves.toBe(
+      'uploaded',
+    );
+    expect(log.events.map((e) => `${e.method} ${e.status}`)).toEqual(['POST 202', 'PUT 201']);
+    expect((await readAll(await client.openBlob('plain/other', blob))).equals(bytes)).toBe(true);
   });
 
   it('pushes a blob in chunks when told to, following each Location', async () => {

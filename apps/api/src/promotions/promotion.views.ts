@@ -127,7 +127,10 @@ export class TargetPlanView implements TargetPlan {
     },
   })
   blobs!: { total: number; copy: number; mount: number; skip: number };
-  @ApiProperty()
+  @ApiProperty({
+    description:
+      'Bytes of the blobs planned as `copy`. A dry run asked the target about each blob; an accepted request planned from what Airlock remembers of where blobs live, so its `copy` is "upload unless the target holds it" (the copy asks as it goes) and the target\'s `result.blobs` says what happened.',
+  })
   bytesToCopy!: number;
   @ApiProperty()
   bytesTotal!: number;
@@ -150,6 +153,8 @@ export class TargetPlanView implements TargetPlan {
         action: { type: 'string', enum: ['copy', 'mount', 'skip'] },
       },
     },
+    description:
+      'Per blob: `mount` from another repository of the target registry that may hold it, `skip` (the target holds it), `copy` (upload). Exact in a dry run; from memory in an accepted request (see `bytesToCopy`).',
   })
   blobActions!: Array<{ digest: string; size: number; action: string }>;
   @ApiProperty({

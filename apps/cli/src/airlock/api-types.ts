@@ -2154,6 +2154,7 @@ export interface components {
                 mount?: number;
                 skip?: number;
             };
+            /** @description Bytes of the blobs planned as `copy`. A dry run asked the target about each blob; an accepted request planned from what Airlock remembers of where blobs live, so its `copy` is "upload unless the target holds it" (the copy asks as it goes) and the target's `result.blobs` says what happened. */
             bytesToCopy: number;
             bytesTotal: number;
             /** @description Tags that point at another digest in this registry now. */
@@ -2161,6 +2162,7 @@ export interface components {
                 tag?: string;
                 currentDigest?: string;
             }[];
+            /** @description Per blob: `mount` from another repository of the target registry that may hold it, `skip` (the target holds it), `copy` (upload). Exact in a dry run; from memory in an accepted request (see `bytesToCopy`). */
             blobActions: {
                 digest?: string;
                 size?: number;

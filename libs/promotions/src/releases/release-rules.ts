@@ -71,7 +71,7 @@ function refuseTwice(r: ObjectReader, items: ImageToPromote[]): void {
 
 /** The promotion request each item of a release stands for. */
 export function itemRequest(release: ReleaseRequest, item: ImageToPromote): PromotionRequest {
-  return { ...item, source: release.source, target: release.target };
+  return { ...item, source: release.source, target: release.target, dryRun: release.dryRun };
 }
 
 /** The release's fingerprint for Idempotency-Key; never equal to a single promotion's. */

@@ -34,11 +34,19 @@ interface Attempt {
   signal?: AbortSignal;
 }
 
+/** What an upload found: `present` when the repository held the blob already (nothing streamed). */
+export type PushOutcome = 'uploaded' | 'present';
+
 /**
- * Blob uploads (distribution spec "pushing blobs"): POST a session, then one streamed PUT
- * ?digest= with Content-Length, or PATCH chunks and a closing PUT. A failed attempt deletes its
- * session and the retry starts over in a new one: after a broken PUT the registry may hold part
- * of the body, and resuming into it would risk a blob that is not what we sent.
+ * Blob uploads (distribution spec "pushing blobs"). The session's POST asks the repository for
+ * the blob first — a cross-repository mount from the repository itself (`?mount=<digest>&from=`
+ * the same name): 201 means it holds the blob and nothing is streamed; 202 opens the session
+ * the bytes go into, so asking costs no request of its own (a HEAD, then a POST). Then one
+ * streamed PUT ?digest= with Content-Length, or PATCH chunks and a closing PUT. A registry that
+ * ignores mount requests answers 202 as well: the blob is uploaded. A failed attempt deletes its
+ * session and the retry starts over in a new one (which asks again, so a PUT that landed
+ * although its answer was lost is not streamed twice): after a broken PUT the registry may hold
+ * part of the body, and resuming into it would risk a blob that is not what we sent.
  */
 export class BlobUploader {
   constructor(
@@ -49,12 +57,17 @@ export class BlobUploader {
     private readonly logger: RegistryLogger = DEFAULT_REGISTRY_LOGGER,
   ) {}
 
-  async push(repository: string, blob: Blob, open: Open, signal?: AbortSignal): Promise<void> {
+  async push(
+    repository: string,
+    blob: Blob,
+    open: Open,
+    signal?: AbortSignal,
+  ): Promise<PushOutcome> {
     checkRepository(this.registry, repository);
     checkDigest(this.registry, blob.digest);
     if (!Number.isSafeInteger(blob.size) || blob.size < 0)
       throw this.error('REGISTRY_ERROR', `blob size ${blob.size} is not a non-negative integer`);
-    await this.retrier.run(
+    return this.retrier.run(
       (number) => this.attempt(repository, blob, open, { number, signal }),
       signal,
     );
@@ -88,36 +101,62 @@ export class BlobUploader {
     blob: Blob,
     open: Open,
     attempt: Attempt,
-  ): Promise<void> {
-    let session = await this.start(repository, attempt);
+  ): Promise<PushOutcome> {
+    const opened = await this.start(repository, attempt, blob);
+    if (opened === 'present') return 'present';
+    let session = opened;
     try {
-      if (this.options.chunked === 'always')
-        return await this.chunked(session, blob, open, attempt);
+      if (this.options.chunked === 'always') {
+        await this.chunked(session, blob, open, attempt);
+        return 'uploaded';
+      }
       const response = await this.monolithic(session, blob, open, attempt);
       // 413: a proxy or the registry will not take the body in one piece.
-      if (response.status !== 413) return this.committed(response, blob);
+      if (response.status !== 413) {
+        this.committed(response, blob);
+        return 'uploaded';
+      }
       this.logger.debug(
         `registry "${this.registry}": PUT ${session.location.pathname} refused ${blob.size} bytes in one piece (413): uploading ${blob.digest} in chunks`,
       );
       await this.cancel(session);
       session = await this.start(repository, attempt);
       await this.chunked(session, blob, open, attempt);
+      return 'uploaded';
     } catch (error) {
       await this.cancel(session);
       throw error;
     }
   }
 
-  private async start(repository: string, attempt: Attempt): Promise<Session> {
+  /** A new session; with `present`, asked first whether the repository holds that blob. */
+  private async start(repository: string, attempt: Attempt): Promise<Session>;
+  private async start(
+    repository: string,
+    attempt: Attempt,
+    present: Blob,
+  ): Promise<Session | 'present'>;
+  private async start(
+    repository: string,
+    attempt: Attempt,
+    present?: Blob,
+  ): Promise<Session | 'present'> {
+    const ask = present
+      ? `?mount=${encodeURIComponent(present.digest)}&from=${encodeURIComponent(repository)}`
+      : '';
     const response = await this.requester.send({
       method: 'POST',
-      target: uploadsPath(repository),
+      target: `${uploadsPath(repository)}${ask}`,
       scope: Scopes.push(repository),
       headers: { 'Content-Length': '0' },
       retry: false,
       attempt: attempt.number,
       signal: attempt.signal,
     });
+    if (present && response.status === 201) {
+      this.checkReported(response, present);
+      return 'present';
+    }
     const location = resolveLocation(response.headers.location, response.url);
     if (response.status !== 202 || !location)
       throw this.unexpected(response, 'POST', location ? undefined : 'without a usable Location');
@@ -208,11 +247,16 @@ export class BlobUploader {
 
   private committed(response: HttpResponse, blob: Blob): void {
     if (response.status !== 201) throw this.unexpected(response, 'PUT');
+    this.checkReported(response, blob);
+  }
+
+  /** A 201's Docker-Content-Digest, when the registry sends one, names the blob we meant. */
+  private checkReported(response: HttpResponse, blob: Blob): void {
     const reported = response.headers['docker-content-digest'];
     if (reported && reported !== blob.digest) {
       throw this.error(
         'DIGEST_MISMATCH',
-        `PUT ${response.url.pathname} stored ${reported} for blob ${blob.digest}`,
+        `${response.url.pathname} answered ${reported} for blob ${blob.digest}`,
       );
     }
   }
