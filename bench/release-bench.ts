@@ -78,9 +78,8 @@ const NODE_ARGS = [
 const WORKER_CONCURRENCY = Number(EXTRA_ENV.AIRLOCK_WORKER_CONCURRENCY ?? 4);
 /** skopeo's parallel variant: `xargs -P4`. Airlock's requests go out as many at a time. */
 const PARALLEL = 4;
-const POLL_MS = 20;
-/** A release's view holds every item with its plan: polled less often than one promotion's. */
-const RELEASE_POLL_MS = 100;
+/** `?wait=` of the follow-up GETs, seconds: each answers when its promotion or release ended. */
+const WAIT_S = 60;
 const MIB = 1 << 20;
 
 const percentile = (xs: number[], p: number) => {
@@ -479,14 +478,15 @@ async function promote(services: Service[], repositoryOf = (s: Service) => s.rep
 }
 
 /**
- * Follows each promotion with GET until it succeeded, oldest first (they finish roughly in order,
- * so this polls one at a time and costs the API little). Any other end fails the bench.
+ * Follows each promotion to its end, oldest first (they finish roughly in order), as a CI job
+ * would: `GET /api/v1/promotions/{id}?wait=60` answers once it is no longer active. Any other
+ * end than `succeeded` fails the bench.
  */
 async function follow(ids: string[]): Promise<PromotionView[]> {
   const views: PromotionView[] = [];
   for (const id of ids) {
     for (;;) {
-      const view = await call<PromotionView>('GET', `/api/v1/promotions/${id}`);
+      const view = await call<PromotionView>('GET', `/api/v1/promotions/${id}?wait=${WAIT_S}`);
       if (view.status === 'succeeded') {
         views.push(view);
         break;
@@ -495,7 +495,6 @@ async function follow(ids: string[]): Promise<PromotionView[]> {
         const why = view.error ?? view.targets.find((t) => t.error)?.error;
         throw new Error(`promotion ${id} ${view.status}: ${JSON.stringify(why)}`);
       }
-      await sleep(POLL_MS);
     }
   }
   return views;
@@ -516,7 +515,7 @@ async function releaseAll(services: Service[], started: number): Promise<void> {
   for (;;) {
     const view = await call<{ status: string; error: unknown; items: PromotionView[] }>(
       'GET',
-      `/api/v1/releases/${accepted.id}`,
+      `/api/v1/releases/${accepted.id}?wait=${WAIT_S}`,
     );
     if (view.status === 'succeeded') {
       if (process.env.BENCH_TIMELINE === '1') {
@@ -533,7 +532,6 @@ async function releaseAll(services: Service[], started: number): Promise<void> {
     }
     if (view.status === 'failed' || view.status === 'cancelled')
       throw new Error(`release ${accepted.id} ${view.status}: ${JSON.stringify(view.error)}`);
-    await sleep(RELEASE_POLL_MS);
   }
 }
 

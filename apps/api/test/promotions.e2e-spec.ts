@@ -443,6 +443,14 @@ describe('promotions over HTTP', () => {
       expect.arrayContaining(['unit-tests:passed', 'scan:passed', 'approval:passed']),
     );
 
+    // One call follows it to the end: ?wait answers once the promotion is no longer active.
+    const waited = await api.call<Promotion>(
+      'GET',
+      `/api/v1/promotions/${accepted.body.id}?wait=120`,
+      { token: reader },
+    );
+    expect(waited.status).toBe(200);
+    expect(waited.body.status).toBe('succeeded');
     const done = await settled(accepted.body.id);
     expect(done.status).toBe('succeeded');
     for (const target of done.targets) {

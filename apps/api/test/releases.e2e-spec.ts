@@ -167,6 +167,28 @@ describe('releases over HTTP', () => {
     return digest;
   };
 
+  it('answers a bad ?wait with a problem naming it, for releases and promotions alike', async () => {
+    const some = '00000000-0000-4000-8000-000000000000';
+    for (const [path, wait, rule] of [
+      ['releases', 'soon', 'type'],
+      ['releases', '301', 'max'],
+      ['promotions', '-1', 'min'],
+      ['promotions', '1.5', 'type'],
+    ] as const) {
+      const answer = await api.call<{
+        code: string;
+        errors: Array<{ field: string; rule: string }>;
+      }>('GET', `/api/v1/${path}/${some}?wait=${wait}`, { token: reader });
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(answer.body.code).toBe('INVALID_INPUT');
+      expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'wait', rule })]);
+    }
+    // An unknown id is a 404 at once, whatever the wait.
+    const unknown = await api.call('GET', `/api/v1/releases/${some}?wait=300`, { token: reader });
+    expect(unknown.status).toBe(404);
+  });
+
   it('refuses a release whole when one item is not ready, naming it, and writes nothing', async () => {
     const ready = await built('shop/cart');
     const untested = await built('shop/checkout', buildImage(), false);
@@ -255,7 +277,12 @@ describe('releases over HTTP', () => {
     expect(replay.headers.get('idempotency-replayed')).toBe('true');
     expect(replay.body.id).toBe(accepted.body.id);
 
-    const done = await settled(accepted.body.id);
+    // One call follows it to the end: ?wait answers once the release is no longer active.
+    const waited = await api.call<Release>('GET', `/api/v1/releases/${accepted.body.id}?wait=120`, {
+      token: reader,
+    });
+    expect(waited.status).toBe(200);
+    const done = waited.body;
     expect(done.status).toBe('succeeded');
     expect(done.staged).toEqual({ done: 6, total: 6 });
     expect(done.items.map((i) => [i.status, i.releaseId])).toEqual(

@@ -15,6 +15,7 @@ import { PromotionJobs } from './promotion-jobs';
 import { PromotionLifecycleService } from './promotion-lifecycle.service';
 import { LandedDigestsRepository } from './landed-digests.repository';
 import { WatchedPromotionsRepository } from './watched-promotions.repository';
+import { EndWatch } from './end-watch';
 import { PromotionQueriesService } from './promotion-queries.service';
 import { PromotionReconciler } from './promotion-reconciler';
 import { PromotionResolver } from './promotion-resolver';
@@ -96,12 +97,14 @@ class PromotionCoreModule {}
     PromotionQueriesService,
     LandedDigestsRepository,
     WatchedPromotionsRepository,
+    EndWatch,
     ReleaseIntakeService,
     ReleaseLifecycleService,
     // Stateless; the core module's instance serves the worker side, which exports nothing to the API.
     ReleaseQueries,
   ],
   exports: [
+    EndWatch,
     PromotionIntakeService,
     PromotionLifecycleService,
     PromotionQueriesService,

@@ -1,8 +1,10 @@
 import type { AuditActor } from '@airlock/audit';
 import {
+  EndWatch,
   PromotionIntakeService,
   PromotionLifecycleService,
   PromotionQueriesService,
+  readWaitQuery,
 } from '@airlock/promotions';
 import {
   Body,
@@ -23,6 +25,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiQuery,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -31,6 +34,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { sendIntakeAnswer } from '../http/accepted-answer';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
+import { closedSignal } from '../http/closed-signal';
 import { streamPromotion } from './promotion-event-stream';
 import { PromotionWatch } from './promotion-watch';
 import { PromotionIdParams, PromotionListQuery, RequestPromotionBody } from './promotion.dto';
@@ -44,6 +48,7 @@ export class PromotionsController {
     private readonly lifecycle: PromotionLifecycleService,
     private readonly queries: PromotionQueriesService,
     private readonly watch: PromotionWatch,
+    private readonly ends: EndWatch,
   ) {}
 
   @Post()
@@ -113,12 +118,27 @@ export class PromotionsController {
     summary: 'Show a promotion',
     description:
       'Status (`queued → running → succeeded | failed | cancelled`), progress per target registry (bytes and blobs, ' +
-      'written about once a second while copying), attempts, timestamps, the error code and message, the plan and the evidence.',
+      'written about once a second while copying), attempts, timestamps, the error code and message, the plan and the evidence. ' +
+      '`?wait=<seconds>` (at most 300): while the promotion is queued or running, answer when it ends or the seconds run out, ' +
+      'whichever is first — the view then, whatever its status — so a CI job follows it with one call instead of polling.',
+  })
+  @ApiQuery({
+    name: 'wait',
+    required: false,
+    type: Number,
+    description: 'Seconds to wait for the end (0–300, default 0).',
   })
   @ApiOkResponse({ type: PromotionView })
+  @ApiProblemResponse(400, 'INVALID_INPUT: a bad id or wait.')
   @ApiProblemResponse(404, 'NOT_FOUND: no such promotion.')
-  show(@Param() params: PromotionIdParams): Promise<PromotionView> {
-    return this.queries.show(params.id);
+  async show(
+    @Param() params: PromotionIdParams,
+    @Query() query: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PromotionView> {
+    const { waitMs } = readWaitQuery(query);
+    const read = () => this.queries.show(params.id);
+    return this.ends.answer('promotion', waitMs, read, closedSignal(response));
   }
 
   @Get(':id/events')

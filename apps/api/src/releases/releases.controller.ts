@@ -1,5 +1,11 @@
 import type { AuditActor } from '@airlock/audit';
-import { ReleaseIntakeService, ReleaseLifecycleService, ReleaseQueries } from '@airlock/promotions';
+import {
+  EndWatch,
+  readWaitQuery,
+  ReleaseIntakeService,
+  ReleaseLifecycleService,
+  ReleaseQueries,
+} from '@airlock/promotions';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -7,6 +13,7 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -15,6 +22,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { sendIntakeAnswer } from '../http/accepted-answer';
 import { ApiProblemResponse } from '../http/api-problem-response.decorator';
+import { closedSignal } from '../http/closed-signal';
 import { ReleaseIdParams, ReleaseListQuery, RequestReleaseBody } from './release.dto';
 import { ReleaseDryRunView, ReleasePageView, ReleaseView } from './release.views';
 
@@ -25,6 +33,7 @@ export class ReleasesController {
     private readonly intake: ReleaseIntakeService,
     private readonly lifecycle: ReleaseLifecycleService,
     private readonly queries: ReleaseQueries,
+    private readonly ends: EndWatch,
   ) {}
 
   @Post()
@@ -90,12 +99,27 @@ export class ReleasesController {
     summary: 'Show a release',
     description:
       'Status, every item (a promotion, with progress per target registry), how many targets landed (`staged`), and ' +
-      'the tags written so far (`tagsLanded`).',
+      'the tags written so far (`tagsLanded`). `?wait=<seconds>` (at most 300): while the release is queued, running ' +
+      'or committing, answer when it ends or the seconds run out, whichever is first — the view then, whatever its ' +
+      'status — so a CI job follows it with one call instead of polling the whole view.',
+  })
+  @ApiQuery({
+    name: 'wait',
+    required: false,
+    type: Number,
+    description: 'Seconds to wait for the end (0–300, default 0).',
   })
   @ApiOkResponse({ type: ReleaseView })
+  @ApiProblemResponse(400, 'INVALID_INPUT: a bad id or wait.')
   @ApiProblemResponse(404, 'NOT_FOUND: no such release.')
-  show(@Param() params: ReleaseIdParams): Promise<ReleaseView> {
-    return this.queries.show(params.id);
+  async show(
+    @Param() params: ReleaseIdParams,
+    @Query() query: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReleaseView> {
+    const { waitMs } = readWaitQuery(query);
+    const read = () => this.queries.show(params.id);
+    return this.ends.answer('release', waitMs, read, closedSignal(response));
   }
 
   @Post(':id/cancel')

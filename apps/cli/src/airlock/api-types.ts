@@ -667,7 +667,7 @@ export interface paths {
         };
         /**
          * Show a promotion
-         * @description Status (`queued → running → succeeded | failed | cancelled`), progress per target registry (bytes and blobs, written about once a second while copying), attempts, timestamps, the error code and message, the plan and the evidence.
+         * @description Status (`queued → running → succeeded | failed | cancelled`), progress per target registry (bytes and blobs, written about once a second while copying), attempts, timestamps, the error code and message, the plan and the evidence. `?wait=<seconds>` (at most 300): while the promotion is queued or running, answer when it ends or the seconds run out, whichever is first — the view then, whatever its status — so a CI job follows it with one call instead of polling.
          *
          *     **Roles**: any (admin, ci, approver, reader).
          */
@@ -783,7 +783,7 @@ export interface paths {
         };
         /**
          * Show a release
-         * @description Status, every item (a promotion, with progress per target registry), how many targets landed (`staged`), and the tags written so far (`tagsLanded`).
+         * @description Status, every item (a promotion, with progress per target registry), how many targets landed (`staged`), and the tags written so far (`tagsLanded`). `?wait=<seconds>` (at most 300): while the release is queued, running or committing, answer when it ends or the seconds run out, whichever is first — the view then, whatever its status — so a CI job follows it with one call instead of polling the whole view.
          *
          *     **Roles**: any (admin, ci, approver, reader).
          */
@@ -4604,7 +4604,10 @@ export interface operations {
     };
     PromotionsController_show: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Seconds to wait for the end (0–300, default 0). */
+                wait?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4619,6 +4622,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PromotionView"];
+                };
+            };
+            /** @description INVALID_INPUT: a bad id or wait. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */
@@ -4937,7 +4949,10 @@ export interface operations {
     };
     ReleasesController_show: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Seconds to wait for the end (0–300, default 0). */
+                wait?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4952,6 +4967,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReleaseView"];
+                };
+            };
+            /** @description INVALID_INPUT: a bad id or wait. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description UNAUTHENTICATED: no, a malformed, an unknown or a revoked bearer token. */

@@ -1,0 +1,133 @@
+import { Database, sql } from '@airlock/persistence';
+import { readQuery } from '@airlock/validation';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+
+/** How often the statuses of what is waited for are read: one short statement per kind. */
+export const END_WATCH_INTERVAL_MS = 50;
+/** The longest `?wait=` in seconds: a proxy in between may cut a quiet response sooner. */
+export const MAX_WAIT_SECONDS = 300;
+
+export type Awaited = 'promotion' | 'release';
+
+/** `?wait=<seconds>` of a show request (0, the default: answer at once). */
+export function readWaitQuery(query: unknown): { waitMs: number } {
+  return readQuery(query, (r) => ({
+    waitMs: (r.integer('wait', { min: 0, max: MAX_WAIT_SECONDS }) ?? 0) * 1000,
+  }));
+}
+
+interface Waiter {
+  done: () => void;
+}
+
+/** What still moves: a promotion queued or running, a release also while committing. */
+const ACTIVE = {
+  promotion: ['queued', 'running'],
+  release: ['queued', 'running', 'committing'],
+} as const;
+
+/**
+ * `GET /api/v1/promotions/{id}?wait=` and `GET /api/v1/releases/{id}?wait=`: a request that
+ * waits until the promotion or release is no longer active, so CI follows it with one call
+ * instead of polling its whole view. While anyone waits, one timer reads, every
+ * END_WATCH_INTERVAL_MS, which of the awaited ids ended — one statement per kind for every
+ * waiter in the process, the status column only — and wakes their waiters; the view is built
+ * once, after. The state is in Postgres, so it works whichever process runs the copies.
+ */
+@Injectable()
+export class EndWatch implements OnModuleDestroy {
+  private readonly logger = new Logger(EndWatch.name);
+  private readonly waiting: Record<Awaited, Map<string, Set<Waiter>>> = {
+    promotion: new Map(),
+    release: new Map(),
+  };
+  private timer: NodeJS.Timeout | undefined;
+  private reading = false;
+  /** Between reads; a test may shorten it. */
+  intervalMs = END_WATCH_INTERVAL_MS;
+
+  constructor(private readonly db: Database) {}
+
+  /**
+   * `read()` now; while what it answers is active and `waitMs` allows, again once it ended (or
+   * the time ran out, or `signal` aborted): what a show request with `?wait=` answers.
+   */
+  async answer<T extends { id: string; status: string }>(
+    kind: Awaited,
+    waitMs: number,
+    read: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const now = await read();
+    if (waitMs === 0 || !(ACTIVE[kind] as readonly string[]).includes(now.status)) return now;
+    await this.until(kind, now.id, waitMs, signal);
+    return read();
+  }
+
+  /**
+   * Resolves once `id` is no longer active (seen at a tick), after `timeoutMs`, or when `signal`
+   * aborts (the client went away) — whichever comes first. Never rejects.
+   */
+  until(kind: Awaited, id: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const ids = this.waiting[kind];
+      const set = ids.get(id) ?? new Set<Waiter>();
+      const waiter: Waiter = {
+        done: () => {
+          clearTimeout(timeout);
+          signal?.removeEventListener('abort', waiter.done);
+          set.delete(waiter);
+          if (set.size === 0 && ids.get(id) === set) ids.delete(id);
+          if (this.count() === 0) this.stop();
+          resolve();
+        },
+      };
+      const timeout = setTimeout(waiter.done, timeoutMs);
+      signal?.addEventListener('abort', waiter.done, { once: true });
+      set.add(waiter);
+      ids.set(id, set);
+      this.timer ??= setInterval(() => void this.tick(), this.intervalMs).unref();
+    });
+  }
+
+  onModuleDestroy(): void {
+    for (const ids of Object.values(this.waiting))
+      for (const set of [...ids.values()]) for (const waiter of [...set]) waiter.done();
+    this.stop();
+  }
+
+  /** Reads which awaited ids ended and wakes their waiters; a tick still reading is not overlapped. */
+  async tick(): Promise<void> {
+    if (this.reading || this.count() === 0) return;
+    this.reading = true;
+    try {
+      await Promise.all([this.wake('promotion', 'promotions'), this.wake('release', 'releases')]);
+    } catch (error) {
+      this.logger.warn(`reading awaited statuses failed: ${(error as Error).message}`);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private async wake(kind: Awaited, table: 'promotions' | 'releases'): Promise<void> {
+    const ids = this.waiting[kind];
+    if (ids.size === 0) return;
+    // A fixed table name per kind, never input: `sql` takes only values as parameters.
+    const query =
+      table === 'promotions'
+        ? sql`SELECT id FROM promotions WHERE id = ANY(${[...ids.keys()]}::uuid[]) AND NOT (status = ANY(${[...ACTIVE.promotion]}::text[]))`
+        : sql`SELECT id FROM releases WHERE id = ANY(${[...ids.keys()]}::uuid[]) AND NOT (status = ANY(${[...ACTIVE.release]}::text[]))`;
+    const ended = await this.db.rows<{ id: string }>(query);
+    for (const { id } of ended) for (const waiter of [...(ids.get(id) ?? [])]) waiter.done();
+  }
+
+  private count(): number {
+    return this.waiting.promotion.size + this.waiting.release.size;
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
