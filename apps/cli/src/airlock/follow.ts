@@ -24,6 +24,11 @@ export interface FollowPlan<T extends Followable> {
   /** The command that follows it later, e.g. "airlock status". */
   statusCommand: string;
   request(id: string): ApiRequest;
+  /**
+   * The same request asking the server to hold its answer up to `seconds` while the subject is
+   * active (`?wait=`): the end is seen the moment it happens, not at the next poll.
+   */
+  waitingRequest?(id: string, seconds: number): ApiRequest;
   /** The path of its Server-Sent Events stream, when it has one: followed before polling. */
   events?(id: string): string;
   progressLine(subject: T): string;
@@ -63,8 +68,18 @@ export async function follow<T extends Followable>(
       );
       return { stopped: ExitCode.unavailable };
     }
-    await sleep(POLL_INTERVAL_MS);
-    const polled = await poll<T>(ctx, plan.request(subject.id));
+    // A server that holds the answer paces the loop itself; one that answers at once (older,
+    // or a failed poll) is asked again only after the interval.
+    const asked = now();
+    if (!plan.waitingRequest || failures > 0) await sleep(POLL_INTERVAL_MS);
+    const polled = await poll<T>(
+      ctx,
+      plan.waitingRequest && failures === 0
+        ? plan.waitingRequest(subject.id, POLL_INTERVAL_MS / 1000)
+        : plan.request(subject.id),
+    );
+    if (plan.waitingRequest && polled.kind === 'answer' && !isTerminal(polled.body.status))
+      await sleep(Math.max(0, POLL_INTERVAL_MS - (now() - asked)));
     if (polled.kind === 'answer') {
       subject = polled.body;
       failures = 0;

@@ -98,7 +98,7 @@ describe('airlock promote --release, release-status (in-process, canned answers)
     expect(result.sent[0]!.headers['Idempotency-Key']).toBeUndefined();
   });
 
-  it('--wait polls the release until succeeded and exits 0', async () => {
+  it('--wait follows the release with ?wait until succeeded (a plain poll after a failed one) and exits 0', async () => {
     const path = file('release.json', RELEASE_FILE);
     const result = await run(
       ['promote', '--release', path, '--wait'],
@@ -110,9 +110,12 @@ describe('airlock promote --release, release-status (in-process, canned answers)
       ],
     );
     expect(result.code).toBe(0);
-    expect(result.sent.map((s) => `${s.method} ${s.url}`).slice(1)).toEqual(
-      Array(3).fill(`GET http://airlock.test/api/v1/releases/${ID}`),
-    );
+    const at = `GET http://airlock.test/api/v1/releases/${ID}`;
+    expect(result.sent.map((s) => `${s.method} ${s.url}`).slice(1)).toEqual([
+      `${at}?wait=1`,
+      at,
+      `${at}?wait=1`,
+    ]);
     expect(result.stdout.split('\n')).toEqual([
       `release ${ID} "2026.12 payments": 2 item(s) ci → prod`,
       'running  staged 1/2  1.0 KiB / 4.0 KiB (25%)  blobs 1/4',

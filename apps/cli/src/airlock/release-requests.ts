@@ -82,6 +82,11 @@ export function releaseStatusRequest(id: string): ApiRequest {
   return { method: 'GET', path: `/api/v1/releases/${encodeURIComponent(id)}` };
 }
 
+/** The release's status, answered when it ends or after `seconds` (`?wait=`), whichever is first. */
+export function releaseWaitRequest(id: string, seconds: number): ApiRequest {
+  return { method: 'GET', path: `/api/v1/releases/${encodeURIComponent(id)}?wait=${seconds}` };
+}
+
 function stage(value: unknown, field: string, flag: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new UsageError(

@@ -6,7 +6,7 @@ import { follow } from './follow';
 import { writeJson, writeLines } from './output';
 import { describeGaps } from './problem';
 import { formatTransfer } from './progress';
-import { releaseStatusRequest, type ReleaseRequest } from './release-requests';
+import { releaseStatusRequest, releaseWaitRequest, type ReleaseRequest } from './release-requests';
 
 /** A release as the API answers it: several promotions (its items) that land as one. */
 export type Release = ReleaseAnswer;
@@ -68,6 +68,7 @@ async function waitForRelease(
     noun: 'release',
     statusCommand: 'airlock release-status',
     request: releaseStatusRequest,
+    waitingRequest: releaseWaitRequest,
     progressLine: formatReleaseProgress,
   });
   if ('stopped' in outcome) return outcome.stopped;
