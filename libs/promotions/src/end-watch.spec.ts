@@ -45,6 +45,31 @@ describe('EndWatch: waiting for a promotion or release to end', () => {
     expect(reads).toEqual([]);
   });
 
+  it('keeps waiters waiting through failed reads, and wakes them once a read works again', async () => {
+    const ended = new Set(['p1']);
+    let down = true;
+    const reads: number[] = [];
+    const db = {
+      rows: (query: { values: unknown[] }) => {
+        reads.push(1);
+        if (down) return Promise.reject(new Error('connection refused'));
+        const ids = query.values[0] as string[];
+        return Promise.resolve(ids.filter((id) => ended.has(id)).map((id) => ({ id })));
+      },
+    } as unknown as Database;
+    const watch = new EndWatch(db);
+    let woke = false;
+    const waiting = watch.until('promotion', 'p1', 60_000).then(() => (woke = true));
+    await watch.tick();
+    await watch.tick();
+    expect(woke).toBe(false);
+    down = false;
+    await watch.tick();
+    await waiting;
+    expect(woke).toBe(true);
+    expect(reads).toHaveLength(3);
+  });
+
   it('reads ?wait as whole seconds from 0 to 300', () => {
     expect(readWaitQuery({})).toEqual({ waitMs: 0 });
     expect(readWaitQuery({ wait: '30' })).toEqual({ waitMs: 30_000 });

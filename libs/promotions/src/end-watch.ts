@@ -43,6 +43,8 @@ export class EndWatch implements OnModuleDestroy {
   };
   private timer: NodeJS.Timeout | undefined;
   private reading = false;
+  /** The last read failed: said once per outage, not every tick. */
+  private failing = false;
   /** Between reads; a test may shorten it. */
   intervalMs = END_WATCH_INTERVAL_MS;
 
@@ -103,8 +105,13 @@ export class EndWatch implements OnModuleDestroy {
     this.reading = true;
     try {
       await Promise.all([this.wake('promotion', 'promotions'), this.wake('release', 'releases')]);
+      if (this.failing) this.logger.log('reading awaited statuses works again');
+      this.failing = false;
     } catch (error) {
-      this.logger.warn(`reading awaited statuses failed: ${(error as Error).message}`);
+      // Waiters keep waiting (until their time is up) and the next tick tries again.
+      if (!this.failing)
+        this.logger.warn(`reading awaited statuses failed: ${(error as Error).message}`);
+      this.failing = true;
     } finally {
       this.reading = false;
     }
