@@ -1,8 +1,7 @@
 import { PromotionAttestations, type PromotionFacts } from '@airlock/attestations';
 import { CopyEngine, type CopyResult } from '@airlock/copy';
 import { errorSummary, type AirlockError } from '@airlock/errors';
-import { ImagesService, TagLedger } from '@airlock/images';
-import { settleAll, TransactionRunner } from '@airlock/persistence';
+import { TransactionRunner } from '@airlock/persistence';
 import {
   PromotionRepository,
   type PromotionRow,
@@ -16,6 +15,7 @@ import type { PromotionOptions } from './promotion-intake.service';
 import { isActive } from './promotion-state';
 import { PromotionTransitions } from './promotion-transitions';
 import { ProgressWriter } from './progress-writer';
+import { PromotionLanding } from './promotion-landing';
 import { PromotionJobs } from './promotion-jobs';
 import { ReleaseJobs } from './releases/release-jobs';
 import { ReleaseSettlement } from './releases/release-settlement';
@@ -47,12 +47,11 @@ export class PromotionRunner {
 
   constructor(
     private readonly promotions: PromotionRepository,
-    private readonly images: ImagesService,
-    private readonly tagLedger: TagLedger,
     private readonly registries: RegistriesService,
     private readonly clients: RegistryClientFactory,
     private readonly transactions: TransactionRunner,
     private readonly transitions: PromotionTransitions,
+    private readonly landing: PromotionLanding,
     private readonly engine: CopyEngine,
     private readonly metrics: Metrics,
     private readonly release: ReleaseSettlement,
@@ -180,27 +179,13 @@ export class PromotionRunner {
     destination: Registry,
     result: CopyResult,
   ): Promise<void> {
-    await this.transactions.run(async (tx) => {
-      // Issued together, they leave in one write; Postgres takes the lock first.
-      await settleAll([
-        this.promotions.lock(promotion.id, tx),
-        this.promotions.setTargetOutcome(
-          target.id,
-          { status: 'succeeded', result: summaryOf(result) },
-          tx,
-        ),
-        this.images.recordLocation(promotion.imageId, target.registryId, target.repository, tx),
-        // A promoted image can be a base too (a company base image promoted into prod): when a
-        // tag moved and images are built FROM it, base-image.updated names them.
-        this.tagLedger.record(
-          { registry: destination, repository: target.repository },
-          promotion.tags,
-          result.digest,
-          tx,
-        ),
-      ]);
-      await this.transitions.settle(promotion.id, tx);
-    });
+    const landed = {
+      target,
+      registry: destination,
+      digest: result.digest,
+      result: summaryOf(result),
+    };
+    await this.transactions.run((tx) => this.landing.land(promotion, [landed], tx));
   }
 
   /** A release item's copy landed, tags not written: staged; the last one starts the commit. */

@@ -16,6 +16,7 @@ import { PromotionLifecycleService } from './promotion-lifecycle.service';
 import { LandedDigestsRepository } from './landed-digests.repository';
 import { WatchedPromotionsRepository } from './watched-promotions.repository';
 import { EndWatch } from './end-watch';
+import { PromotionLanding } from './promotion-landing';
 import { PromotionQueriesService } from './promotion-queries.service';
 import { PromotionReconciler } from './promotion-reconciler';
 import { PromotionResolver } from './promotion-resolver';
@@ -119,6 +120,7 @@ export class PromotionsModule {}
 @Module({
   imports: [PromotionCoreModule, ImagesModule, RegistriesModule, AttestationsModule],
   providers: [
+    PromotionLanding,
     PromotionRunner,
     PromotionProcessor,
     PromotionReconciler,

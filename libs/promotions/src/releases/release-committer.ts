@@ -1,13 +1,12 @@
 import { CopyEngine } from '@airlock/copy';
 import { errorSummary, type AirlockError } from '@airlock/errors';
-import { ImagesService, TagLedger } from '@airlock/images';
 import { withLogContext } from '@airlock/observability';
 import { settleAll, TransactionRunner, type Transaction } from '@airlock/persistence';
 import { isPermanentFailure } from '@airlock/queue';
-import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
+import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
 import { Injectable, Logger } from '@nestjs/common';
 import type { PromotionOptions } from '../promotion-intake.service';
-import { PromotionTransitions } from '../promotion-transitions';
+import { PromotionLanding } from '../promotion-landing';
 import {
   PromotionRepository,
   type PromotionRow,
@@ -37,9 +36,7 @@ export class ReleaseCommitter {
     private readonly releases: ReleaseRepository,
     private readonly settlement: ReleaseSettlement,
     private readonly promotions: PromotionRepository,
-    private readonly transitions: PromotionTransitions,
-    private readonly images: ImagesService,
-    private readonly tagLedger: TagLedger,
+    private readonly landing: PromotionLanding,
     private readonly registries: RegistriesService,
     private readonly clients: RegistryClientFactory,
     private readonly engine: CopyEngine,
@@ -115,43 +112,19 @@ export class ReleaseCommitter {
     // Every item at once: their statements leave together, so the commit waits on Postgres a few
     // times in all rather than a few times per item (60 items: ~480 round trips one after another).
     await settleAll(
-      items.map((item) =>
-        this.landItem(
-          item,
-          targets.filter((t) => t.promotionId === item.id),
-          registries,
-          tx,
-        ),
-      ),
+      items.map((item) => {
+        const landed = targets
+          .filter((t) => t.promotionId === item.id)
+          .map((target) => ({
+            target,
+            registry: registries.get(target.registry)!,
+            digest: item.digest,
+            result: { ...target.result, tags: item.tags },
+          }));
+        return this.landing.land(item, landed, tx);
+      }),
     );
     await this.settlement.end(releaseId, { status: 'succeeded' }, RELEASE_WORKER, tx);
-  }
-
-  /** One item's targets landed and the item settled; its row is locked first (issued first). */
-  private async landItem(
-    item: PromotionRow,
-    own: PromotionTargetRow[],
-    registries: Map<string, Registry>,
-    tx: Transaction,
-  ): Promise<void> {
-    await settleAll([
-      this.promotions.find(item.id, tx, true),
-      ...own.flatMap((target) => [
-        this.promotions.setTargetOutcome(
-          target.id,
-          { status: 'succeeded', result: { ...target.result, tags: item.tags } },
-          tx,
-        ),
-        this.images.recordLocation(item.imageId, target.registryId, target.repository, tx),
-        this.tagLedger.record(
-          { registry: registries.get(target.registry)!, repository: target.repository },
-          item.tags,
-          item.digest,
-          tx,
-        ),
-      ]),
-    ]);
-    await this.transitions.settle(item.id, tx);
   }
 
   private async failed(releaseId: string, error: unknown, final: boolean): Promise<void> {
