@@ -1,17 +1,19 @@
-import type { Database } from '@airlock/persistence';
+import type { Database, Sql } from '@airlock/persistence';
 import { EndWatch, readWaitQuery } from './end-watch';
 
-/** A database whose status reads answer the ids in `ended` (and count the reads). */
+/** A database whose status reads answer the ids in `ended` (each read's ids kept), or fail while `down`. */
 function fakeDatabase(ended: Set<string>) {
   const reads: string[][] = [];
+  const state = { down: false };
   const db = {
-    rows: (query: { values: unknown[] }) => {
-      const ids = query.values[0] as string[];
+    rows: (query: Sql) => {
+      const ids = query.compile().values[0] as string[];
       reads.push(ids);
+      if (state.down) return Promise.reject(new Error('connection refused'));
       return Promise.resolve(ids.filter((id) => ended.has(id)).map((id) => ({ id })));
     },
   };
-  return { db: db as unknown as Database, reads };
+  return { db: db as unknown as Database, reads, state };
 }
 
 describe('EndWatch: waiting for a promotion or release to end', () => {
@@ -46,24 +48,15 @@ describe('EndWatch: waiting for a promotion or release to end', () => {
   });
 
   it('keeps waiters waiting through failed reads, and wakes them once a read works again', async () => {
-    const ended = new Set(['p1']);
-    let down = true;
-    const reads: number[] = [];
-    const db = {
-      rows: (query: { values: unknown[] }) => {
-        reads.push(1);
-        if (down) return Promise.reject(new Error('connection refused'));
-        const ids = query.values[0] as string[];
-        return Promise.resolve(ids.filter((id) => ended.has(id)).map((id) => ({ id })));
-      },
-    } as unknown as Database;
+    const { db, reads, state } = fakeDatabase(new Set(['p1']));
+    state.down = true;
     const watch = new EndWatch(db);
     let woke = false;
     const waiting = watch.until('promotion', 'p1', 60_000).then(() => (woke = true));
     await watch.tick();
     await watch.tick();
     expect(woke).toBe(false);
-    down = false;
+    state.down = false;
     await watch.tick();
     await waiting;
     expect(woke).toBe(true);

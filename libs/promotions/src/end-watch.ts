@@ -1,6 +1,8 @@
-import { Database, sql } from '@airlock/persistence';
+import { Database, raw, sql } from '@airlock/persistence';
 import { readQuery } from '@airlock/validation';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { ACTIVE_STATUSES } from './promotion-rows';
+import { ACTIVE_RELEASE_STATUSES } from './releases/release.repository';
 
 /** How often the statuses of what is waited for are read: one short statement per kind. */
 export const END_WATCH_INTERVAL_MS = 50;
@@ -9,22 +11,18 @@ export const MAX_WAIT_SECONDS = 300;
 
 export type Awaited = 'promotion' | 'release';
 
+/** Where each kind's status is, and which statuses still move. */
+const WATCHED: Record<Awaited, { table: string; active: readonly string[] }> = {
+  promotion: { table: 'promotions', active: ACTIVE_STATUSES },
+  release: { table: 'releases', active: ACTIVE_RELEASE_STATUSES },
+};
+
 /** `?wait=<seconds>` of a show request (0, the default: answer at once). */
 export function readWaitQuery(query: unknown): { waitMs: number } {
   return readQuery(query, (r) => ({
     waitMs: (r.integer('wait', { min: 0, max: MAX_WAIT_SECONDS }) ?? 0) * 1000,
   }));
 }
-
-interface Waiter {
-  done: () => void;
-}
-
-/** What still moves: a promotion queued or running, a release also while committing. */
-const ACTIVE = {
-  promotion: ['queued', 'running'],
-  release: ['queued', 'running', 'committing'],
-} as const;
 
 /**
  * `GET /api/v1/promotions/{id}?wait=` and `GET /api/v1/releases/{id}?wait=`: a request that
@@ -37,7 +35,8 @@ const ACTIVE = {
 @Injectable()
 export class EndWatch implements OnModuleDestroy {
   private readonly logger = new Logger(EndWatch.name);
-  private readonly waiting: Record<Awaited, Map<string, Set<Waiter>>> = {
+  /** Per kind, per awaited id: the callbacks that end each waiter's wait. */
+  private readonly waiting: Record<Awaited, Map<string, Set<() => void>>> = {
     promotion: new Map(),
     release: new Map(),
   };
@@ -45,23 +44,22 @@ export class EndWatch implements OnModuleDestroy {
   private reading = false;
   /** The last read failed: said once per outage, not every tick. */
   private failing = false;
-  /** Between reads; a test may shorten it. */
-  intervalMs = END_WATCH_INTERVAL_MS;
 
   constructor(private readonly db: Database) {}
 
   /**
-   * `read()` now; while what it answers is active and `waitMs` allows, again once it ended (or
-   * the time ran out, or `signal` aborted): what a show request with `?wait=` answers.
+   * What a show request answers: `read()` now and, when its `?wait=` (`query`) allows and what
+   * it read is active, again once it ended (or the time ran out, or `signal` aborted).
    */
   async answer<T extends { id: string; status: string }>(
     kind: Awaited,
-    waitMs: number,
+    query: unknown,
     read: () => Promise<T>,
     signal?: AbortSignal,
   ): Promise<T> {
+    const { waitMs } = readWaitQuery(query);
     const now = await read();
-    if (waitMs === 0 || !(ACTIVE[kind] as readonly string[]).includes(now.status)) return now;
+    if (waitMs === 0 || !WATCHED[kind].active.includes(now.status)) return now;
     await this.until(kind, now.id, waitMs, signal);
     return read();
   }
@@ -74,28 +72,26 @@ export class EndWatch implements OnModuleDestroy {
     if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const ids = this.waiting[kind];
-      const set = ids.get(id) ?? new Set<Waiter>();
-      const waiter: Waiter = {
-        done: () => {
-          clearTimeout(timeout);
-          signal?.removeEventListener('abort', waiter.done);
-          set.delete(waiter);
-          if (set.size === 0 && ids.get(id) === set) ids.delete(id);
-          if (this.count() === 0) this.stop();
-          resolve();
-        },
+      const set = ids.get(id) ?? new Set<() => void>();
+      const done = (): void => {
+        clearTimeout(timeout);
+        signal?.removeEventListener('abort', done);
+        set.delete(done);
+        if (set.size === 0 && ids.get(id) === set) ids.delete(id);
+        if (this.count() === 0) this.stop();
+        resolve();
       };
-      const timeout = setTimeout(waiter.done, timeoutMs);
-      signal?.addEventListener('abort', waiter.done, { once: true });
-      set.add(waiter);
+      const timeout = setTimeout(done, timeoutMs);
+      signal?.addEventListener('abort', done, { once: true });
+      set.add(done);
       ids.set(id, set);
-      this.timer ??= setInterval(() => void this.tick(), this.intervalMs).unref();
+      this.timer ??= setInterval(() => void this.tick(), END_WATCH_INTERVAL_MS).unref();
     });
   }
 
   onModuleDestroy(): void {
     for (const ids of Object.values(this.waiting))
-      for (const set of [...ids.values()]) for (const waiter of [...set]) waiter.done();
+      for (const set of [...ids.values()]) for (const done of [...set]) done();
     this.stop();
   }
 
@@ -104,7 +100,7 @@ export class EndWatch implements OnModuleDestroy {
     if (this.reading || this.count() === 0) return;
     this.reading = true;
     try {
-      await Promise.all([this.wake('promotion', 'promotions'), this.wake('release', 'releases')]);
+      await Promise.all([this.wake('promotion'), this.wake('release')]);
       if (this.failing) this.logger.log('reading awaited statuses works again');
       this.failing = false;
     } catch (error) {
@@ -117,16 +113,15 @@ export class EndWatch implements OnModuleDestroy {
     }
   }
 
-  private async wake(kind: Awaited, table: 'promotions' | 'releases'): Promise<void> {
+  private async wake(kind: Awaited): Promise<void> {
     const ids = this.waiting[kind];
     if (ids.size === 0) return;
-    // A fixed table name per kind, never input: `sql` takes only values as parameters.
-    const query =
-      table === 'promotions'
-        ? sql`SELECT id FROM promotions WHERE id = ANY(${[...ids.keys()]}::uuid[]) AND NOT (status = ANY(${[...ACTIVE.promotion]}::text[]))`
-        : sql`SELECT id FROM releases WHERE id = ANY(${[...ids.keys()]}::uuid[]) AND NOT (status = ANY(${[...ACTIVE.release]}::text[]))`;
-    const ended = await this.db.rows<{ id: string }>(query);
-    for (const { id } of ended) for (const waiter of [...(ids.get(id) ?? [])]) waiter.done();
+    const { table, active } = WATCHED[kind];
+    // `table` is one of WATCHED's two names, never input.
+    const ended = await this.db.rows<{ id: string }>(
+      sql`SELECT id FROM ${raw(table)} WHERE id = ANY(${[...ids.keys()]}::uuid[]) AND NOT (status = ANY(${[...active]}::text[]))`,
+    );
+    for (const { id } of ended) for (const done of [...(ids.get(id) ?? [])]) done();
   }
 
   private count(): number {

@@ -46,4 +46,4 @@ export {
   type LandedTag,
   type ReleaseStatus,
 } from './releases/release.repository';
-export { EndWatch, MAX_WAIT_SECONDS, readWaitQuery } from './end-watch';
+export { EndWatch } from './end-watch';

@@ -4,7 +4,6 @@ import {
   PromotionIntakeService,
   PromotionLifecycleService,
   PromotionQueriesService,
-  readWaitQuery,
 } from '@airlock/promotions';
 import {
   Body,
@@ -136,9 +135,8 @@ export class PromotionsController {
     @Query() query: unknown,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PromotionView> {
-    const { waitMs } = readWaitQuery(query);
     const read = () => this.queries.show(params.id);
-    return this.ends.answer('promotion', waitMs, read, closedSignal(response));
+    return this.ends.answer('promotion', query, read, closedSignal(response));
   }
 
   @Get(':id/events')

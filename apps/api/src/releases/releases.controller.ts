@@ -1,7 +1,6 @@
 import type { AuditActor } from '@airlock/audit';
 import {
   EndWatch,
-  readWaitQuery,
   ReleaseIntakeService,
   ReleaseLifecycleService,
   ReleaseQueries,
@@ -99,7 +98,7 @@ export class ReleasesController {
     summary: 'Show a release',
     description:
       'Status, every item (a promotion, with progress per target registry), how many targets landed (`staged`), and ' +
-      'the tags written so far (`tagsLanded`). `?wait=<seconds>` (at most 300): while the release is queued, running ' +
+      'the tags written so far (`tagsLanded`). `?wait=<seconds>` (at most 300): while the release is running ' +
       'or committing, answer when it ends or the seconds run out, whichever is first — the view then, whatever its ' +
       'status — so a CI job follows it with one call instead of polling the whole view.',
   })
@@ -117,9 +116,8 @@ export class ReleasesController {
     @Query() query: unknown,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReleaseView> {
-    const { waitMs } = readWaitQuery(query);
     const read = () => this.queries.show(params.id);
-    return this.ends.answer('release', waitMs, read, closedSignal(response));
+    return this.ends.answer('release', query, read, closedSignal(response));
   }
 
   @Post(':id/cancel')

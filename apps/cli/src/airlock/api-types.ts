@@ -783,7 +783,7 @@ export interface paths {
         };
         /**
          * Show a release
-         * @description Status, every item (a promotion, with progress per target registry), how many targets landed (`staged`), and the tags written so far (`tagsLanded`). `?wait=<seconds>` (at most 300): while the release is queued, running or committing, answer when it ends or the seconds run out, whichever is first — the view then, whatever its status — so a CI job follows it with one call instead of polling the whole view.
+         * @description Status, every item (a promotion, with progress per target registry), how many targets landed (`staged`), and the tags written so far (`tagsLanded`). `?wait=<seconds>` (at most 300): while the release is running or committing, answer when it ends or the seconds run out, whichever is first — the view then, whatever its status — so a CI job follows it with one call instead of polling the whole view.
          *
          *     **Roles**: any (admin, ci, approver, reader).
          */

@@ -10,6 +10,8 @@ export const RELEASE_STATUSES = [
   'cancelled',
 ] as const;
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
+/** A release still moving: copying its items, or writing its tags. */
+export const ACTIVE_RELEASE_STATUSES: readonly ReleaseStatus[] = ['running', 'committing'];
 
 /** A tag a release's commit wrote: in which registry and repository. */
 export interface LandedTag {
