@@ -78,10 +78,9 @@ export class BlobUploader {
     checkRepository(this.registry, repository);
     checkRepository(this.registry, from);
     checkDigest(this.registry, digest);
-    const query = `mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
     const response = await this.requester.send({
       method: 'POST',
-      target: `${uploadsPath(repository)}?${query}`,
+      target: mountPath(repository, digest, from),
       scope: Scopes.mount(repository, from),
       headers: { 'Content-Length': '0' },
     });
@@ -120,7 +119,9 @@ export class BlobUploader {
         `registry "${this.registry}": PUT ${session.location.pathname} refused ${blob.size} bytes in one piece (413): uploading ${blob.digest} in chunks`,
       );
       await this.cancel(session);
-      session = await this.start(repository, attempt);
+      const again = await this.start(repository, attempt, blob);
+      if (again === 'present') return 'present';
+      session = again;
       await this.chunked(session, blob, open, attempt);
       return 'uploaded';
     } catch (error) {
@@ -129,32 +130,26 @@ export class BlobUploader {
     }
   }
 
-  /** A new session; with `present`, asked first whether the repository holds that blob. */
-  private async start(repository: string, attempt: Attempt): Promise<Session>;
+  /**
+   * A new session for `blob`, its POST asking first whether the repository holds it (a mount
+   * from itself): `present` on 201.
+   */
   private async start(
     repository: string,
     attempt: Attempt,
-    present: Blob,
-  ): Promise<Session | 'present'>;
-  private async start(
-    repository: string,
-    attempt: Attempt,
-    present?: Blob,
+    blob: Blob,
   ): Promise<Session | 'present'> {
-    const ask = present
-      ? `?mount=${encodeURIComponent(present.digest)}&from=${encodeURIComponent(repository)}`
-      : '';
     const response = await this.requester.send({
       method: 'POST',
-      target: `${uploadsPath(repository)}${ask}`,
+      target: mountPath(repository, blob.digest, repository),
       scope: Scopes.push(repository),
       headers: { 'Content-Length': '0' },
       retry: false,
       attempt: attempt.number,
       signal: attempt.signal,
     });
-    if (present && response.status === 201) {
-      this.checkReported(response, present);
+    if (response.status === 201) {
+      this.checkReported(response, blob);
       return 'present';
     }
     const location = resolveLocation(response.headers.location, response.url);
@@ -296,6 +291,7 @@ export class BlobUploader {
   }
 }
 
-function uploadsPath(repository: string): string {
-  return `/v2/${repository}/blobs/uploads/`;
+/** A session's POST that mounts `digest` from `from` (the repository itself: does it hold it?). */
+function mountPath(repository: string, digest: string, from: string): string {
+  return `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
 }
