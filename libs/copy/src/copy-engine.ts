@@ -74,25 +74,19 @@ export class CopyEngine {
     if (options.referrers) void reads.referrers(source.repository, source.digest).catch(noop);
     const tree = await readSourceTree(reads, source.repository, source.digest, options.platforms);
     const digest = tree.root.raw.digest;
-    const treeRemembered = this.remembered(target.registry.origin, tree.blobs);
-    treeRemembered.catch(noop); // awaited below; a failure must not go unhandled before then
+    const early = this.lookUp(target.registry.origin, tree.blobs);
     await this.failOnTagConflict(request, digest);
     const referrers = await this.planReferrers(shared, tree.manifests);
 
     // The referrers' blobs go with the image's: all blobs before any manifest.
-    const extra = referrerBlobs(referrers, tree.blobs);
-    const blobs = [...tree.blobs, ...extra];
+    const blobs = [...tree.blobs, ...referrerBlobs(referrers, tree.blobs)];
     const progress = new ProgressTracker(
       blobs.reduce((sum, b) => sum + b.size, 0),
       blobs.length,
       options.onProgress,
     );
     const route = this.route(request, progress);
-    route.remembered = await mergedMemory(
-      treeRemembered,
-      this.remembered(target.registry.origin, extra),
-    );
-    await this.copyBlobs(route, blobs, concurrency);
+    await this.copyBlobs(route, blobs, concurrency, early);
     options.signal?.throwIfAborted();
 
     for (const manifest of tree.manifests) await this.putByDigest(route, manifest);
@@ -205,21 +199,39 @@ export class CopyEngine {
 
   /**
    * Every blob in, `concurrency` at a time, mounting what the target registry is remembered to
-   * hold (`route.remembered`, looked up by the caller); what landed is remembered even when a
-   * later blob fails.
+   * hold — `early`: a lookup of that memory already under way for some of them, the rest are
+   * looked up now; what landed is remembered even when a later blob fails.
    */
   private async copyBlobs(
     route: BlobRoute,
     blobs: Descriptor[],
     concurrency: number,
+    early?: MemoryLookup,
   ): Promise<void> {
     if (blobs.length === 0) return;
+    const asked = new Set(early?.blobs.map((blob) => blob.digest));
+    const origin = route.target.registry.origin;
+    const found = await Promise.all([
+      early?.found ?? new Map<string, string[]>(),
+      this.remembered(
+        origin,
+        blobs.filter((blob) => !asked.has(blob.digest)),
+      ),
+    ]);
+    route.remembered = new Map(found.flatMap((map) => [...map]));
     try {
       await mapLimit(blobs, concurrency, (blob) => copyBlob(route, blob));
     } finally {
       if (route.learned.length > 0)
         await this.locations.remember(route.target.registry.origin, route.learned.splice(0));
     }
+  }
+
+  /** A lookup of the memory started now, for copyBlobs to await later. */
+  private lookUp(origin: string, blobs: Descriptor[]): MemoryLookup {
+    const found = this.remembered(origin, blobs);
+    found.catch(noop); // awaited in copyBlobs; a failure must not go unhandled before then
+    return { blobs, found };
   }
 
   /** Where the target registry is remembered to hold each of `blobs` (none asked for: none). */
@@ -269,9 +281,7 @@ export class CopyEngine {
       ? await readSourceTree(source.registry, source.repository, source.digest)
       : undefined;
     const referrers = await this.planReferrers(request, tree?.manifests ?? []);
-    const blobs = referrerBlobs(referrers);
-    route.remembered = await this.remembered(target.registry.origin, blobs);
-    await this.copyBlobs(route, blobs, concurrency);
+    await this.copyBlobs(route, referrerBlobs(referrers), concurrency);
     await writeReferrers(route, referrers);
     if (options.pinTag && tree)
       await writePins(target, [...tree.manifests, ...referrers.manifests], options.pinTag);
@@ -330,13 +340,10 @@ export class CopyEngine {
 
 function noop(): void {}
 
-/** Two lookups of the memory as one answer. */
-async function mergedMemory(
-  ...lookups: Array<Promise<Map<string, string[]>>>
-): Promise<Map<string, string[]>> {
-  const merged = new Map<string, string[]>();
-  for (const found of await Promise.all(lookups)) for (const [k, v] of found) merged.set(k, v);
-  return merged;
+/** A lookup of BlobLocations under way, and the blobs it asks about. */
+interface MemoryLookup {
+  blobs: Descriptor[];
+  found: Promise<Map<string, string[]>>;
 }
 
 function copiedResult(
