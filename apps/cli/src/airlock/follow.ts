@@ -70,15 +70,14 @@ export async function follow<T extends Followable>(
     }
     // A server that holds the answer paces the loop itself; one that answers at once (older,
     // or a failed poll) is asked again only after the interval.
+    const waiting = failures === 0 ? plan.waitingRequest : undefined;
     const asked = now();
-    if (!plan.waitingRequest || failures > 0) await sleep(POLL_INTERVAL_MS);
+    if (!waiting) await sleep(POLL_INTERVAL_MS);
     const polled = await poll<T>(
       ctx,
-      plan.waitingRequest && failures === 0
-        ? plan.waitingRequest(subject.id, POLL_INTERVAL_MS / 1000)
-        : plan.request(subject.id),
+      waiting ? waiting(subject.id, POLL_INTERVAL_MS / 1000) : plan.request(subject.id),
     );
-    if (plan.waitingRequest && polled.kind === 'answer' && !isTerminal(polled.body.status))
+    if (waiting && polled.kind === 'answer' && !isTerminal(polled.body.status))
       await sleep(Math.max(0, POLL_INTERVAL_MS - (now() - asked)));
     if (polled.kind === 'answer') {
       subject = polled.body;
