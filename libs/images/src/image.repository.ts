@@ -174,6 +174,19 @@ export class ImageRepository {
         );
   }
 
+  /** The images of these (repository, digest) pairs that are on record, in one read. */
+  byRepositoryDigests(
+    pairs: ReadonlyArray<{ repository: string; digest: string }>,
+  ): Promise<ImageRow[]> {
+    if (pairs.length === 0) return Promise.resolve([]);
+    return this.db.rows<ImageRow>(
+      sql`SELECT ${IMAGE} FROM images
+           WHERE (repository, digest) IN (
+             SELECT * FROM unnest(${pairs.map((p) => p.repository)}::text[],
+                                  ${pairs.map((p) => p.digest)}::text[]))`,
+    );
+  }
+
   /** The (repository, digest) of every image recorded in this registry, with an index's children. */
   locatedIn(registryId: string): Promise<LocatedImage[]> {
     return this.db.rows<LocatedImage>(

@@ -129,10 +129,11 @@ export class ImagesService {
     return { digest: checked, items, gates: { latest, history } };
   }
 
-  /** The image of `digest` in `repository`, or null: for features that refer to images. */
-  async find(digest: string, repository: string): Promise<ImageView | null> {
-    const [row] = await this.images.byDigest(digest, repository);
-    return row ? toImageView(row) : null;
+  /** The images of these (repository, digest) pairs on record, for features that refer to images. */
+  async findMany(
+    pairs: ReadonlyArray<{ repository: string; digest: string }>,
+  ): Promise<ImageView[]> {
+    return (await this.images.byRepositoryDigests(pairs)).map(toImageView);
   }
 
   /**

@@ -22,4 +22,9 @@ export {
 export { rulesOf, type StagePolicy } from './policy-view';
 export { PoliciesModule } from './policies.module';
 export { PoliciesService } from './policies.service';
-export { ReadinessService, type Assessment, type ReadinessContext } from './readiness.service';
+export {
+  ReadinessService,
+  type Assessment,
+  type AssessmentRequest,
+  type ReadinessContext,
+} from './readiness.service';

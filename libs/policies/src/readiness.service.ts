@@ -25,6 +25,13 @@ export interface ReadinessContext {
   platformReferrers?: readonly PlatformReferrers[];
 }
 
+/** One digest to judge against a stage's policy, with what its request knows. */
+export interface AssessmentRequest {
+  digest: string;
+  query: ReadinessQuery;
+  context?: ReadinessContext;
+}
+
 /** A verdict and the ledger entries it was made from (a promotion stores them as evidence). */
 export interface Assessment {
   policy: StagePolicy;
@@ -59,28 +66,32 @@ export class ReadinessService {
     query: ReadinessQuery,
     context: ReadinessContext = {},
   ): Promise<Assessment> {
-    const [policy, standings] = await this.read([digest], query);
-    return this.judge(policy, digest, standings.get(digest)!, query, context);
+    return (await this.assessEach([{ digest, query, context }]))[0]!;
   }
 
   /**
    * Each of `digests` held to one stage's policy from the ledger alone (a board column): the
    * policy read once and the ledger in three statements, whatever the number of digests.
    */
-  async assessMany(digests: readonly string[], query: ReadinessQuery): Promise<Assessment[]> {
-    const [policy, standings] = await this.read(digests, query);
-    return digests.map((digest) => this.judge(policy, digest, standings.get(digest)!, query, {}));
+  assessMany(digests: readonly string[], query: ReadinessQuery): Promise<Assessment[]> {
+    return this.assessEach(digests.map((digest) => ({ digest, query, context: {} })));
   }
 
-  /** The policy and the digests' standings on one connection, sent together: one round trip. */
-  private read(
-    digests: readonly string[],
-    query: ReadinessQuery,
-  ): Promise<[StagePolicy, Map<string, LedgerStanding>]> {
-    return this.transactions.readTogether([
-      (tx) => this.policies.forStage(query.stage, tx),
+  /**
+   * Each request judged with its own context (a release's items): every stage's policy and
+   * every digest's standing read once, in one round trip, however many requests.
+   */
+  async assessEach(requests: readonly AssessmentRequest[]): Promise<Assessment[]> {
+    const stages = [...new Set(requests.map((r) => r.query.stage))];
+    const digests = [...new Set(requests.map((r) => r.digest))];
+    const [policies, standings] = await this.transactions.readTogether([
+      (tx) => Promise.all(stages.map((stage) => this.policies.forStage(stage, tx))),
       (tx) => this.gates.standings(digests, tx),
     ]);
+    const policyOf = new Map(stages.map((stage, i) => [stage, policies[i]!]));
+    return requests.map(({ digest, query, context = {} }) =>
+      this.judge(policyOf.get(query.stage)!, digest, standings.get(digest)!, query, context),
+    );
   }
 
   private judge(

@@ -1,5 +1,5 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
-import type { TagConflict } from '@airlock/copy';
+import { mapLimit, type TagConflict } from '@airlock/copy';
 import { EventsService } from '@airlock/events';
 import { GatesService } from '@airlock/gates';
 import { ImagesService } from '@airlock/images';
@@ -14,6 +14,16 @@ import { evidenceOf, refusal, tagClashes } from './promotion-verdict';
 import type { PromotionView } from './promotion-view';
 import { toTargetPlan, type DryRunView } from './plan-view';
 import { PromotionRepository } from './promotion.repository';
+
+/** Unregistered images registered at once (each reads its manifest from the source). */
+const REGISTERED_AT_ONCE = 16;
+
+export interface JudgeOptions {
+  /** Requests resolved and surveyed at once (default 1). */
+  limit?: number;
+  /** The error to throw for the request at `index` that could not be judged. */
+  named?: (error: unknown, index: number) => unknown;
+}
 
 /** A request resolved, planned against every target registry and judged by the target's policy. */
 export interface Judged {
@@ -44,23 +54,45 @@ export class PromotionAdmission {
   ) {}
 
   async judge(request: PromotionRequest, actor: AuditActor): Promise<Judged> {
-    const resolved = await this.resolver.resolve(request);
-    // A dry run answers exactly what the copy would move; an accepted request's copy asks about
-    // each blob as it goes (PlanOptions), so its plan spends no request per blob before it.
-    const survey = await this.resolver.survey(resolved, request.dryRun ? 'ask' : 'expect');
-    const clashes = tagClashes(resolved, survey);
-    const { referrers } = survey;
-    const assessment = await this.readiness.assess(
-      resolved.digest,
-      { stage: request.target, source: resolved.sourceStage, tags: resolved.tags },
-      {
-        requester: actor.tokenId ?? undefined,
-        referrerTypes: referrers.referrerTypes,
-        platformReferrers: referrers.platformReferrers,
-        existingTargetTags: new Map(clashes.map((c) => [c.tag, c.digest])),
-      },
+    return (await this.judgeAll([request], actor))[0]!;
+  }
+
+  /**
+   * Requests judged together (a release's items): their stages and registries read once, each
+   * resolved and surveyed (`limit` at once: each plans against every target registry), then
+   * every verdict from one read of the policies and the ledger. A request that cannot be
+   * resolved or surveyed fails the lot with `named(error, index)`.
+   */
+  async judgeAll(
+    requests: readonly PromotionRequest[],
+    actor: AuditActor,
+    { limit = 1, named = (error: unknown) => error }: JudgeOptions = {},
+  ): Promise<Judged[]> {
+    const directory = await this.resolver.directory(requests);
+    const surveyed = await mapLimit([...requests.entries()], limit, async ([index, request]) => {
+      try {
+        const resolved = await this.resolver.resolve(request, directory);
+        // A dry run answers exactly what the copy would move; an accepted request's copy asks
+        // about each blob as it goes (PlanOptions), so its plan spends no request per blob.
+        const survey = await this.resolver.survey(resolved, request.dryRun ? 'ask' : 'expect');
+        return { request, resolved, survey, clashes: tagClashes(resolved, survey) };
+      } catch (error) {
+        throw named(error, index);
+      }
+    });
+    const assessments = await this.readiness.assessEach(
+      surveyed.map(({ request, resolved, survey, clashes }) => ({
+        digest: resolved.digest,
+        query: { stage: request.target, source: resolved.sourceStage, tags: resolved.tags },
+        context: {
+          requester: actor.tokenId ?? undefined,
+          referrerTypes: survey.referrers.referrerTypes,
+          platformReferrers: survey.referrers.platformReferrers,
+          existingTargetTags: new Map(clashes.map((c) => [c.tag, c.digest])),
+        },
+      })),
     );
-    return { request, resolved, survey, clashes, assessment };
+    return surveyed.map((s, i) => ({ ...s, assessment: assessments[i]! }));
   }
 
   /** The policy's refusal of a judged request (POLICY_UNMET or TAG_CONFLICT), or null when ready. */
@@ -83,27 +115,64 @@ export class PromotionAdmission {
 
   /**
    * A promotion needs its image on record; an unregistered digest is registered for the caller.
-   * Looked up before the request's transaction: a read on another pool connection while a
-   * transaction holds one starves the pool when many requests run at once.
+   * Looked up before the request's transaction (one read for every judged request): a read on
+   * another pool connection while a transaction holds one starves the pool when many requests
+   * run at once.
    */
-  async imageIdOf({ request, resolved }: Judged, actor: AuditActor): Promise<string> {
-    const known = await this.images.find(resolved.digest, request.repository);
-    if (known) return known.id;
-    const { image } = await this.images.register(
-      { registry: resolved.source.name, repository: request.repository, digest: resolved.digest },
-      actor,
+  async imageIdsOf(judged: readonly Judged[], actor: AuditActor): Promise<string[]> {
+    const key = (repository: string, digest: string) => `${repository}@${digest}`;
+    const known = new Map(
+      (
+        await this.images.findMany(
+          judged.map(({ request, resolved }) => ({
+            repository: request.repository,
+            digest: resolved.digest,
+          })),
+        )
+      ).map((image) => [key(image.repository, image.digest), image.id]),
     );
-    return image.id;
+    const missing = new Map(
+      judged
+        .filter(({ request, resolved }) => !known.has(key(request.repository, resolved.digest)))
+        .map((j) => [key(j.request.repository, j.resolved.digest), j]),
+    );
+    await mapLimit([...missing], REGISTERED_AT_ONCE, async ([k, { request, resolved }]) => {
+      const { image } = await this.images.register(
+        { registry: resolved.source.name, repository: request.repository, digest: resolved.digest },
+        actor,
+      );
+      known.set(k, image.id);
+    });
+    return judged.map(({ request, resolved }) =>
+      known.get(key(request.repository, resolved.digest))!,
+    );
   }
 
-  /** Stores the promotion in `tx`: row, tag claims, targets, audit, event. */
+  /** Stores a single promotion in `tx` and answers its view, audited and announced. */
+  async storeOne(
+    judged: Judged,
+    imageId: string,
+    actor: AuditActor,
+    tx: Transaction,
+  ): Promise<PromotionView> {
+    const id = await this.store(judged, imageId, actor, null, tx);
+    const view = await this.transitions.viewIn(id, tx);
+    await this.announce([view], actor, tx);
+    return view;
+  }
+
+  /**
+   * Stores the promotion in `tx`: row, tag claims, one target per registry of the stage, the
+   * requester noted against the digest. Answers its id; `announce` follows once its view is read
+   * (a release reads all its items' views at once).
+   */
   async store(
     { request, resolved, assessment, survey }: Judged,
     imageId: string,
     actor: AuditActor,
     release: { id: string; index: number } | null,
     tx: Transaction,
-  ): Promise<PromotionView> {
+  ): Promise<string> {
     const { plans } = survey;
     const options: PromotionOptions = { allowTagOverwrite: !assessment.policy.immutableTags };
     const id = await this.promotions.insert(
@@ -130,9 +199,9 @@ export class PromotionAdmission {
       registryId: t.registry.id,
       repository: resolved.targetRepository,
     }));
-    // Issued together, these leave in one write and run in this order, the view reading what
-    // the inserts before it wrote; a tag conflict found by the claim rolls all of it back.
-    const [, , , view] = await settleAll([
+    // Issued together, these leave in one write; a tag conflict found by the claim rolls all of
+    // it back.
+    await settleAll([
       this.gates.notePrincipal(resolved.digest, actor.tokenId, 'requested', tx),
       this.transitions.claim(id, resolved.digest, destinations, resolved.tags, tx),
       settleAll(
@@ -148,15 +217,25 @@ export class PromotionAdmission {
           ),
         ),
       ),
-      this.transitions.viewIn(id, tx),
     ]);
-    await settleAll([
-      this.audit.record(
-        { actor, action: 'promotion.requested', subject: { type: 'promotion', id }, after: view },
-        tx,
-      ),
-      this.events.publish('promotion.queued', view, tx),
-    ]);
-    return view;
+    return id;
+  }
+
+  /** Stored promotions audited (`promotion.requested`) and announced (`promotion.queued`) in `tx`. */
+  async announce(views: readonly PromotionView[], actor: AuditActor, tx: Transaction) {
+    await settleAll(
+      views.flatMap((view) => [
+        this.audit.record(
+          {
+            actor,
+            action: 'promotion.requested',
+            subject: { type: 'promotion', id: view.id },
+            after: view,
+          },
+          tx,
+        ),
+        this.events.publish('promotion.queued', view, tx),
+      ]),
+    );
   }
 }

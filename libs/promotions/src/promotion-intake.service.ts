@@ -76,9 +76,9 @@ export class PromotionIntakeService {
     actor: AuditActor,
     keyed: KeyedRequest | undefined,
   ): Promise<PromotionAnswer> {
-    const imageId = await this.admission.imageIdOf(judged, actor);
+    const [imageId] = await this.admission.imageIdsOf([judged], actor);
     const { body, replayed } = await this.idempotency.storeOnce(keyed, (tx) =>
-      this.admission.store(judged, imageId, actor, null, tx),
+      this.admission.storeOne(judged, imageId!, actor, tx),
     );
     if (!replayed) {
       this.metrics.promotionRequests.inc({ stage: judged.request.target, result: 'accepted' });

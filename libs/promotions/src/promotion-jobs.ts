@@ -29,17 +29,24 @@ export class PromotionJobs {
   }
 
   /**
-   * After the promotion committed: a queue outage must not fail the request, Postgres holds the
-   * promotion and the reconciler enqueues what is missing once Redis is back.
+   * After the promotion committed: every target's job in one round trip. A queue outage must not
+   * fail the request, Postgres holds the promotion and the reconciler enqueues what is missing
+   * once Redis is back.
    */
   async enqueueAfterCommit(targets: QueuedTarget[]): Promise<void> {
-    for (const target of targets) {
-      await this.enqueue(target).catch((error: unknown) => {
+    await this.queues
+      .enqueueMany(
+        'promotion',
+        targets.map((target) => ({
+          data: { promotionTargetId: target.id },
+          options: { jobId: PromotionJobs.jobIdOf(target) },
+        })),
+      )
+      .catch((error: unknown) => {
         this.logger.warn(
-          `could not enqueue promotion target ${target.id} (the reconciler will): ${(error as Error).message}`,
+          `could not enqueue ${targets.length} promotion target(s) ${targets.map((t) => t.id).join(', ')} (the reconciler will): ${(error as Error).message}`,
         );
       });
-    }
   }
 
   /** The job of this run, if the queue still has it. */

@@ -26,6 +26,12 @@ export interface Resolved {
   tags: string[];
 }
 
+/** Stages by name and registries by name, as `PromotionResolver.directory` read them. */
+export interface Directory {
+  stages: Map<string, StageView>;
+  registries: Map<string, Registry>;
+}
+
 /** What the registries and the tag ledger say about a resolved request, read before judging it. */
 export interface Survey {
   /** One per target registry, in the order of `Resolved.targets`. */
@@ -50,9 +56,21 @@ export class PromotionResolver {
     private readonly tagLedger: TagLedger,
   ) {}
 
-  async resolve(request: PromotionRequest): Promise<Resolved> {
-    // Both stages and their registries in one round trip; a missing source is named first.
-    const stages = await this.stages.findMany([request.source, request.target]);
+  /**
+   * The stages some requests name and their registries, read once for all of them (a release's
+   * items share them): two round trips, however many requests.
+   */
+  async directory(requests: readonly PromotionRequest[]): Promise<Directory> {
+    const stages = await this.stages.findMany(requests.flatMap((r) => [r.source, r.target]));
+    const names = [...new Set([...stages.values()].flatMap((stage) => stage.registries))];
+    const registries = await this.registries.requireMany(names);
+    return { stages, registries: new Map(registries.map((r) => [r.name, r])) };
+  }
+
+  /** The request's names resolved from `directory` (read for it when not given). */
+  async resolve(request: PromotionRequest, directory?: Directory): Promise<Resolved> {
+    const { stages, registries } = directory ?? (await this.directory([request]));
+    // A missing source is named first.
     const sourceStage = stageOf(stages, request.source, 'source');
     const targetStage = stageOf(stages, request.target, 'target');
     if (targetStage.members.length === 0) {
@@ -62,11 +80,8 @@ export class PromotionResolver {
         { details: { stage: request.target } },
       );
     }
-    const sourceName = sourceRegistryName(request, sourceStage.members);
-    const [source, ...targetRegistries] = await this.registries.requireMany([
-      sourceName,
-      ...targetStage.members,
-    ]);
+    const source = registries.get(sourceRegistryName(request, sourceStage.members))!;
+    const targetRegistries = targetStage.members.map((name) => registries.get(name)!);
     const sourceClient = this.clients.clientFor(source);
     const targets = targetRegistries.map((registry) => ({
       registry,

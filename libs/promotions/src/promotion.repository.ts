@@ -124,6 +124,21 @@ export class PromotionRepository {
     );
   }
 
+  /**
+   * How many targets of the release's items are not (yet) staged and running: 0 means every
+   * copy landed and the commit may start. One row, however many items.
+   */
+  async unstagedInRelease(releaseId: string, tx: Transaction): Promise<number> {
+    const row = await this.db.one<{ unstaged: number }>(
+      sql`SELECT count(*)::int AS unstaged FROM promotion_targets t
+            JOIN promotions p ON p.id = t.promotion_id
+           WHERE p.release_id = ${releaseId}
+             AND (t.staged_at IS NULL OR t.status <> 'running')`,
+      tx,
+    );
+    return row!.unstaged;
+  }
+
   targetsOf(promotionIds: string[], tx?: Transaction): Promise<PromotionTargetRow[]> {
     return this.db.rows<PromotionTargetRow>(
       sql`SELECT ${TARGET} FROM ${TARGET_FROM}

@@ -28,6 +28,19 @@ export class JobQueues implements OnApplicationShutdown {
     return job.id as string;
   }
 
+  /** Adds several jobs in one round trip (a MULTI); `jobId`s deduplicate as in `enqueue`. */
+  async enqueueMany<N extends QueueName>(
+    name: N,
+    jobs: ReadonlyArray<{ data: JobPayloads[N]; options?: JobsOptions }>,
+  ): Promise<string[]> {
+    if (jobs.length === 0) return [];
+    const added = await this.queue(name).addBulk(
+      jobs.map(({ data, options = {} }) => ({ name, data, opts: options })),
+    );
+    this.logger.debug(`${added.length} jobs on ${name}: enqueued`);
+    return added.map((job) => job.id as string);
+  }
+
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {

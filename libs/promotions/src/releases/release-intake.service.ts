@@ -1,5 +1,4 @@
 import { AuditService, type AuditActor } from '@airlock/audit';
-import { mapLimit } from '@airlock/copy';
 import { AirlockError, errorSummary } from '@airlock/errors';
 import { EventsService } from '@airlock/events';
 import { Metrics } from '@airlock/observability';
@@ -76,17 +75,16 @@ export class ReleaseIntakeService {
   }
 
   /**
-   * Each item judged as a promotion request, a few at once (each plans against every target
+   * Each item judged as a promotion request, together (the stages, registries, policy and
+   * ledger read once for all; a few items planned at once, each against every target
    * registry); an item that cannot even be resolved names its index.
    */
   private judgeAll(request: ReleaseRequest, actor: AuditActor): Promise<Judged[]> {
-    return mapLimit([...request.items.entries()], JUDGED_AT_ONCE, async ([index, item]) => {
-      try {
-        return await this.admission.judge(itemRequest(request, item), actor);
-      } catch (error) {
-        throw inItem(error, index);
-      }
-    });
+    return this.admission.judgeAll(
+      request.items.map((item) => itemRequest(request, item)),
+      actor,
+      { limit: JUDGED_AT_ONCE, named: inItem },
+    );
   }
 
   private refuseUnready(request: ReleaseRequest, judged: Judged[]): void {
@@ -124,9 +122,7 @@ export class ReleaseIntakeService {
     actor: AuditActor,
     keyed: KeyedRequest | undefined,
   ): Promise<ReleaseAnswer> {
-    const imageIds = await mapLimit(judged, JUDGED_AT_ONCE, (j) =>
-      this.admission.imageIdOf(j, actor),
-    );
+    const imageIds = await this.admission.imageIdsOf(judged, actor);
     const { body, replayed } = await this.idempotency.storeOnce(keyed, async (tx) => {
       const id = await this.releases.insert(
         {
@@ -142,12 +138,16 @@ export class ReleaseIntakeService {
       await storeAll(judged, (j, i) =>
         this.admission.store(j, imageIds[i]!, actor, { id, index: i }, tx),
       );
+      // One read of the release gives every item's view for its audit record and event.
       const stored = await this.queries.viewIn(id, tx);
-      await this.audit.record(
-        { actor, action: 'release.requested', subject: { type: 'release', id }, after: stored },
-        tx,
-      );
-      await this.events.publish('release.queued', stored, tx);
+      await settleAll([
+        this.admission.announce(stored.items, actor, tx),
+        this.audit.record(
+          { actor, action: 'release.requested', subject: { type: 'release', id }, after: stored },
+          tx,
+        ),
+        this.events.publish('release.queued', stored, tx),
+      ]);
       return stored;
     });
     if (!replayed) {

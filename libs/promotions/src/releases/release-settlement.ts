@@ -1,6 +1,6 @@
 import { AuditService, systemActor, type AuditActor } from '@airlock/audit';
 import { EventsService } from '@airlock/events';
-import type { Transaction } from '@airlock/persistence';
+import { settleAll, type Transaction } from '@airlock/persistence';
 import { Injectable } from '@nestjs/common';
 import { isActive } from '../promotion-state';
 import { PromotionTransitions } from '../promotion-transitions';
@@ -45,17 +45,16 @@ export class ReleaseSettlement {
     result: Record<string, unknown>,
     tx: Transaction,
   ): Promise<number | null> {
-    const status = await this.lock(releaseId, tx);
-    await this.promotions.stageTarget(targetId, result, tx);
-    if (status !== 'running') return null;
-    const items = await this.promotions.ofRelease(releaseId, tx);
-    const targets = await this.promotions.targetsOf(
-      items.map((item) => item.id),
-      tx,
-    );
-    if (!targets.every((t) => t.stagedAt !== null && t.status === 'running')) return null;
+    // Issued together (one write; Postgres runs them in order, the lock first): the count sees
+    // this target staged, and the other items' stagings wait on the release's lock.
+    const [release, , unstaged] = await settleAll([
+      this.releases.find(releaseId, tx, true),
+      this.promotions.stageTarget(targetId, result, tx),
+      this.promotions.unstagedInRelease(releaseId, tx),
+    ]);
+    if (release?.status !== 'running' || unstaged > 0) return null;
     await this.releases.setStatus(releaseId, { status: 'committing' }, tx);
-    return (await this.releases.find(releaseId, tx))!.run;
+    return release.run;
   }
 
   /**
