@@ -10,7 +10,10 @@
 // after another, and skopeo four at a time (`xargs -P4`). Prints medians, ratios, the blob bytes
 // each target registry took against the unique bytes it lacked (counted by a proxy in front of
 // it), CPU time, Airlock's peak RSS and the job pickup latency, next to the goals. Exits non-zero
-// only when a promotion or a copy failed: a missed goal is a finding, not a failure.
+// only when a promotion or a copy failed: a missed goal is a finding, not a failure. Every copier
+// writes the image with the tag `bench` (skopeo to `…:bench`, Airlock's requests and release
+// items with `tags: ["bench"]`, under the Prod policy's immutable tags), and each run is checked:
+// every image by digest and its tag pointing at it, in every target registry.
 //
 // Knobs: BENCH_RUNS (default 3) runs per case; BENCH_BIG_MIB (default 1024) size of the big image
 // (8 layers); BENCH_ONLY=<text> runs only the cases whose key or name contains it (keys: big,
@@ -88,6 +91,8 @@ const percentile = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => Number(process.hrtime.bigint()) / 1e6;
+/** The tag every copier writes with the image, as a release's items come with theirs. */
+const TAG = 'bench';
 
 // ---------------------------------------------------------------------------------------------
 // Everything started is stopped by PID at the end, on failure and on SIGINT/SIGTERM.
@@ -350,14 +355,17 @@ function requestsPerImage(requests: Map<string, number>, copies: number): string
 /** Every service is in every target, by digest: the run did what it says. */
 async function verify(targets: Target[], services: Service[]): Promise<void> {
   for (const t of targets)
-    for (const s of services) {
-      const r = await fetch(`${t.registry.url}/v2/${s.repository}/manifests/${s.digest}`, {
-        method: 'HEAD',
-        headers: { accept: `${MediaTypes.ociManifest}, ${MediaTypes.ociIndex}` },
-      });
-      if (r.status !== 200)
-        throw new Error(`${t.registry.host}/${s.repository}@${s.digest}: HTTP ${r.status}`);
-    }
+    for (const s of services)
+      for (const reference of [s.digest, TAG]) {
+        const r = await fetch(`${t.registry.url}/v2/${s.repository}/manifests/${reference}`, {
+          method: 'HEAD',
+          headers: { accept: `${MediaTypes.ociManifest}, ${MediaTypes.ociIndex}` },
+        });
+        const at = `${t.registry.host}/${s.repository}${reference === TAG ? ':' : '@'}${reference}`;
+        if (r.status !== 200) throw new Error(`${at}: HTTP ${r.status}`);
+        if (r.headers.get('docker-content-digest') !== s.digest)
+          throw new Error(`${at} is ${r.headers.get('docker-content-digest')}, not ${s.digest}`);
+      }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,6 +378,8 @@ interface RunResult {
   lacked: number;
   /** CPU of the registries (source and targets) during the run. */
   registryCpuMs: number;
+  /** Of `registryCpuMs`, the source registry's. */
+  sourceCpuMs: number;
   /** CPU of Postgres (every process of the cluster) and Redis during the run: shared services. */
   servicesCpuMs: number;
   /** Requests the target registries answered, by method, kind and status (counted cases). */
@@ -386,12 +396,15 @@ function processCpuMs(pid: number | undefined): number {
 }
 
 /** CPU the registries (the source and these targets) used while `fn` ran, ms. */
-async function registryCpu<T>(targets: Target[], fn: () => Promise<T>): Promise<[T, number]> {
+async function registryCpu<T>(
+  targets: Target[],
+  fn: () => Promise<T>,
+): Promise<[T, number, number]> {
   const pids = [source.pid, ...targets.map((t) => t.registry.pid)];
   const before = pids.map(processCpuMs);
   const result = await fn();
-  const used = pids.map((pid, i) => processCpuMs(pid) - before[i]!).reduce((a, b) => a + b, 0);
-  return [result, used];
+  const used = pids.map((pid, i) => processCpuMs(pid) - before[i]!);
+  return [result, used.reduce((a, b) => a + b, 0), used[0]!];
 }
 
 /**
@@ -473,6 +486,7 @@ async function promote(services: Service[], repositoryOf = (s: Service) => s.rep
       sourceRegistry: 'ci',
       target: 'prod',
       targetRepository: repositoryOf(s),
+      tags: [TAG],
     }),
   );
 }
@@ -509,6 +523,7 @@ async function releaseAll(services: Service[], started: number): Promise<void> {
       repository: s.repository,
       digest: s.digest,
       sourceRegistry: 'ci',
+      tags: [TAG],
     })),
   });
   const acceptedAfter = now() - started;
@@ -547,7 +562,7 @@ async function airlockRun(
     api.resetPeak();
     const cpu = api.cpuMs();
     const started = now();
-    const [[, registryCpuMs], servicesCpuMs] = await servicesCpu(() =>
+    const [[, registryCpuMs, sourceCpuMs], servicesCpuMs] = await servicesCpu(() =>
       registryCpu(targets, async () => {
         if (asRelease) await releaseAll(services, started);
         else timeline(started, await follow((await promote(services)).map((p) => p.id)));
@@ -560,6 +575,7 @@ async function airlockRun(
       ms: now() - started,
       cpuMs: api.cpuMs() - cpu,
       registryCpuMs,
+      sourceCpuMs,
       servicesCpuMs,
       rss: api.peakRssBytes(),
       ...sum(targets.map((t) => accounting(t, services))),
@@ -619,7 +635,7 @@ function skopeoCopy(service: Service, target: Target): Promise<{ cpuMs: number }
     '--src-tls-verify=false',
     '--dest-tls-verify=false',
     `docker://${source.host}/${service.repository}@${service.digest}`,
-    `docker://${target.host}/${service.repository}:bench`,
+    `docker://${target.host}/${service.repository}:${TAG}`,
   ];
   return new Promise((done, fail) => {
     const child = spawn('/usr/bin/time', args, {
@@ -651,12 +667,13 @@ async function skopeoRun(
   try {
     const jobs = targets.flatMap((t) => services.map((s) => ({ s, t })));
     const started = now();
-    const [[cpus, registryCpuMs], servicesCpuMs] = await servicesCpu(() =>
+    const [[cpus, registryCpuMs, sourceCpuMs], servicesCpuMs] = await servicesCpu(() =>
       registryCpu(targets, () => pool(jobs, parallel, ({ s, t }) => skopeoCopy(s, t))),
     );
     const result: RunResult = {
       ms: now() - started,
       registryCpuMs,
+      sourceCpuMs,
       servicesCpuMs,
       cpuMs: cpus.reduce((a, b) => a + b.cpuMs, 0),
       ...sum(targets.map((t) => accounting(t, services))),
@@ -716,7 +733,7 @@ async function runCase(c: Case): Promise<CaseOutcome> {
       const r = await runVariant(c, v);
       runs.get(v)!.push(r);
       line.push(
-        `${v} ${r.ms.toFixed(0)} ms (${(r.cpuMs / 1000).toFixed(1)} CPU-s, registries ${(r.registryCpuMs / 1000).toFixed(1)} CPU-s, Postgres + Redis ${(r.servicesCpuMs / 1000).toFixed(1)} CPU-s${c.counted ? `, streamed ${(r.streamed / r.lacked).toFixed(2)}× lacked` : ''})`,
+        `${v} ${r.ms.toFixed(0)} ms (${(r.cpuMs / 1000).toFixed(1)} CPU-s, registries ${(r.registryCpuMs / 1000).toFixed(1)} CPU-s (source ${(r.sourceCpuMs / 1000).toFixed(1)}), Postgres + Redis ${(r.servicesCpuMs / 1000).toFixed(1)} CPU-s${c.counted ? `, streamed ${(r.streamed / r.lacked).toFixed(2)}× lacked` : ''})`,
       );
     }
     console.log(`  run ${i + 1}/${RUNS}: ${line.join(' | ')}`);

@@ -114,6 +114,68 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
     expect(target.tags.get('app:latest')).toBe(image.digest);
   });
 
+  it('tags a digest the target holds with one GET of the root, one HEAD and one PUT per tag', async () => {
+    const image = addImage(source, 'app', [10]);
+    const untagged = {
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app' },
+    };
+    await engine.copy(untagged);
+    target.calls.length = 0;
+    source.calls.length = 0;
+    const tagged = { ...untagged, target: { ...untagged.target, tags: ['v1'] } };
+    const result = await engine.copy(tagged);
+    expect(result.alreadyPresent).toBe(true);
+    // The root's bytes come with the presence check; the tag's HEAD is the immutability check.
+    expect(target.calls).toEqual([
+      `GET manifest app:${image.digest}`,
+      'HEAD manifest app:v1',
+      'PUT manifest app:v1',
+    ]);
+    expect(source.calls).toEqual([]);
+    expect(target.tags.get('app:v1')).toBe(image.digest);
+
+    // Again: the tag already names the digest, so nothing is written.
+    target.calls.length = 0;
+    await engine.copy(tagged);
+    expect(target.calls).toEqual([`GET manifest app:${image.digest}`, 'HEAD manifest app:v1']);
+  });
+
+  it('writes tags that may be overwritten without asking where they point', async () => {
+    addImage(target, 'app', [7], 'latest', 'old');
+    const image = addImage(source, 'app', [10]);
+    await engine.copy({
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app', tags: ['latest'] },
+      options: { allowTagOverwrite: true },
+    });
+    expect(target.calls.filter((c) => c === 'HEAD manifest app:latest')).toEqual([]);
+    expect(target.tags.get('app:latest')).toBe(image.digest);
+  });
+
+  it('with tagsFree, checks the tags only right before writing them — a tag taken meanwhile still refuses', async () => {
+    const image = addImage(source, 'app', [10]);
+    const request = {
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app', tags: ['v1'] },
+      options: { rootAbsent: true, tagsFree: true },
+    };
+    await engine.copy(request);
+    expect(target.calls.filter((c) => c === 'HEAD manifest app:v1')).toHaveLength(1);
+    expect(target.tags.get('app:v1')).toBe(image.digest);
+
+    // Someone else tags v1 in the target while the next copy runs (after the request's plan).
+    const other = addImage(source, 'app', [11]);
+    const old = addImage(target, 'app', [7], 'v2', 'old');
+    const copying = engine.copy({
+      ...request,
+      source: { ...request.source, digest: other.digest },
+      target: { ...request.target, tags: ['v2'] },
+    });
+    await expect(copying).rejects.toMatchObject({ code: 'TAG_CONFLICT' });
+    expect(target.tags.get('app:v2')).toBe(old.digest);
+  });
+
   it('copies every platform of an index: children before the index', async () => {
     const { index, children } = addIndex(source, 'app', [
       linux('amd64'),

@@ -31,6 +31,12 @@ import { assertSameDigest, findTagCollisions, tagConflict, writeTags } from './t
 
 const DEFAULT_CONCURRENCY = 6;
 
+/** The root digest found in the target; `raw` read when tags are to be written with it. */
+interface PresentRoot {
+  descriptor: Descriptor;
+  raw?: RawManifest;
+}
+
 /**
  * Copies exactly the bytes behind a digest from one registry to another, with the referrers of
  * every manifest it copies. Write order is the invariant: blobs → child manifests → index →
@@ -55,16 +61,14 @@ export class CopyEngine {
     const tags = target.tags ?? [];
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
 
-    // Present at the target → the whole tree is there (one request); only tags, pins and
-    // referrers that arrived at the source since may remain to be written. Not asked when a
-    // fresh plan just found it absent.
+    // Present at the target → the whole tree is there (one request: a GET when tags are to be
+    // written, whose bytes they are written with); only tags, pins and referrers that arrived at
+    // the source since may remain to be written. Not asked when a fresh plan just found it absent.
     const present =
-      !options.platforms?.length &&
-      !options.rootAbsent &&
-      (await target.registry.headManifest(target.repository, source.digest));
+      !options.platforms?.length && !options.rootAbsent ? await this.findRoot(request) : undefined;
     if (present) {
       const referrers = await this.finishPresent(request, present);
-      return this.noopResult(request, present, referrers, started);
+      return this.noopResult(request, present.descriptor, referrers, started);
     }
 
     // The root's referrers are asked for while its tree is read, and the memory of where the
@@ -243,7 +247,7 @@ export class CopyEngine {
 
   private async failOnTagConflict(request: CopyRequest, digest: string): Promise<void> {
     const { target, options = {} } = request;
-    if (options.allowTagOverwrite || !target.tags?.length) return;
+    if (options.allowTagOverwrite || options.tagsFree || !target.tags?.length) return;
     const collisions = await findTagCollisions(
       target.registry,
       target.repository,
@@ -264,19 +268,36 @@ export class CopyEngine {
     assertSameDigest(registry, `${repository}@${manifest.digest}`, manifest.digest, written);
   }
 
+  /** The root in the target, or undefined: its descriptor, and its bytes when tags need them. */
+  private async findRoot(request: CopyRequest): Promise<PresentRoot | undefined> {
+    const { source, target } = request;
+    if (!target.tags?.length) {
+      const descriptor = await target.registry.headManifest(target.repository, source.digest);
+      return descriptor && { descriptor };
+    }
+    const raw = await target.registry.findManifest(target.repository, source.digest);
+    return (
+      raw && {
+        descriptor: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length },
+        raw,
+      }
+    );
+  }
+
   /**
    * The target holds the digest: carries the referrers it lacks (of the root and, for an index,
    * of each platform manifest), pins, and tags. Reads the source tree only when that needs it.
    */
   private async finishPresent(
     request: CopyRequest,
-    present: Descriptor,
+    present: PresentRoot,
   ): Promise<CarriedReferrer[]> {
     const { source, target, options = {} } = request;
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     const route = this.route(request, new ProgressTracker(0, 0));
     const needsTree =
-      options.pinTag !== undefined || (options.referrers && isIndexMediaType(present.mediaType));
+      options.pinTag !== undefined ||
+      (options.referrers && isIndexMediaType(present.descriptor.mediaType));
     const tree = needsTree
       ? await readSourceTree(source.registry, source.repository, source.digest)
       : undefined;
@@ -286,25 +307,16 @@ export class CopyEngine {
     if (options.pinTag && tree)
       await writePins(target, [...tree.manifests, ...referrers.manifests], options.pinTag);
     await options.beforeTags?.();
-    await this.tagPresent(request, tree?.root.raw);
-    return referrers.carried;
-  }
-
-  private async tagPresent(request: CopyRequest, root: RawManifest | undefined): Promise<void> {
-    const { source, target, options = {} } = request;
     const tags = target.tags ?? [];
-    if (tags.length === 0) return;
-    const current = await Promise.all(
-      tags.map((tag) => target.registry.headManifest(target.repository, tag)),
-    );
-    if (current.every((d) => d?.digest === source.digest)) return;
-    await writeTags(
-      target.registry,
-      target.repository,
-      tags,
-      root ?? (await target.registry.getManifest(target.repository, source.digest)),
-      options.allowTagOverwrite ?? false,
-    );
+    if (tags.length > 0)
+      await writeTags(
+        target.registry,
+        target.repository,
+        tags,
+        tree?.root.raw ?? present.raw!,
+        options.allowTagOverwrite ?? false,
+      );
+    return referrers.carried;
   }
 
   private noopResult(

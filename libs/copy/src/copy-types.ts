@@ -52,6 +52,11 @@ export interface CopyOptions {
    */
   rootAbsent?: boolean;
   /**
+   * A fresh plan found none of `target.tags` pointing at another digest: the check before any
+   * byte moves is skipped. The check right before the tags are written always runs.
+   */
+  tagsFree?: boolean;
+  /**
    * Runs once the digest, its referrers and pins are in the target and before any tag is
    * written (also when the target held the digest already): what must land with the image
    * before a tag names it (a promotion's signed attestation). A throw fails the copy tagless.

@@ -1,5 +1,5 @@
 import { AirlockError } from '@airlock/errors';
-import type { OciRegistry, RawManifest } from '@airlock/registry-client';
+import type { Descriptor, OciRegistry, RawManifest } from '@airlock/registry-client';
 import { tagConflictError } from './tag-conflict';
 
 export interface TagCollision {
@@ -14,7 +14,23 @@ export async function findTagCollisions(
   tags: string[],
   digest: string,
 ): Promise<TagCollision[]> {
-  const current = await Promise.all(tags.map((tag) => registry.headManifest(repository, tag)));
+  return collisionsOf(tags, await currentOf(registry, repository, tags), digest);
+}
+
+/** What each tag names in the target now (undefined: absent), one HEAD per tag at once. */
+function currentOf(
+  registry: OciRegistry,
+  repository: string,
+  tags: string[],
+): Promise<Array<Descriptor | undefined>> {
+  return Promise.all(tags.map((tag) => registry.headManifest(repository, tag)));
+}
+
+function collisionsOf(
+  tags: string[],
+  current: Array<Descriptor | undefined>,
+  digest: string,
+): TagCollision[] {
   return tags.flatMap((tag, i) => {
     const existing = current[i];
     return existing && existing.digest !== digest ? [{ tag, currentDigest: existing.digest }] : [];
@@ -40,7 +56,9 @@ export function tagConflict(
 
 /**
  * Tags are the only visible commit point, so they are written last and only after checking
- * again that none of them moved to another digest while the copy ran.
+ * again that none of them moved to another digest while the copy ran (one HEAD per tag; a tag
+ * that already names the digest is not written again). Where tags may be overwritten there is
+ * nothing to check: each is written.
  */
 export async function writeTags(
   registry: OciRegistry,
@@ -50,10 +68,14 @@ export async function writeTags(
   allowOverwrite: boolean,
 ): Promise<void> {
   if (tags.length === 0) return;
-  const collisions = await findTagCollisions(registry, repository, tags, manifest.digest);
-  if (collisions.length > 0 && !allowOverwrite)
-    throw tagConflict(registry, repository, collisions, manifest.digest);
-  for (const tag of tags) {
+  let pending = tags;
+  if (!allowOverwrite) {
+    const current = await currentOf(registry, repository, tags);
+    const collisions = collisionsOf(tags, current, manifest.digest);
+    if (collisions.length > 0) throw tagConflict(registry, repository, collisions, manifest.digest);
+    pending = tags.filter((_, i) => current[i]?.digest !== manifest.digest);
+  }
+  for (const tag of pending) {
     const written = await registry.putManifest(repository, tag, manifest);
     assertSameDigest(registry, `${repository}:${tag}`, manifest.digest, written);
   }

@@ -60,6 +60,11 @@ export class FakeRegistry implements OciRegistry {
     return raw;
   }
 
+  async findManifest(repository: string, reference: string): Promise<RawManifest | undefined> {
+    this.calls.push(`GET manifest ${repository}:${reference}`);
+    return this.resolve(repository, reference);
+  }
+
   async putManifest(
     repository: string,
     reference: string,

@@ -22,8 +22,9 @@ import { ReleaseSettlement } from './releases/release-settlement';
 import type { TargetPlanView } from './plan-view';
 
 /**
- * A request's plan younger than this, on the target's first attempt, is fresh enough that a root
- * it found missing is not looked for again (CopyOptions.rootAbsent): one HEAD less per copy.
+ * A request's plan younger than this, on the target's first attempt, is fresh enough that what
+ * it found is not asked again before the copy: a root it found missing (CopyOptions.rootAbsent)
+ * and tags it found free (CopyOptions.tagsFree) — a HEAD less per copy for each.
  */
 const FRESH_PLAN_MS = 60_000;
 
@@ -158,7 +159,7 @@ export class PromotionRunner {
         // Every referrer of every manifest copied: the policy's lists only gate admission.
         referrers: true,
         allowTagOverwrite: options.allowTagOverwrite ?? false,
-        rootAbsent: rootAbsentIn(promotion, target),
+        ...freshPlanFacts(promotion, target),
         // The signed attestation lands with the image, before a tag names it; a failure to
         // write it fails the attempt like a failed copy (retried, no tag written).
         beforeTags: async () => {
@@ -257,16 +258,24 @@ function summaryOf(result: CopyResult): Record<string, unknown> {
   };
 }
 
-/** The request's plan, while fresh, found this target without the root digest. */
-export function rootAbsentIn(
+/**
+ * What the request's plan, while fresh, found in this target: the root digest absent, and none
+ * of the tags pointing at another digest. A stale plan, a later attempt or run, or a target the
+ * plan does not name: nothing (the copy asks the target itself).
+ */
+export function freshPlanFacts(
   promotion: Pick<PromotionRow, 'plan' | 'createdAt'>,
   target: Pick<PromotionTargetRow, 'registry' | 'attempts' | 'run'>,
   now = Date.now(),
-): boolean {
+): { rootAbsent: boolean; tagsFree: boolean } {
   const fresh = now - promotion.createdAt.getTime() <= FRESH_PLAN_MS;
-  if (!fresh || target.attempts > 1 || target.run > 1) return false;
   const plan = (promotion.plan as TargetPlanView[]).find((p) => p.registry === target.registry);
-  return plan !== undefined && !plan.alreadyPresent;
+  if (!fresh || target.attempts > 1 || target.run > 1 || plan === undefined)
+    return { rootAbsent: false, tagsFree: false };
+  return {
+    rootAbsent: !plan.alreadyPresent,
+    tagsFree: Array.isArray(plan.tagCollisions) && plan.tagCollisions.length === 0,
+  };
 }
 
 /** What the attestation of `promotion` landing in `destination` states. */

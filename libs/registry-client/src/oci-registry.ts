@@ -19,6 +19,8 @@ export interface OciRegistry {
   headManifest(repository: string, reference: string): Promise<Descriptor | undefined>;
   /** The manifest's exact bytes (GET); verified against `reference` when it is a digest. */
   getManifest(repository: string, reference: string): Promise<RawManifest>;
+  /** Like `getManifest`, but undefined when absent: a presence check that also reads the bytes. */
+  findManifest(repository: string, reference: string): Promise<RawManifest | undefined>;
   /** PUT the exact bytes under a tag or digest; returns the digest the registry reports. */
   putManifest(
     repository: string,

@@ -108,6 +108,10 @@ export class RegistryClient implements OciRegistry {
     return this.manifests.get(repository, reference);
   }
 
+  findManifest(repository: string, reference: string): Promise<RawManifest | undefined> {
+    return this.manifests.find(repository, reference);
+  }
+
   putManifest(
     repository: string,
     reference: string,

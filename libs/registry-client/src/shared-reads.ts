@@ -42,6 +42,10 @@ export class SharedReads implements OciRegistry {
     return this.registry.headManifest(repository, reference);
   }
 
+  findManifest(repository: string, reference: string): Promise<RawManifest | undefined> {
+    return this.registry.findManifest(repository, reference);
+  }
+
   putManifest(
     repository: string,
     reference: string,

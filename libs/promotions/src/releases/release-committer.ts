@@ -1,4 +1,4 @@
-import { CopyEngine } from '@airlock/copy';
+import { CopyEngine, mapLimit } from '@airlock/copy';
 import { errorSummary, type AirlockError } from '@airlock/errors';
 import { withLogContext } from '@airlock/observability';
 import { settleAll, TransactionRunner, type Transaction } from '@airlock/persistence';
@@ -14,6 +14,9 @@ import {
 } from '../promotion.repository';
 import { RELEASE_WORKER, ReleaseSettlement } from './release-settlement';
 import { ReleaseRepository } from './release.repository';
+
+/** Items whose tags are written at once at the commit. */
+const TAGGED_AT_ONCE = 8;
 
 export type CommitOutcome = 'succeeded' | 'skipped';
 
@@ -50,10 +53,15 @@ export class ReleaseCommitter {
       const items = await this.promotions.ofRelease(releaseId);
       const targets = await this.promotions.targetsOf(items.map((item) => item.id));
       try {
-        for (const item of items) {
-          const mine = targets.filter((t) => t.promotionId === item.id);
-          await Promise.all(mine.map((target) => this.writeTags(releaseId, item, target)));
-        }
+        // A few items' tags at once (each a handful of requests to every target registry);
+        // after a failure no new item starts, and the ones writing finish first.
+        await mapLimit(items, TAGGED_AT_ONCE, (item) =>
+          Promise.all(
+            targets
+              .filter((t) => t.promotionId === item.id)
+              .map((target) => this.writeTags(releaseId, item, target)),
+          ),
+        );
       } catch (error) {
         await this.failed(releaseId, error, context.finalAttempt || isPermanentFailure(error));
         throw error;
