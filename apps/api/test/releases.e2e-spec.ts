@@ -2,10 +2,12 @@ import { generateToken } from '@airlock/auth';
 import {
   AirlockProcess,
   buildImage,
+  buildSignature,
   createLayer,
   FaultProxy,
   ImagePusher,
   MediaTypes,
+  referrersFallbackTag,
   RegistryFixture,
   sha256Digest,
   waitFor,
@@ -309,6 +311,47 @@ describe('releases over HTTP', () => {
       'release.requested',
       'release.succeeded',
     ]);
+  });
+
+  it("carries each item's signature into every target registry at the commit, before the item's tag", async () => {
+    const image = buildImage({ layers: [{ size: 4_000 }] });
+    const signed = await built('sig/app', image);
+    const signature = buildSignature(image);
+    await ciPusher.pushReferrer('sig/app', signature);
+    // An item without tags: its signature travels all the same.
+    const toolImage = buildImage({ layers: [{ size: 4_001 }] });
+    const plain = await built('sig/tool', toolImage);
+    const toolSignature = buildSignature(toolImage);
+    await ciPusher.pushReferrer('sig/tool', toolSignature);
+    proxyB.clearRequests();
+    const accepted = await release({
+      items: [
+        { repository: 'sig/app', digest: signed, tags: ['1.0.0'] },
+        { repository: 'sig/tool', digest: plain },
+      ],
+    });
+    expect(accepted.status).toBe(202);
+    const done = await settled(accepted.body.id);
+    expect(done.status).toBe('succeeded');
+    for (const pusher of [aPusher, bPusher]) {
+      expect(await tagAt(pusher, 'sig/app', '1.0.0')).toBe(signed);
+      const listed = await pusher.getManifest('sig/app', referrersFallbackTag(signed));
+      const referrers = JSON.parse(listed!.bytes.toString()) as {
+        manifests: Array<{ digest: string }>;
+      };
+      expect(referrers.manifests.map((m) => m.digest)).toContain(signature.digest);
+      const toolListed = await pusher.getManifest('sig/tool', referrersFallbackTag(plain));
+      expect(toolListed!.bytes.toString()).toContain(toolSignature.digest);
+    }
+    // In prod-b, the signature and its listing were written before the tag named the image.
+    const puts = proxyB.requests
+      .filter(
+        (r) => r.method === 'PUT' && r.status === 201 && r.path.includes('/sig/app/manifests/'),
+      )
+      .map((r) => r.path.replace(/.*\/manifests\//, ''));
+    expect(puts).toContain(signature.digest);
+    expect(puts.indexOf('1.0.0')).toBeGreaterThan(puts.indexOf(signature.digest));
+    expect(puts.indexOf('1.0.0')).toBeGreaterThan(puts.indexOf(referrersFallbackTag(signed)));
   });
 
   it('writes no tag of any item when one item fails, and a retry lands the whole release', async () => {

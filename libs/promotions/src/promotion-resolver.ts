@@ -2,7 +2,7 @@ import { CopyEngine, type CopyPlan, type PlanOptions } from '@airlock/copy';
 import { AirlockError } from '@airlock/errors';
 import { TagLedger } from '@airlock/images';
 import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
-import { SharedReads, type OciRegistry, type RegistryClient } from '@airlock/registry-client';
+import type { OciRegistry, RegistryClient } from '@airlock/registry-client';
 import { StagesService, type StageView } from '@airlock/stages';
 import { Injectable } from '@nestjs/common';
 import { invalidField, type PromotionRequest } from './promotion-rules';
@@ -105,7 +105,7 @@ export class PromotionResolver {
   async survey(resolved: Resolved, blobs: PlanOptions['blobs'] = 'ask'): Promise<Survey> {
     // Every target's plan and the policy's referrer check read the same source manifest and
     // referrers: asked once for all of them.
-    const source = new SharedReads(resolved.sourceClient);
+    const source = this.clients.readsFor(resolved.source);
     const [plans, referrers, recorded] = await Promise.all([
       Promise.all(resolved.targets.map((target) => this.plan(resolved, source, target, blobs))),
       readSourceReferrers(source, resolved.sourceRepository, resolved.digest),

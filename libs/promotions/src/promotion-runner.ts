@@ -145,7 +145,8 @@ export class PromotionRunner {
     const options = promotion.options as unknown as PromotionOptions;
     return this.engine.copy({
       source: {
-        registry: this.clients.clientFor(source),
+        // The manifest the request's plan just read is not read again (RecentManifests).
+        registry: this.clients.readsFor(source),
         repository: promotion.sourceRepository,
         digest: promotion.digest,
       },
@@ -156,8 +157,9 @@ export class PromotionRunner {
         tags: promotion.releaseId ? [] : promotion.tags,
       },
       options: {
-        // Every referrer of every manifest copied: the policy's lists only gate admission.
-        referrers: true,
+        // Every referrer of every manifest copied: the policy's lists only gate admission. A
+        // release item's travel at the release's commit, right before its tags: read once there.
+        referrers: !promotion.releaseId,
         allowTagOverwrite: options.allowTagOverwrite ?? false,
         ...freshPlanFacts(promotion, target),
         // The signed attestation lands with the image, before a tag names it; a failure to

@@ -2,7 +2,9 @@ import { SecretBox } from '@airlock/crypto';
 import { Metrics } from '@airlock/observability';
 import type { Registry } from './registry.repository';
 import {
+  RecentManifests,
   RegistryClient,
+  SharedReads,
   type RegistryClientOptions,
   type RegistryEndpoint,
 } from '@airlock/registry-client';
@@ -29,6 +31,7 @@ export interface ClientVariant {
 @Injectable()
 export class RegistryClientFactory {
   private readonly clients = new Map<string, { version: number; client: RegistryClient }>();
+  private readonly recent = new RecentManifests();
 
   constructor(
     private readonly box: SecretBox,
@@ -47,6 +50,15 @@ export class RegistryClientFactory {
     const client = this.create(registry, variant?.options());
     this.clients.set(key, { version, client });
     return client;
+  }
+
+  /**
+   * A view of the registry's client for one piece of work (SharedReads): its reads shared
+   * within it, and its manifests read by digest shared with the other work of this process for
+   * a minute (RecentManifests) — a promotion's copy takes the manifest its request just read.
+   */
+  readsFor(registry: Registry): SharedReads {
+    return new SharedReads(this.clientFor(registry), this.recent);
   }
 
   /** A client of its own, not cached (e.g. a connectivity check with short timeouts). */

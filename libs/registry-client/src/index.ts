@@ -9,6 +9,7 @@ export type { OciRegistry, PushOutcome } from './oci-registry';
 export type { RegistryEndpoint } from './registry-endpoint';
 export { RegistryError, type RegistryErrorCode, type RegistryErrorFacts } from './registry-error';
 export { RegistryClient } from './registry-client';
+export { RecentManifests } from './recent-manifests';
 export { SharedReads } from './shared-reads';
 export type { RegistryClientOptions } from './registry-client-options';
 export { DEFAULT_REGISTRY_LOGGER, type RegistryLogger } from './registry-logger';

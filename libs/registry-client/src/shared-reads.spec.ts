@@ -1,5 +1,6 @@
 import type { Descriptor, RawManifest } from './descriptor';
 import type { OciRegistry } from './oci-registry';
+import { RecentManifests } from './recent-manifests';
 import { SharedReads } from './shared-reads';
 
 /** Counts the reads that reach it; `failNext` makes the next manifest read fail once. */
@@ -92,5 +93,69 @@ describe('SharedReads', () => {
 
     expect(calls).toEqual(['HEAD app@v1', 'HEAD app@v1']);
     expect([shared.name, shared.origin]).toEqual(['ci', 'http://ci.test']);
+  });
+
+  describe('with RecentManifests: one piece of work takes the manifest another just read by digest', () => {
+    const A = `sha256:${'a'.repeat(64)}`;
+    const B = `sha256:${'b'.repeat(64)}`;
+
+    it('shares reads by digest across views, never reads by tag or referrers', async () => {
+      const { registry, calls } = countingRegistry();
+      const recent = new RecentManifests();
+      const request = new SharedReads(registry, recent);
+      await request.getManifest('app', A);
+      await request.getManifest('app', 'v1');
+      await request.referrers('app', A);
+
+      const copy = new SharedReads(registry, recent);
+      expect((await copy.getManifest('app', A)).digest).toBe(A);
+      await copy.getManifest('app', 'v1');
+      await copy.referrers('app', A);
+      // Another repository is another question.
+      await copy.getManifest('other', A);
+
+      expect(calls).toEqual([
+        `GET app@${A}`,
+        'GET app@v1',
+        `referrers app@${A} *`,
+        'GET app@v1',
+        `referrers app@${A} *`,
+        `GET other@${A}`,
+      ]);
+    });
+
+    it('forgets a manifest after its time, and the oldest first beyond its bytes', async () => {
+      let now = 0;
+      const raw = (digest: string, size: number): RawManifest => ({
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest,
+        bytes: Buffer.alloc(size),
+      });
+      const recent = new RecentManifests(1_000, 100, () => now);
+      recent.put('http://ci.test', 'app', raw(A, 60));
+      expect(recent.get('http://ci.test', 'app', A)?.digest).toBe(A);
+      now = 1_001;
+      expect(recent.get('http://ci.test', 'app', A)).toBeUndefined();
+
+      recent.put('http://ci.test', 'app', raw(A, 60));
+      recent.put('http://ci.test', 'app', raw(B, 60));
+      expect(recent.get('http://ci.test', 'app', A)).toBeUndefined();
+      expect(recent.get('http://ci.test', 'app', B)?.digest).toBe(B);
+      // Nothing larger than the whole budget is kept.
+      recent.put('http://ci.test', 'app', raw(A, 101));
+      expect(recent.get('http://ci.test', 'app', A)).toBeUndefined();
+      expect(recent.get('http://other.test', 'app', B)).toBeUndefined();
+    });
+
+    it('keeps no failed read', async () => {
+      const { registry, calls, failOnce } = countingRegistry();
+      const recent = new RecentManifests();
+      failOnce();
+      await expect(new SharedReads(registry, recent).getManifest('app', A)).rejects.toThrow(
+        'reset',
+      );
+      await new SharedReads(registry, recent).getManifest('app', A);
+      expect(calls).toEqual([`GET app@${A}`, `GET app@${A}`]);
+    });
   });
 });

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Descriptor, RawManifest } from './descriptor';
+import { parseDigest } from './digest';
 import type { OciRegistry, PushOutcome } from './oci-registry';
+import type { RecentManifests } from './recent-manifests';
 
 /**
  * A view of `registry` for one piece of work (a promotion request's survey) in which the same
@@ -10,13 +12,17 @@ import type { OciRegistry, PushOutcome } from './oci-registry';
  * for the policy. Manifest bytes are verified by the client, so sharing them is sharing the same
  * verified answer. A read that failed is not kept: the next caller asks again. Writes and blob
  * reads pass straight through. Short-lived by design: nothing is ever evicted, so make one per
- * piece of work, never one per process.
+ * piece of work, never one per process. Given `recent` (one per process), a manifest read by
+ * digest is also kept there, and taken from there by the next piece of work that reads it.
  */
 export class SharedReads implements OciRegistry {
   private readonly manifests = new Map<string, Promise<RawManifest>>();
   private readonly referrerLists = new Map<string, Promise<Descriptor[]>>();
 
-  constructor(private readonly registry: OciRegistry) {}
+  constructor(
+    private readonly registry: OciRegistry,
+    private readonly recent?: RecentManifests,
+  ) {}
 
   get name(): string {
     return this.registry.name;
@@ -28,8 +34,22 @@ export class SharedReads implements OciRegistry {
 
   getManifest(repository: string, reference: string): Promise<RawManifest> {
     return once(this.manifests, `${repository}\n${reference}`, () =>
-      this.registry.getManifest(repository, reference),
+      this.recent && parseDigest(reference)
+        ? this.recentManifest(this.recent, repository, reference)
+        : this.registry.getManifest(repository, reference),
     );
+  }
+
+  private async recentManifest(
+    recent: RecentManifests,
+    repository: string,
+    digest: string,
+  ): Promise<RawManifest> {
+    const kept = recent.get(this.registry.origin, repository, digest);
+    if (kept) return kept;
+    const raw = await this.registry.getManifest(repository, digest);
+    recent.put(this.registry.origin, repository, raw);
+    return raw;
   }
 
   referrers(repository: string, digest: string, artifactType?: string): Promise<Descriptor[]> {
@@ -94,3 +114,4 @@ function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promis
   });
   return reading;
 }
+

@@ -15,17 +15,18 @@ import {
 import { RELEASE_WORKER, ReleaseSettlement } from './release-settlement';
 import { ReleaseRepository } from './release.repository';
 
-/** Items whose tags are written at once at the commit. */
+/** Items finished (referrers, tags) at once at the commit. */
 const TAGGED_AT_ONCE = 8;
 
 export type CommitOutcome = 'succeeded' | 'skipped';
 
 /**
  * A release's commit point, run as the `release` job once every target of every item is staged:
- * writes each item's tags in each target registry (the copy engine's own path for an image the
- * target already holds: check the tags, write them, carry referrers that arrived since), noting
- * every tag written in `tagsLanded`, then in one transaction records every landing — targets
- * succeeded, locations, tag ledger, each item settled — and the release succeeded.
+ * carries each item's referrers (signatures, SBOMs: the staged copies moved the images alone, so
+ * the source's referrers are read once, now) and writes its tags, in each target registry — the
+ * copy engine's own path for an image the target already holds — noting every tag written in
+ * `tagsLanded`; then in one transaction records every landing — targets succeeded, locations,
+ * tag ledger, each item settled — and the release succeeded.
  *
  * A tag write that fails is retried by the queue (tags written before are written again, which
  * changes nothing); after the last attempt the release fails with `tagsLanded` saying which tags
@@ -53,13 +54,13 @@ export class ReleaseCommitter {
       const items = await this.promotions.ofRelease(releaseId);
       const targets = await this.promotions.targetsOf(items.map((item) => item.id));
       try {
-        // A few items' tags at once (each a handful of requests to every target registry);
+        // A few items at once (each a handful of requests to every target registry);
         // after a failure no new item starts, and the ones writing finish first.
         await mapLimit(items, TAGGED_AT_ONCE, (item) =>
           Promise.all(
             targets
               .filter((t) => t.promotionId === item.id)
-              .map((target) => this.writeTags(releaseId, item, target)),
+              .map((target) => this.finish(releaseId, item, target)),
           ),
         );
       } catch (error) {
@@ -78,12 +79,12 @@ export class ReleaseCommitter {
     if (release?.status === 'committing') await this.failed(releaseId, error, true);
   }
 
-  private async writeTags(
+  /** The item's referrers, then its tags, in one target registry. */
+  private async finish(
     releaseId: string,
     item: PromotionRow,
     target: PromotionTargetRow,
   ): Promise<void> {
-    if (item.tags.length === 0) return;
     const [source, destination] = await Promise.all([
       this.registries.require(item.sourceRegistry),
       this.registries.require(target.registry),
@@ -102,6 +103,7 @@ export class ReleaseCommitter {
       },
       options: { referrers: true, allowTagOverwrite: options.allowTagOverwrite ?? false },
     });
+    if (item.tags.length === 0) return;
     await this.releases.addLandedTags(
       releaseId,
       item.tags.map((tag) => ({ registry: target.registry, repository: target.repository, tag })),
