@@ -114,4 +114,3 @@ function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promis
   });
   return reading;
 }
-
