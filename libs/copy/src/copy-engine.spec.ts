@@ -141,6 +141,26 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
     expect(target.calls).toEqual([`GET manifest app:${image.digest}`, 'HEAD manifest app:v1']);
   });
 
+  it('with rootPresent, tags a staged digest without asking the target for it, using the source bytes', async () => {
+    const image = addImage(source, 'app', [10]);
+    const request = {
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app' },
+    };
+    await engine.copy(request);
+    target.calls.length = 0;
+    source.calls.length = 0;
+    const result = await engine.copy({
+      ...request,
+      target: { ...request.target, tags: ['v1'] },
+      options: { rootPresent: true },
+    });
+    expect(result.alreadyPresent).toBe(true);
+    expect(target.calls).toEqual(['HEAD manifest app:v1', 'PUT manifest app:v1']);
+    expect(source.calls).toEqual([`GET manifest app:${image.digest}`]);
+    expect(target.tags.get('app:v1')).toBe(image.digest);
+  });
+
   it('writes tags that may be overwritten without asking where they point', async () => {
     addImage(target, 'app', [7], 'latest', 'old');
     const image = addImage(source, 'app', [10]);

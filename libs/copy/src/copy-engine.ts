@@ -270,7 +270,14 @@ export class CopyEngine {
 
   /** The root in the target, or undefined: its descriptor, and its bytes when tags need them. */
   private async findRoot(request: CopyRequest): Promise<PresentRoot | undefined> {
-    const { source, target } = request;
+    const { source, target, options = {} } = request;
+    if (options.rootPresent) {
+      const raw = await source.registry.getManifest(source.repository, source.digest);
+      return {
+        descriptor: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length },
+        raw,
+      };
+    }
     if (!target.tags?.length) {
       const descriptor = await target.registry.headManifest(target.repository, source.digest);
       return descriptor && { descriptor };

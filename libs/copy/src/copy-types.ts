@@ -57,6 +57,12 @@ export interface CopyOptions {
    */
   tagsFree?: boolean;
   /**
+   * The caller knows the target holds the root digest (a release's staged item: its copy landed
+   * and was verified moments ago), so its presence is not asked; tags are written with the
+   * source's bytes of it (the same bytes: they are the digest).
+   */
+  rootPresent?: boolean;
+  /**
    * Runs once the digest, its referrers and pins are in the target and before any tag is
    * written (also when the target held the digest already): what must land with the image
    * before a tag names it (a promotion's signed attestation). A throw fails the copy tagless.

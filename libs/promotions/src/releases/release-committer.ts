@@ -3,7 +3,7 @@ import { errorSummary, type AirlockError } from '@airlock/errors';
 import { withLogContext } from '@airlock/observability';
 import { settleAll, TransactionRunner, type Transaction } from '@airlock/persistence';
 import { isPermanentFailure } from '@airlock/queue';
-import { RegistriesService, RegistryClientFactory } from '@airlock/registries';
+import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
 import { Injectable, Logger } from '@nestjs/common';
 import type { PromotionOptions } from '../promotion-intake.service';
 import { PromotionLanding } from '../promotion-landing';
@@ -53,6 +53,7 @@ export class ReleaseCommitter {
     return withLogContext({ releaseId }, async (): Promise<CommitOutcome> => {
       const items = await this.promotions.ofRelease(releaseId);
       const targets = await this.promotions.targetsOf(items.map((item) => item.id));
+      const registries = await this.registriesOf(items, targets);
       try {
         // A few items at once (each a handful of requests to every target registry);
         // after a failure no new item starts, and the ones writing finish first.
@@ -60,14 +61,14 @@ export class ReleaseCommitter {
           Promise.all(
             targets
               .filter((t) => t.promotionId === item.id)
-              .map((target) => this.finish(releaseId, item, target)),
+              .map((target) => this.finish(releaseId, item, target, registries)),
           ),
         );
       } catch (error) {
         await this.failed(releaseId, error, context.finalAttempt || isPermanentFailure(error));
         throw error;
       }
-      await this.transactions.run((tx) => this.land(releaseId, items, targets, tx));
+      await this.transactions.run((tx) => this.land(releaseId, items, targets, registries, tx));
       this.logger.log(`release ${releaseId}: ${items.length} items committed, tags written`);
       return 'succeeded';
     });
@@ -79,29 +80,44 @@ export class ReleaseCommitter {
     if (release?.status === 'committing') await this.failed(releaseId, error, true);
   }
 
-  /** The item's referrers, then its tags, in one target registry. */
+  /** Every registry the items come from and land in, read once. */
+  private async registriesOf(
+    items: PromotionRow[],
+    targets: PromotionTargetRow[],
+  ): Promise<Map<string, Registry>> {
+    const names = [...items.map((i) => i.sourceRegistry), ...targets.map((t) => t.registry)];
+    const found = await this.registries.requireMany([...new Set(names)]);
+    return new Map(found.map((registry) => [registry.name, registry]));
+  }
+
+  /**
+   * The item's referrers, then its tags, in one target registry. Its copy landed there when it
+   * was staged (verified then), so the root is not asked for again; the tags are written with
+   * the bytes its copy read from the source (RecentManifests keeps them a minute).
+   */
   private async finish(
     releaseId: string,
     item: PromotionRow,
     target: PromotionTargetRow,
+    registries: Map<string, Registry>,
   ): Promise<void> {
-    const [source, destination] = await Promise.all([
-      this.registries.require(item.sourceRegistry),
-      this.registries.require(target.registry),
-    ]);
     const options = item.options as unknown as PromotionOptions;
     await this.engine.copy({
       source: {
-        registry: this.clients.clientFor(source),
+        registry: this.clients.readsFor(registries.get(item.sourceRegistry)!),
         repository: item.sourceRepository,
         digest: item.digest,
       },
       target: {
-        registry: this.clients.clientFor(destination),
+        registry: this.clients.clientFor(registries.get(target.registry)!),
         repository: target.repository,
         tags: item.tags,
       },
-      options: { referrers: true, allowTagOverwrite: options.allowTagOverwrite ?? false },
+      options: {
+        referrers: true,
+        allowTagOverwrite: options.allowTagOverwrite ?? false,
+        rootPresent: true,
+      },
     });
     if (item.tags.length === 0) return;
     await this.releases.addLandedTags(
@@ -114,11 +130,10 @@ export class ReleaseCommitter {
     releaseId: string,
     items: PromotionRow[],
     targets: PromotionTargetRow[],
+    registries: Map<string, Registry>,
     tx: Transaction,
   ): Promise<void> {
     if ((await this.settlement.lock(releaseId, tx)) !== 'committing') return;
-    const names = [...new Set(targets.map((t) => t.registry))];
-    const registries = new Map((await this.registries.requireMany(names)).map((r) => [r.name, r]));
     // Every item at once: their statements leave together, so the commit waits on Postgres a few
     // times in all rather than a few times per item (60 items: ~480 round trips one after another).
     await settleAll(
