@@ -174,7 +174,8 @@ describe('debug logging of a promotion', () => {
       `^registry "ci-pool": GET \\/v2\\/${layer} answered 503 — attempt 1 of 5 failed, retrying in \\d+ ms \\(backoff\\)$`,
       `^registry "ci-pool": GET \\/v2\\/${layer} → 200 in ${MS} \\(attempt 2, Basic\\)$`,
       // The target (bearer tokens): the challenge, the token service, the token, the writes.
-      '^registry "release": HEAD \\S+ answered 401 with a challenge for Bearer \\(realm http:\\/\\/127\\.0\\.0\\.1:\\d+\\/token, service airlock-test-dbg-release\\): getting a token with credentials$',
+      // (the first request the worker sends there: the upload's POST, the tags being known free)
+      '^registry "release": POST \\S+ answered 401 with a challenge for Bearer \\(realm http:\\/\\/127\\.0\\.0\\.1:\\d+\\/token, service airlock-test-dbg-release\\): getting a token with credentials$',
       `^registry "release": GET 127\\.0\\.0\\.1:\\d+\\/token → 200 in ${MS} \\(attempt 1, Basic\\)$`,
       '^registry "release": got a bearer token for repository:team\\/app:pull,push, cached for \\d+ s$',
       `^registry "release": POST \\/v2\\/team\\/app\\/blobs\\/uploads\\/ → 202 in ${MS} \\(attempt 1, Bearer\\)$`,

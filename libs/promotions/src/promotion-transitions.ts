@@ -95,17 +95,18 @@ export class PromotionTransitions {
    * released, audited and announced as the worker's. Called with the promotion row locked.
    */
   async settle(promotionId: string, tx: Transaction): Promise<void> {
-    // Statements issued together leave in one write and run in that order, each seeing what the
-    // ones before it wrote: three round trips to Postgres instead of eight.
+    // Statements issued together leave in one write and run in that order: three round trips
+    // to Postgres. The view after is the one before with what the status change wrote (its
+    // targets did not change), not read again.
     const before = await this.snapshotIn(promotionId, tx);
     const row = before.row;
     const outcome = settlementOf(row.status, before.targets);
     if (!outcome) return;
-    const [, , after] = await settleAll([
+    const [changed] = await settleAll([
       this.store.setStatus(promotionId, outcome, tx),
       this.ledger.release(promotionId, tx),
-      this.snapshotIn(promotionId, tx),
     ]);
+    const after = { view: toPromotionView({ ...row, ...changed }, before.targets) };
     const result = outcome.status === 'succeeded' ? 'succeeded' : 'failed';
     this.metrics.promotions.inc({ stage: row.targetStage, outcome: result });
     await settleAll([

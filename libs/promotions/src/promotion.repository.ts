@@ -25,6 +25,12 @@ import {
 
 export * from './promotion-rows';
 
+/** The columns a status change writes. */
+export type StatusChange = Pick<
+  PromotionRow,
+  'status' | 'errorCode' | 'errorMessage' | 'finishedAt' | 'updatedAt'
+>;
+
 @Injectable()
 export class PromotionRepository {
   constructor(private readonly db: Database) {}
@@ -219,14 +225,18 @@ export class PromotionRepository {
     );
   }
 
-  async setStatus(id: string, outcome: TargetOutcome, tx: Transaction): Promise<void> {
-    await this.db.run(
+  /** Answers what changed, so the row read before it can be brought up to date without a read. */
+  async setStatus(id: string, outcome: TargetOutcome, tx: Transaction): Promise<StatusChange> {
+    const row = await this.db.one<StatusChange>(
       sql`UPDATE promotions SET status = ${outcome.status}, error_code = ${outcome.errorCode ?? null},
                  error_message = ${outcome.errorMessage ?? null}, updated_at = now(),
                  finished_at = CASE WHEN ${outcome.status}::text IN ('queued', 'running') THEN NULL ELSE now() END
-           WHERE id = ${id}`,
+           WHERE id = ${id}
+       RETURNING status, error_code AS "errorCode", error_message AS "errorMessage",
+                 finished_at AS "finishedAt", updated_at AS "updatedAt"`,
       tx,
     );
+    return row!;
   }
 
   /** A release item's copy landed without its tags: complete, waiting for the release's commit. */

@@ -8,6 +8,7 @@ import type {
   PromotionRow,
   PromotionStatus,
   PromotionTargetRow,
+  StatusChange,
   TargetOutcome,
 } from '../src/promotion.repository';
 import {
@@ -55,8 +56,13 @@ export class FakePromotions implements PromotionStore {
       .map((t) => ({ ...t }));
   }
 
-  async setStatus(id: string, outcome: TargetOutcome): Promise<void> {
-    Object.assign(this.rows.get(id)!, outcomeFields(outcome));
+  async setStatus(id: string, outcome: TargetOutcome): Promise<StatusChange> {
+    const row = Object.assign(this.rows.get(id)!, outcomeFields(outcome), {
+      updatedAt: new Date(),
+      finishedAt: outcome.status === 'queued' || outcome.status === 'running' ? null : new Date(),
+    });
+    const { status, errorCode, errorMessage, finishedAt, updatedAt } = row;
+    return { status, errorCode, errorMessage, finishedAt, updatedAt };
   }
 
   async setTargetOutcome(id: string, outcome: TargetOutcome): Promise<void> {

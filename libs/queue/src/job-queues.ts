@@ -37,7 +37,7 @@ export class JobQueues implements OnApplicationShutdown {
     const added = await this.queue(name).addBulk(
       jobs.map(({ data, options = {} }) => ({ name, data, opts: options })),
     );
-    this.logger.debug(`${added.length} jobs on ${name}: enqueued`);
+    for (const job of added) this.logger.debug(`job ${job.id} on ${name}: enqueued`);
     return added.map((job) => job.id as string);
   }
 
