@@ -398,6 +398,35 @@ describe('releases over HTTP', () => {
     }
   });
 
+  it('a tag taken in Prod while the release copied refuses the commit before any tag of any item is written', async () => {
+    const names = ['hold/a', 'hold/b', 'hold/c'];
+    const digests: string[] = [];
+    for (const name of names) digests.push(await built(name));
+    // hold/c's copy into prod-b is slow, so the release is still copying when someone else tags
+    // hold/c:6.0.0 in prod-a with another image.
+    proxyB.addRule({
+      method: 'PUT',
+      path: /\/v2\/hold\/c\/blobs\/uploads\//,
+      delayMs: 1500,
+      times: Infinity,
+    });
+    const accepted = await release({
+      items: names.map((repository, i) => ({ repository, digest: digests[i], tags: ['6.0.0'] })),
+    });
+    expect(accepted.status).toBe(202);
+    const intruder = await aPusher.push('hold/c', buildImage(), ['6.0.0']);
+    const failed = await settled(accepted.body.id);
+    proxyB.clearRules();
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.code).toBe('TAG_CONFLICT');
+    expect(failed.tagsLanded).toEqual([]);
+    for (const pusher of [aPusher, bPusher])
+      for (const repository of ['hold/a', 'hold/b'])
+        expect(await tagAt(pusher, repository, '6.0.0')).toBeUndefined();
+    expect(await tagAt(aPusher, 'hold/c', '6.0.0')).toBe(intruder.digest);
+    expect(await tagAt(bPusher, 'hold/c', '6.0.0')).toBeUndefined();
+  });
+
   it('retries tag writes that fail at the commit until every tag landed', async () => {
     const digest = await built('ops/agent');
     const other = await built('ops/proxy');

@@ -22,4 +22,5 @@ export { MAX_REFERRER_DEPTH, MAX_REFERRERS } from './referrer-walk';
 export { referrersTag, sha256Digest } from './digest';
 export { RegistryLimiter } from './registry-limiter';
 export { tagConflictError, type TagConflict } from './tag-conflict';
+export { putTags, tagsToWrite } from './tag-writer';
 export { mapLimit } from './map-limit';

@@ -56,9 +56,8 @@ export function tagConflict(
 
 /**
  * Tags are the only visible commit point, so they are written last and only after checking
- * again that none of them moved to another digest while the copy ran (one HEAD per tag; a tag
- * that already names the digest is not written again). Where tags may be overwritten there is
- * nothing to check: each is written.
+ * again that none of them moved to another digest while the copy ran (`tagsToWrite`, then
+ * `putTags`).
  */
 export async function writeTags(
   registry: OciRegistry,
@@ -67,15 +66,37 @@ export async function writeTags(
   manifest: RawManifest,
   allowOverwrite: boolean,
 ): Promise<void> {
-  if (tags.length === 0) return;
-  let pending = tags;
-  if (!allowOverwrite) {
-    const current = await currentOf(registry, repository, tags);
-    const collisions = collisionsOf(tags, current, manifest.digest);
-    if (collisions.length > 0) throw tagConflict(registry, repository, collisions, manifest.digest);
-    pending = tags.filter((_, i) => current[i]?.digest !== manifest.digest);
-  }
-  for (const tag of pending) {
+  const pending = await tagsToWrite(registry, repository, tags, manifest.digest, allowOverwrite);
+  await putTags(registry, repository, pending, manifest);
+}
+
+/**
+ * The tags still to write for `digest`: one HEAD per tag; a tag naming another digest refuses
+ * (TAG_CONFLICT) unless overwriting is allowed, one already naming the digest is done. Where
+ * tags may be overwritten there is nothing to ask: every tag is to be written.
+ */
+export async function tagsToWrite(
+  registry: OciRegistry,
+  repository: string,
+  tags: string[],
+  digest: string,
+  allowOverwrite: boolean,
+): Promise<string[]> {
+  if (tags.length === 0 || allowOverwrite) return tags;
+  const current = await currentOf(registry, repository, tags);
+  const collisions = collisionsOf(tags, current, digest);
+  if (collisions.length > 0) throw tagConflict(registry, repository, collisions, digest);
+  return tags.filter((_, i) => current[i]?.digest !== digest);
+}
+
+/** PUTs the manifest under each tag, each answer checked to be its digest. */
+export async function putTags(
+  registry: OciRegistry,
+  repository: string,
+  tags: string[],
+  manifest: RawManifest,
+): Promise<void> {
+  for (const tag of tags) {
     const written = await registry.putManifest(repository, tag, manifest);
     assertSameDigest(registry, `${repository}:${tag}`, manifest.digest, written);
   }

@@ -1,9 +1,10 @@
-import { CopyEngine, mapLimit } from '@airlock/copy';
+import { CopyEngine, mapLimit, putTags, tagsToWrite } from '@airlock/copy';
 import { errorSummary, type AirlockError } from '@airlock/errors';
 import { withLogContext } from '@airlock/observability';
 import { settleAll, TransactionRunner, type Transaction } from '@airlock/persistence';
 import { isPermanentFailure } from '@airlock/queue';
 import { RegistriesService, RegistryClientFactory, type Registry } from '@airlock/registries';
+import type { OciRegistry } from '@airlock/registry-client';
 import { Injectable, Logger } from '@nestjs/common';
 import type { PromotionOptions } from '../promotion-intake.service';
 import { PromotionLanding } from '../promotion-landing';
@@ -15,18 +16,28 @@ import {
 import { RELEASE_WORKER, ReleaseSettlement } from './release-settlement';
 import { ReleaseRepository } from './release.repository';
 
-/** Items finished (referrers, tags) at once at the commit. */
-const TAGGED_AT_ONCE = 8;
+/** Item × target registry pairs prepared, then tagged, at once at the commit. */
+const AT_ONCE = 8;
+
+/** An item ready to be tagged in one target registry: the tags its check left to write. */
+interface PreparedTags {
+  item: PromotionRow;
+  target: PromotionTargetRow;
+  source: OciRegistry;
+  destination: OciRegistry;
+  pending: string[];
+}
 
 export type CommitOutcome = 'succeeded' | 'skipped';
 
 /**
- * A release's commit point, run as the `release` job once every target of every item is staged:
- * carries each item's referrers (signatures, SBOMs: the staged copies moved the images alone, so
- * the source's referrers are read once, now) and writes its tags, in each target registry — the
- * copy engine's own path for an image the target already holds — noting every tag written in
- * `tagsLanded`; then in one transaction records every landing — targets succeeded, locations,
- * tag ledger, each item settled — and the release succeeded.
+ * A release's commit point, run as the `release` job once every target of every item is staged,
+ * in two passes over every item in every target registry: first its referrers (signatures,
+ * SBOMs: the staged copies moved the images alone, so the source's referrers are read once, now
+ * — the copy engine's own path for an image the target already holds) and the check of its tags,
+ * so a tag another digest took meanwhile refuses the commit before any tag of the release is
+ * written; then its tags, each noted in `tagsLanded`. Then one transaction records every landing
+ * — targets succeeded, locations, tag ledger, each item settled — and the release succeeded.
  *
  * A tag write that fails is retried by the queue (tags written before are written again, which
  * changes nothing); after the last attempt the release fails with `tagsLanded` saying which tags
@@ -54,16 +65,17 @@ export class ReleaseCommitter {
       const items = await this.promotions.ofRelease(releaseId);
       const targets = await this.promotions.targetsOf(items.map((item) => item.id));
       const registries = await this.registriesOf(items, targets);
+      const landings = items.flatMap((item) =>
+        targets.filter((t) => t.promotionId === item.id).map((target) => ({ item, target })),
+      );
       try {
-        // A few items at once (each a handful of requests to every target registry);
-        // after a failure no new item starts, and the ones writing finish first.
-        await mapLimit(items, TAGGED_AT_ONCE, (item) =>
-          Promise.all(
-            targets
-              .filter((t) => t.promotionId === item.id)
-              .map((target) => this.finish(releaseId, item, target, registries)),
-          ),
+        // Every item's referrers carried and its tags checked before any tag is written: a tag
+        // another digest took meanwhile refuses the commit while Prod shows none of the release.
+        // A few at once (each a handful of requests); after a failure no new one starts.
+        const prepared = await mapLimit(landings, AT_ONCE, (landing) =>
+          this.prepare(landing, registries),
         );
+        await mapLimit(prepared, AT_ONCE, (ready) => this.writeTags(releaseId, ready));
       } catch (error) {
         await this.failed(releaseId, error, context.finalAttempt || isPermanentFailure(error));
         throw error;
@@ -91,34 +103,44 @@ export class ReleaseCommitter {
   }
 
   /**
-   * The item's referrers, then its tags, in one target registry. Its copy landed there when it
-   * was staged (verified then), so the root is not asked for again; the tags are written with
-   * the bytes its copy read from the source (RecentManifests keeps them a minute).
+   * One item in one target registry before any tag is written: its referrers carried (its copy
+   * landed when it was staged, verified then, so the root is not asked for again), and its tags
+   * checked — answers those still to write (TAG_CONFLICT where another digest holds one).
    */
-  private async finish(
-    releaseId: string,
-    item: PromotionRow,
-    target: PromotionTargetRow,
+  private async prepare(
+    { item, target }: { item: PromotionRow; target: PromotionTargetRow },
     registries: Map<string, Registry>,
-  ): Promise<void> {
-    const options = item.options as unknown as PromotionOptions;
+  ): Promise<PreparedTags> {
+    const source = this.clients.readsFor(registries.get(item.sourceRegistry)!);
+    const destination = this.clients.clientFor(registries.get(target.registry)!);
     await this.engine.copy({
-      source: {
-        registry: this.clients.readsFor(registries.get(item.sourceRegistry)!),
-        repository: item.sourceRepository,
-        digest: item.digest,
-      },
-      target: {
-        registry: this.clients.clientFor(registries.get(target.registry)!),
-        repository: target.repository,
-        tags: item.tags,
-      },
-      options: {
-        referrers: true,
-        allowTagOverwrite: options.allowTagOverwrite ?? false,
-        rootPresent: true,
-      },
+      source: { registry: source, repository: item.sourceRepository, digest: item.digest },
+      target: { registry: destination, repository: target.repository },
+      options: { referrers: true, rootPresent: true },
     });
+    const options = item.options as unknown as PromotionOptions;
+    const pending = await tagsToWrite(
+      destination,
+      target.repository,
+      item.tags,
+      item.digest,
+      options.allowTagOverwrite ?? false,
+    );
+    return { item, target, source, destination, pending };
+  }
+
+  /**
+   * The checked tags written, with the bytes the item's copy read from the source (kept a
+   * minute by RecentManifests), and noted in `tagsLanded`.
+   */
+  private async writeTags(
+    releaseId: string,
+    { item, target, source, destination, pending }: PreparedTags,
+  ): Promise<void> {
+    if (pending.length > 0) {
+      const manifest = await source.getManifest(item.sourceRepository, item.digest);
+      await putTags(destination, target.repository, pending, manifest);
+    }
     if (item.tags.length === 0) return;
     await this.releases.addLandedTags(
       releaseId,
