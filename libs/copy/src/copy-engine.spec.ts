@@ -161,6 +161,29 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
     expect(target.tags.get('app:v1')).toBe(image.digest);
   });
 
+  it("with rootPresent, tags with the target's bytes when the source no longer has the image", async () => {
+    const image = addImage(source, 'app', [10]);
+    const request = {
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app' },
+    };
+    await engine.copy(request);
+    // The CI pool cleaned up before the release's commit was retried.
+    source.manifests.delete(`app@${image.digest}`);
+    target.calls.length = 0;
+    await engine.copy({
+      ...request,
+      target: { ...request.target, tags: ['v1'] },
+      options: { rootPresent: true },
+    });
+    expect(target.calls).toEqual([
+      `GET manifest app:${image.digest}`,
+      'HEAD manifest app:v1',
+      'PUT manifest app:v1',
+    ]);
+    expect(target.tags.get('app:v1')).toBe(image.digest);
+  });
+
   it('writes tags that may be overwritten without asking where they point', async () => {
     addImage(target, 'app', [7], 'latest', 'old');
     const image = addImage(source, 'app', [10]);

@@ -26,16 +26,11 @@ import {
   type ReferrerPlan,
 } from './referrer-copier';
 import { RegistryLimiter } from './registry-limiter';
+import { findPresentRoot, type PresentRoot } from './present-root';
 import { readSourceTree, type SourceTree } from './source-tree';
 import { assertSameDigest, findTagCollisions, tagConflict, writeTags } from './tag-writer';
 
 const DEFAULT_CONCURRENCY = 6;
-
-/** The root digest found in the target; `raw` read when tags are to be written with it. */
-interface PresentRoot {
-  descriptor: Descriptor;
-  raw?: RawManifest;
-}
 
 /**
  * Copies exactly the bytes behind a digest from one registry to another, with the referrers of
@@ -65,7 +60,9 @@ export class CopyEngine {
     // written, whose bytes they are written with); only tags, pins and referrers that arrived at
     // the source since may remain to be written. Not asked when a fresh plan just found it absent.
     const present =
-      !options.platforms?.length && !options.rootAbsent ? await this.findRoot(request) : undefined;
+      !options.platforms?.length && !options.rootAbsent
+        ? await findPresentRoot(request)
+        : undefined;
     if (present) {
       const referrers = await this.finishPresent(request, present);
       return this.noopResult(request, present.descriptor, referrers, started);
@@ -266,29 +263,6 @@ export class CopyEngine {
     const { registry, repository } = route.target;
     const written = await registry.putManifest(repository, manifest.digest, manifest);
     assertSameDigest(registry, `${repository}@${manifest.digest}`, manifest.digest, written);
-  }
-
-  /** The root in the target, or undefined: its descriptor, and its bytes when tags need them. */
-  private async findRoot(request: CopyRequest): Promise<PresentRoot | undefined> {
-    const { source, target, options = {} } = request;
-    if (options.rootPresent) {
-      const raw = await source.registry.getManifest(source.repository, source.digest);
-      return {
-        descriptor: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length },
-        raw,
-      };
-    }
-    if (!target.tags?.length) {
-      const descriptor = await target.registry.headManifest(target.repository, source.digest);
-      return descriptor && { descriptor };
-    }
-    const raw = await target.registry.findManifest(target.repository, source.digest);
-    return (
-      raw && {
-        descriptor: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length },
-        raw,
-      }
-    );
   }
 
   /**
