@@ -14,6 +14,19 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
     target = new FakeRegistry('dst');
   });
 
+  /** A one-layer image copied into the target untagged, the call logs cleared after. */
+  const copiedUntagged = async () => {
+    const image = addImage(source, 'app', [10]);
+    const request = {
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app' },
+    };
+    await engine.copy(request);
+    target.calls.length = 0;
+    source.calls.length = 0;
+    return { image, request };
+  };
+
   it('writes blobs, then the manifest, then tags — and the target serves the source digest', async () => {
     const image = addImage(source, 'app', [30, 10, 20]);
     const result = await engine.copy({
@@ -51,14 +64,7 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
   });
 
   it('is done in one request when the target already has the digest', async () => {
-    const image = addImage(source, 'app', [10]);
-    const request = {
-      source: { registry: source, repository: 'app', digest: image.digest },
-      target: { registry: target, repository: 'app' },
-    };
-    await engine.copy(request);
-    target.calls.length = 0;
-    source.calls.length = 0;
+    const { image, request } = await copiedUntagged();
     const again = await engine.copy(request);
     expect(again.alreadyPresent).toBe(true);
     expect(target.calls).toEqual([`HEAD manifest app:${image.digest}`]);
@@ -115,14 +121,7 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
   });
 
   it('tags a digest the target holds with one GET of the root, one HEAD and one PUT per tag', async () => {
-    const image = addImage(source, 'app', [10]);
-    const untagged = {
-      source: { registry: source, repository: 'app', digest: image.digest },
-      target: { registry: target, repository: 'app' },
-    };
-    await engine.copy(untagged);
-    target.calls.length = 0;
-    source.calls.length = 0;
+    const { image, request: untagged } = await copiedUntagged();
     const tagged = { ...untagged, target: { ...untagged.target, tags: ['v1'] } };
     const result = await engine.copy(tagged);
     expect(result.alreadyPresent).toBe(true);
@@ -142,14 +141,7 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
   });
 
   it('with rootPresent, tags a staged digest without asking the target for it, using the source bytes', async () => {
-    const image = addImage(source, 'app', [10]);
-    const request = {
-      source: { registry: source, repository: 'app', digest: image.digest },
-      target: { registry: target, repository: 'app' },
-    };
-    await engine.copy(request);
-    target.calls.length = 0;
-    source.calls.length = 0;
+    const { image, request } = await copiedUntagged();
     const result = await engine.copy({
       ...request,
       target: { ...request.target, tags: ['v1'] },
@@ -162,15 +154,9 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
   });
 
   it("with rootPresent, tags with the target's bytes when the source no longer has the image", async () => {
-    const image = addImage(source, 'app', [10]);
-    const request = {
-      source: { registry: source, repository: 'app', digest: image.digest },
-      target: { registry: target, repository: 'app' },
-    };
-    await engine.copy(request);
+    const { image, request } = await copiedUntagged();
     // The CI pool cleaned up before the release's commit was retried.
     source.manifests.delete(`app@${image.digest}`);
-    target.calls.length = 0;
     await engine.copy({
       ...request,
       target: { ...request.target, tags: ['v1'] },
