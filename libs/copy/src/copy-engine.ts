@@ -28,7 +28,7 @@ import {
 import { RegistryLimiter } from './registry-limiter';
 import { findPresentRoot, type PresentRoot } from './present-root';
 import { readSourceTree, type SourceTree } from './source-tree';
-import { assertSameDigest, findTagCollisions, tagConflict, writeTags } from './tag-writer';
+import { assertSameDigest, findTagCollisions, tagsToWrite, writeTags } from './tag-writer';
 
 const DEFAULT_CONCURRENCY = 6;
 
@@ -242,17 +242,17 @@ export class CopyEngine {
     return this.locations.find(origin, digests);
   }
 
+  /** The check `writeTags` makes at the end, made before any byte moves (unless `tagsFree`). */
   private async failOnTagConflict(request: CopyRequest, digest: string): Promise<void> {
     const { target, options = {} } = request;
-    if (options.allowTagOverwrite || options.tagsFree || !target.tags?.length) return;
-    const collisions = await findTagCollisions(
+    if (options.tagsFree) return;
+    await tagsToWrite(
       target.registry,
       target.repository,
-      target.tags,
+      target.tags ?? [],
       digest,
+      options.allowTagOverwrite ?? false,
     );
-    if (collisions.length > 0)
-      throw tagConflict(target.registry, target.repository, collisions, digest);
   }
 
   /**

@@ -37,7 +37,7 @@ function collisionsOf(
   });
 }
 
-export function tagConflict(
+function tagConflict(
   registry: OciRegistry,
   repository: string,
   collisions: TagCollision[],

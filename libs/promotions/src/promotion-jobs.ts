@@ -20,12 +20,17 @@ export class PromotionJobs {
     return jobId('promotion', `${target.id}-${target.run}`);
   }
 
+  /** The queue job of a target's run, as both enqueues add it. */
+  private static jobOf(this: void, target: QueuedTarget) {
+    return {
+      data: { promotionTargetId: target.id },
+      options: { jobId: PromotionJobs.jobIdOf(target) },
+    };
+  }
+
   async enqueue(target: QueuedTarget): Promise<void> {
-    await this.queues.enqueue(
-      'promotion',
-      { promotionTargetId: target.id },
-      { jobId: PromotionJobs.jobIdOf(target) },
-    );
+    const { data, options } = PromotionJobs.jobOf(target);
+    await this.queues.enqueue('promotion', data, options);
   }
 
   /**
@@ -35,13 +40,7 @@ export class PromotionJobs {
    */
   async enqueueAfterCommit(targets: QueuedTarget[]): Promise<void> {
     await this.queues
-      .enqueueMany(
-        'promotion',
-        targets.map((target) => ({
-          data: { promotionTargetId: target.id },
-          options: { jobId: PromotionJobs.jobIdOf(target) },
-        })),
-      )
+      .enqueueMany('promotion', targets.map(PromotionJobs.jobOf))
       .catch((error: unknown) => {
         this.logger.warn(
           `could not enqueue ${targets.length} promotion target(s) ${targets.map((t) => t.id).join(', ')} (the reconciler will): ${(error as Error).message}`,

@@ -106,7 +106,7 @@ export class PromotionTransitions {
       this.store.setStatus(promotionId, outcome, tx),
       this.ledger.release(promotionId, tx),
     ]);
-    const after = { view: toPromotionView({ ...row, ...changed }, before.targets) };
+    const after = toPromotionView({ ...row, ...changed }, before.targets);
     const result = outcome.status === 'succeeded' ? 'succeeded' : 'failed';
     this.metrics.promotions.inc({ stage: row.targetStage, outcome: result });
     await settleAll([
@@ -116,11 +116,11 @@ export class PromotionTransitions {
           action: `promotion.${result}`,
           subject: { type: 'promotion', id: promotionId },
           before: before.view,
-          after: after.view,
+          after,
         },
         tx,
       ),
-      this.events.publish(`promotion.${result}`, after.view, tx),
+      this.events.publish(`promotion.${result}`, after, tx),
     ]);
   }
 
