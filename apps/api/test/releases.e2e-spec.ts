@@ -169,6 +169,22 @@ describe('releases over HTTP', () => {
     return digest;
   };
 
+  /** An image built and registered as `built` does, signed in the CI pool. */
+  const signedBuilt = async (repository: string, size: number) => {
+    const image = buildImage({ layers: [{ size }] });
+    const digest = await built(repository, image);
+    const signature = buildSignature(image);
+    await ciPusher.pushReferrer(repository, signature);
+    return { digest, signature };
+  };
+
+  /** prod-b takes `repository`'s blob uploads (chunks and the final PUT) `delayMs` late each. */
+  const slowUploadsInB = (repository: string, delayMs: number) => {
+    const path = new RegExp(`/v2/${repository}/blobs/uploads/`);
+    for (const method of ['PATCH', 'PUT'])
+      proxyB.addRule({ method, path, delayMs, times: Infinity });
+  };
+
   it('answers a bad ?wait with a problem naming it, for releases and promotions alike', async () => {
     const some = '00000000-0000-4000-8000-000000000000';
     for (const [path, wait, rule] of [
@@ -314,15 +330,9 @@ describe('releases over HTTP', () => {
   });
 
   it("carries each item's signature into every target registry at the commit, before the item's tag", async () => {
-    const image = buildImage({ layers: [{ size: 4_000 }] });
-    const signed = await built('sig/app', image);
-    const signature = buildSignature(image);
-    await ciPusher.pushReferrer('sig/app', signature);
+    const { digest: signed, signature } = await signedBuilt('sig/app', 4_000);
     // An item without tags: its signature travels all the same.
-    const toolImage = buildImage({ layers: [{ size: 4_001 }] });
-    const plain = await built('sig/tool', toolImage);
-    const toolSignature = buildSignature(toolImage);
-    await ciPusher.pushReferrer('sig/tool', toolSignature);
+    const { digest: plain, signature: toolSignature } = await signedBuilt('sig/tool', 4_001);
     proxyB.clearRequests();
     const accepted = await release({
       items: [
@@ -404,12 +414,7 @@ describe('releases over HTTP', () => {
     for (const name of names) digests.push(await built(name));
     // hold/c's copy into prod-b is slow, so the release is still copying when someone else tags
     // hold/c:6.0.0 in prod-a with another image.
-    proxyB.addRule({
-      method: 'PUT',
-      path: /\/v2\/hold\/c\/blobs\/uploads\//,
-      delayMs: 1500,
-      times: Infinity,
-    });
+    slowUploadsInB('hold/c', 1500);
     const accepted = await release({
       items: names.map((repository, i) => ({ repository, digest: digests[i], tags: ['6.0.0'] })),
     });
@@ -452,18 +457,7 @@ describe('releases over HTTP', () => {
 
   it('cancels a running release: its items are cancelled and nothing is tagged', async () => {
     const digest = await built('slow/app', buildImage({ layers: [{ size: 200_000 }] }));
-    proxyB.addRule({
-      method: 'PATCH',
-      path: /\/v2\/slow\/app\/blobs\/uploads\//,
-      delayMs: 4000,
-      times: Infinity,
-    });
-    proxyB.addRule({
-      method: 'PUT',
-      path: /\/v2\/slow\/app\/blobs\/uploads\//,
-      delayMs: 4000,
-      times: Infinity,
-    });
+    slowUploadsInB('slow/app', 4000);
     const accepted = await release({
       items: [{ repository: 'slow/app', digest, tags: ['5.0.0'] }],
     });

@@ -27,6 +27,14 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
     return { image, request };
   };
 
+  /** `request` again with the tag v1, its root known present (a release's commit). */
+  const tagV1RootPresent = (request: Awaited<ReturnType<typeof copiedUntagged>>['request']) =>
+    engine.copy({
+      ...request,
+      target: { ...request.target, tags: ['v1'] },
+      options: { rootPresent: true },
+    });
+
   it('writes blobs, then the manifest, then tags — and the target serves the source digest', async () => {
     const image = addImage(source, 'app', [30, 10, 20]);
     const result = await engine.copy({
@@ -109,7 +117,7 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
     expect(target.tags.get('app:v1')).toBe(old.digest);
   });
 
-  it('moves the tag when overwriting is allowed', async () => {
+  it('moves the tag when overwriting is allowed, without asking where it points', async () => {
     addImage(target, 'app', [7], 'latest', 'old');
     const image = addImage(source, 'app', [10]);
     await engine.copy({
@@ -117,6 +125,7 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
       target: { registry: target, repository: 'app', tags: ['latest'] },
       options: { allowTagOverwrite: true },
     });
+    expect(target.calls.filter((c) => c === 'HEAD manifest app:latest')).toEqual([]);
     expect(target.tags.get('app:latest')).toBe(image.digest);
   });
 
@@ -142,11 +151,7 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
 
   it('with rootPresent, tags a staged digest without asking the target for it, using the source bytes', async () => {
     const { image, request } = await copiedUntagged();
-    const result = await engine.copy({
-      ...request,
-      target: { ...request.target, tags: ['v1'] },
-      options: { rootPresent: true },
-    });
+    const result = await tagV1RootPresent(request);
     expect(result.alreadyPresent).toBe(true);
     expect(target.calls).toEqual(['HEAD manifest app:v1', 'PUT manifest app:v1']);
     expect(source.calls).toEqual([`GET manifest app:${image.digest}`]);
@@ -157,29 +162,13 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
     const { image, request } = await copiedUntagged();
     // The CI pool cleaned up before the release's commit was retried.
     source.manifests.delete(`app@${image.digest}`);
-    await engine.copy({
-      ...request,
-      target: { ...request.target, tags: ['v1'] },
-      options: { rootPresent: true },
-    });
+    await tagV1RootPresent(request);
     expect(target.calls).toEqual([
       `GET manifest app:${image.digest}`,
       'HEAD manifest app:v1',
       'PUT manifest app:v1',
     ]);
     expect(target.tags.get('app:v1')).toBe(image.digest);
-  });
-
-  it('writes tags that may be overwritten without asking where they point', async () => {
-    addImage(target, 'app', [7], 'latest', 'old');
-    const image = addImage(source, 'app', [10]);
-    await engine.copy({
-      source: { registry: source, repository: 'app', digest: image.digest },
-      target: { registry: target, repository: 'app', tags: ['latest'] },
-      options: { allowTagOverwrite: true },
-    });
-    expect(target.calls.filter((c) => c === 'HEAD manifest app:latest')).toEqual([]);
-    expect(target.tags.get('app:latest')).toBe(image.digest);
   });
 
   it('with tagsFree, checks the tags only right before writing them — a tag taken meanwhile still refuses', async () => {
