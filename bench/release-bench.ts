@@ -352,7 +352,7 @@ function requestsPerImage(requests: Map<string, number>, copies: number): string
   return `${(total / copies).toFixed(1)} target requests per image copy (${kinds.join(', ')})`;
 }
 
-/** Every service is in every target, by digest: the run did what it says. */
+/** Every service is in every target, by digest and by its tag: the run did what it says. */
 async function verify(targets: Target[], services: Service[]): Promise<void> {
   for (const t of targets)
     for (const s of services)

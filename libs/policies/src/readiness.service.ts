@@ -74,7 +74,7 @@ export class ReadinessService {
    * policy read once and the ledger in three statements, whatever the number of digests.
    */
   assessMany(digests: readonly string[], query: ReadinessQuery): Promise<Assessment[]> {
-    return this.assessEach(digests.map((digest) => ({ digest, query, context: {} })));
+    return this.assessEach(digests.map((digest) => ({ digest, query })));
   }
 
   /**

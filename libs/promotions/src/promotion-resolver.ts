@@ -67,9 +67,8 @@ export class PromotionResolver {
     return { stages, registries: new Map(registries.map((r) => [r.name, r])) };
   }
 
-  /** The request's names resolved from `directory` (read for it when not given). */
-  async resolve(request: PromotionRequest, directory?: Directory): Promise<Resolved> {
-    const { stages, registries } = directory ?? (await this.directory([request]));
+  /** The request's names resolved from the `directory` read for it (and its fellow requests). */
+  async resolve(request: PromotionRequest, { stages, registries }: Directory): Promise<Resolved> {
     // A missing source is named first.
     const sourceStage = stageOf(stages, request.source, 'source');
     const targetStage = stageOf(stages, request.target, 'target');
