@@ -181,10 +181,14 @@ describe('debug logging of a promotion', () => {
       `^registry "release": POST \\/v2\\/team\\/app\\/blobs\\/uploads\\/ → 202 in ${MS} \\(attempt 1, Bearer\\)$`,
       // An upload session URL carries a `_state` token in its query: only the path is logged.
       `^registry "release": PUT \\/v2\\/team\\/app\\/blobs\\/uploads\\/[0-9a-f-]{36} → 201 in ${MS} \\(attempt 1, Bearer\\)$`,
-      `^registry "release": PUT \\/v2\\/team\\/app\\/manifests\\/sha256:${HEX} → 201 in ${MS} \\(attempt 1, Bearer\\)$`,
+      // Nothing lands between the manifest and its tag (no referrer, no attestation): the tag's
+      // PUT writes it, no PUT by digest before.
       `^registry "release": PUT \\/v2\\/team\\/app\\/manifests\\/1\\.0\\.0 → 201 in ${MS} \\(attempt 1, Bearer\\)$`,
     ])
       expect(client).toContainEqual(expect.stringMatching(new RegExp(pattern)));
+    expect(
+      client.filter((l) => /^registry "release": PUT \/v2\/team\/app\/manifests\/sha256:/.test(l)),
+    ).toEqual([]);
     // The request's fresh plan found the blobs missing: the worker does not ask again.
     expect(
       client.filter((l) => new RegExp(`^registry "release": HEAD \\/v2\\/${layer} `).test(l)),

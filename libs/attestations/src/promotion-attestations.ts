@@ -1,6 +1,6 @@
 import { AirlockError } from '@airlock/errors';
 import type { OciRegistry } from '@airlock/registry-client';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { attach, type Attached } from './attestation-layout';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse';
 import { promotionStatement, type PromotionFacts } from './promotion-statement';
@@ -8,14 +8,18 @@ import { SigningKeys } from './signing-keys';
 
 /**
  * Signs and attaches a promotion's attestation where it landed. Without a signing key this is a
- * no-op (said once in the log): attestations are opt-in, a promotion never waits for one.
+ * no-op (said once in the log, at start): attestations are opt-in, a promotion never waits for one.
  */
 @Injectable()
-export class PromotionAttestations {
+export class PromotionAttestations implements OnModuleInit {
   private readonly logger = new Logger(PromotionAttestations.name);
-  private warned = false;
 
   constructor(private readonly keys: SigningKeys) {}
+
+  onModuleInit(): void {
+    if (!this.enabled)
+      this.logger.log('no AIRLOCK_SIGNING_KEY: promotions land without attestations');
+  }
 
   get enabled(): boolean {
     return this.keys.current !== null;
@@ -24,12 +28,7 @@ export class PromotionAttestations {
   /** Attaches the signed attestation of `facts` to the digest in `registry`; null without a key. */
   async attest(registry: OciRegistry, facts: PromotionFacts): Promise<Attached | null> {
     const key = this.keys.current;
-    if (!key) {
-      if (!this.warned)
-        this.logger.log('no AIRLOCK_SIGNING_KEY: promotions land without attestations');
-      this.warned = true;
-      return null;
-    }
+    if (!key) return null;
     const subject = await registry.headManifest(facts.target.repository, facts.digest);
     if (!subject)
       throw new AirlockError(

@@ -35,7 +35,7 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
       options: { rootPresent: true },
     });
 
-  it('writes blobs, then the manifest, then tags — and the target serves the source digest', async () => {
+  it('writes blobs, then the manifest with its tag, in one PUT — and the target serves the source digest', async () => {
     const image = addImage(source, 'app', [30, 10, 20]);
     const result = await engine.copy({
       source: { registry: source, repository: 'app', digest: image.digest },
@@ -43,9 +43,9 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
       options: { concurrency: 1 },
     });
     const writes = target.writes();
-    const lastBlob = writes.map((w) => w.startsWith('PUSH')).lastIndexOf(true);
-    expect(writes.indexOf(`PUT manifest app:${image.digest}`)).toBeGreaterThan(lastBlob);
-    expect(writes[writes.length - 1]).toBe('PUT manifest app:v1');
+    expect(writes.slice(0, 4).every((w) => w.startsWith('PUSH'))).toBe(true);
+    // Nothing lands between the manifest and its tag: the tag's PUT writes it, as skopeo does.
+    expect(writes.slice(4)).toEqual(['PUT manifest app:v1']);
     expect(result).toMatchObject({
       digest: image.digest,
       sourceDigest: image.digest,
@@ -54,6 +54,27 @@ describe('CopyEngine (write order and decisions, in-memory registries)', () => {
       tags: ['v1'],
     });
     expect(result.blobs).toMatchObject({ total: 4, copied: 4, mounted: 0, skipped: 0 });
+    expect(target.tags.get('app:v1')).toBe(image.digest);
+  });
+
+  it('writes the manifest by digest first when something lands before its tags (beforeTags)', async () => {
+    const image = addImage(source, 'app', [30, 10]);
+    let presentBeforeTags: boolean | undefined;
+    await engine.copy({
+      source: { registry: source, repository: 'app', digest: image.digest },
+      target: { registry: target, repository: 'app', tags: ['v1'] },
+      options: {
+        concurrency: 1,
+        beforeTags: async () => {
+          presentBeforeTags = (await target.headManifest('app', image.digest)) !== undefined;
+        },
+      },
+    });
+    expect(presentBeforeTags).toBe(true);
+    expect(target.writes().slice(-2)).toEqual([
+      `PUT manifest app:${image.digest}`,
+      'PUT manifest app:v1',
+    ]);
     expect(target.tags.get('app:v1')).toBe(image.digest);
   });
 

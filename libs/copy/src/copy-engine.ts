@@ -36,7 +36,9 @@ const DEFAULT_CONCURRENCY = 6;
  * Copies exactly the bytes behind a digest from one registry to another, with the referrers of
  * every manifest it copies. Write order is the invariant: blobs → child manifests → index →
  * referrers → (pins →) tags, so a failed copy never leaves a tag behind, and a re-run skips
- * what already arrived.
+ * what already arrived. When nothing lands between the root and its tags (no referrers, pins or
+ * `beforeTags`), the root is written by its first tag's PUT — one write, as skopeo makes it,
+ * and still after everything it refers to.
  *
  * A byte moves into a registry once: blobs another repository of the target registry holds are
  * mounted (`locations` remembers where, across copies and restarts), and copies running at the
@@ -90,7 +92,9 @@ export class CopyEngine {
     await this.copyBlobs(route, blobs, concurrency, early);
     options.signal?.throwIfAborted();
 
-    for (const manifest of tree.manifests) await this.putByDigest(route, manifest);
+    const rootWithTag = landsWithTag(request, referrers);
+    for (const manifest of tree.manifests)
+      if (!rootWithTag || manifest !== tree.root.raw) await this.putByDigest(route, manifest);
     const referrersWritten = await writeReferrers(route, referrers);
     options.signal?.throwIfAborted();
     if (options.pinTag) {
@@ -329,6 +333,22 @@ export class CopyEngine {
       durationMs: Date.now() - started,
     };
   }
+}
+
+/**
+ * Whether the root's manifest is written by its first tag instead of by digest first: only when
+ * it has tags and nothing must name it in the target before they land — a referrer (its
+ * `subject`: some registries refuse one whose subject is absent), a pin, or `beforeTags` (the
+ * attestation looks the root up).
+ */
+function landsWithTag(request: CopyRequest, referrers: ReferrerPlan): boolean {
+  const { target, options = {} } = request;
+  return (
+    (target.tags?.length ?? 0) > 0 &&
+    referrers.missing.length === 0 &&
+    !options.pinTag &&
+    !options.beforeTags
+  );
 }
 
 function noop(): void {}

@@ -73,7 +73,9 @@ describe('CopyEngine: referrers of every manifest it copies (in-memory registrie
       c.arm64Sig.digest,
     ]);
     const writes = target.writes();
+    // Referrers to write: the index lands by digest first, so their subject is in the target.
     const indexAt = writes.indexOf(manifestPut(c.index.digest));
+    expect(indexAt).toBeGreaterThanOrEqual(0);
     for (const referrer of [c.indexSig, c.amd64Sig, c.amd64Sbom, c.arm64Sig]) {
       expect(writes.indexOf(manifestPut(referrer.digest))).toBeGreaterThan(indexAt);
       expect(target.manifests.get(`app@${referrer.digest}`)?.bytes).toEqual(referrer.bytes);

@@ -163,13 +163,16 @@ export class PromotionRunner {
         allowTagOverwrite: options.allowTagOverwrite ?? false,
         ...freshPlanFacts(promotion, target),
         // The signed attestation lands with the image, before a tag names it; a failure to
-        // write it fails the attempt like a failed copy (retried, no tag written).
-        beforeTags: async () => {
-          await this.attestations.attest(
-            this.clients.clientFor(destination),
-            factsOf(promotion, target, destination),
-          );
-        },
+        // write it fails the attempt like a failed copy (retried, no tag written). Without a
+        // signing key there is nothing to land there, and the root is written with its tag.
+        beforeTags: this.attestations.enabled
+          ? async () => {
+              await this.attestations.attest(
+                this.clients.clientFor(destination),
+                factsOf(promotion, target, destination),
+              );
+            }
+          : undefined,
         onProgress: (p) => progress.update(p),
         signal,
       },
