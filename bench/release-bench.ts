@@ -19,7 +19,8 @@
 // (8 layers); BENCH_ONLY=<text> runs only the cases whose key or name contains it (keys: big,
 // release, small, fanout, pickup); BENCH_PICKUP (default 200) promotions of the pickup case;
 // BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL;
-// BENCH_ALL_IMAGES=1 pushes and registers every case's images even when BENCH_ONLY picks fewer
+// BENCH_WARMUP (default 40) images promoted, as requests and as a release, before any measured
+// run (0: none); BENCH_ALL_IMAGES=1 pushes and registers every case's images even when BENCH_ONLY picks fewer
 // cases (the state of a full run); BENCH_AIRLOCK_ENTRY (default: this build's standalone entry); BENCH_AIRLOCK_NODE_ARGS (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/p"); BENCH_AIRLOCK_LOG_LEVEL; BENCH_AIRLOCK_LOG_COPY=<file> keeps Airlock's output
 // (with --trace-gc in the node args, V8's too); BENCH_AIRLOCK_ENV="K=V K2=V2"
@@ -78,6 +79,8 @@ const NODE_ARGS = [
   ...startNodeFlags(resolve(__dirname, '../../package.json')),
   ...(process.env.BENCH_AIRLOCK_NODE_ARGS ?? '').split(' ').filter(Boolean),
 ];
+/** Images promoted (as requests, then as a release) before any measured run: BENCH_WARMUP. */
+const WARMUP_IMAGES = Number(process.env.BENCH_WARMUP ?? 40);
 const WORKER_CONCURRENCY = Number(EXTRA_ENV.AIRLOCK_WORKER_CONCURRENCY ?? 4);
 /** skopeo's parallel variant: `xargs -P4`. Airlock's requests go out as many at a time. */
 const PARALLEL = 4;
@@ -1023,6 +1026,20 @@ async function registerAndGate(services: Service[]): Promise<void> {
   });
 }
 
+/**
+ * Airlock is a service that runs for days: the measured runs see it warm, as its users do, not a
+ * process whose hot paths V8 has not compiled yet (a fresh process spent up to 1.7 × the CPU on
+ * the first case it ran, so a case's numbers depended on the cases run before it). Before any
+ * measured run, the warm-up images are promoted once as requests and once as a release, into
+ * scratch registries dropped after; skopeo, a compiled binary started per copy, needs none.
+ */
+async function warmUp(services: Service[]): Promise<void> {
+  if (services.length === 0) return;
+  console.log(`warming Airlock up: ${services.length} promotions, then a release of them …`);
+  await airlockRun(services, 1, false);
+  await airlockRun(services, 1, false, true);
+}
+
 async function main(): Promise<void> {
   if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: build it first`);
   const dir = mkdtempSync(join(tmpdir(), 'bench-release-'));
@@ -1132,6 +1149,15 @@ async function main(): Promise<void> {
       ]);
       images.release = await pushAll(pusher, list);
     }
+    // Warm-up images of their own (their own base too): nothing a measured run copies.
+    const warmBase = createLayer({ size: 64 * 1024 }, MediaTypes.ociLayerGzip);
+    images.warmup = await pushAll(
+      pusher,
+      Array.from({ length: WARMUP_IMAGES }, (_, i) => [
+        `warmup/svc-${i}`,
+        buildImage({ baseLayers: [warmBase], layers: [{ size: 16 * 1024 }] }),
+      ]),
+    );
     if (need.has('small')) {
       console.log('pushing 60 small services (64 KiB base + 2 × 16 KiB each) …');
       const base = createLayer({ size: 64 * 1024 }, MediaTypes.ociLayerGzip);
@@ -1147,9 +1173,7 @@ async function main(): Promise<void> {
   const every = Object.values(images).flat();
   console.log(`registering ${every.length} images and recording their gates …`);
   await registerAndGate(every);
-
-  // One promotion first, so the first measured run does not pay for warming the process up.
-  if (every.length > 0) await airlockRun([every.at(-1)!], 1, false);
+  await warmUp(images.warmup);
 
   const outcomes: CaseOutcome[] = [];
   for (const c of selected)
