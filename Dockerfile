@@ -19,4 +19,4 @@ USER node
 EXPOSE 8080
 # The heap floor keeps V8 from running a full GC every few MB of blob data once an idle process
 # has shrunk its heap (docs/operations.md, "Node flags").
-CMD ["node", "--initial-old-space-size=96", "--max-semi-space-size=8", "--heap-growing-percent=30", "dist/apps/standalone/src/main.js"]
+CMD ["node", "--initial-old-space-size=96", "--max-semi-space-size=8", "--heap-growing-percent=30", "--no-allocation-site-pretenuring", "dist/apps/standalone/src/main.js"]

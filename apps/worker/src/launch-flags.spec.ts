@@ -9,14 +9,16 @@ import { join } from 'node:path';
  * shrink its heap, and its next large copy runs a full GC every few MB of blob data, twice the
  * CPU per GiB — and two bounds on how far the heap grows between collections (young generation
  * 8 MB per semi-space, old generation 1.3 × its live size), which keep the peak RSS of a release
- * under 250 MB.
+ * under 250 MB — and no allocation-site pretenuring: a process warmed up by promotions had V8
+ * allocate a copy's short-lived objects straight into old space, a full GC every ~200 ms of a
+ * large copy, 1.6 × the CPU per GiB (docs/performance.md, 2026-12-08).
  */
 const root = join(__dirname, '../../..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
 /** The node flags of a launch: the `--…` tokens after `node`, before the script. */
 function nodeFlags(launch: string): string[] {
-  return launch.match(/--[a-z-]+=\d+/g) ?? [];
+  return launch.match(/--[a-z-]+(?:=\d+)?/g) ?? [];
 }
 
 function valueOf(flags: string[], name: string): number | undefined {
@@ -37,12 +39,16 @@ describe('launch flags of the copying processes', () => {
     ["docker-compose.yml's worker", composeWorker],
   ];
 
-  it.each(launches)('%s sets the heap floor and both growth bounds', (_where, launch) => {
-    const flags = nodeFlags(launch);
-    expect(valueOf(flags, 'initial-old-space-size')).toBeGreaterThanOrEqual(96);
-    expect(valueOf(flags, 'max-semi-space-size')).toBe(8);
-    expect(valueOf(flags, 'heap-growing-percent')).toBe(30);
-  });
+  it.each(launches)(
+    '%s sets the heap floor, both growth bounds and no pretenuring',
+    (_where, launch) => {
+      const flags = nodeFlags(launch);
+      expect(valueOf(flags, 'initial-old-space-size')).toBeGreaterThanOrEqual(96);
+      expect(valueOf(flags, 'max-semi-space-size')).toBe(8);
+      expect(valueOf(flags, 'heap-growing-percent')).toBe(30);
+      expect(flags).toContain('--no-allocation-site-pretenuring');
+    },
+  );
 
   it('all of them set the same flags', () => {
     const sets = new Set(launches.map(([, launch]) => nodeFlags(launch).join(' ')));
