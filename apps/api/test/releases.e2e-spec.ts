@@ -424,6 +424,8 @@ describe('releases over HTTP', () => {
     proxyB.clearRules();
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('TAG_CONFLICT');
+    // It says no tag landed, and that a retry meets the same tag until it is moved.
+    expect(failed.error?.message).toMatch(/No tag of any item landed; a retry is refused/);
     expect(failed.tagsLanded).toEqual([]);
     for (const pusher of [aPusher, bPusher])
       for (const repository of ['hold/a', 'hold/b'])

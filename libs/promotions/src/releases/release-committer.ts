@@ -185,14 +185,21 @@ export class ReleaseCommitter {
       const landed = (await this.releases.find(releaseId, tx))!.tagsLanded.length;
       await this.settlement.end(
         releaseId,
-        {
-          status: 'failed',
-          errorCode: code,
-          errorMessage: `Writing the release's tags failed after ${landed} of them landed (see tagsLanded); retry the release to write the rest: ${message}`,
-        },
+        { status: 'failed', errorCode: code, errorMessage: failureMessage(code, message, landed) },
         RELEASE_WORKER,
         tx,
       );
     });
   }
+}
+
+/**
+ * Why the commit failed and what a retry does. A tag found naming another digest refuses the
+ * commit before any tag is written, and a retry meets the same tag until someone removes or moves
+ * it; any other failure may leave some tags written, and a retry writes the rest.
+ */
+function failureMessage(code: string, message: string, landed: number): string {
+  if (code === 'TAG_CONFLICT' && landed === 0)
+    return `The release's tags were not written: ${message}. No tag of any item landed; a retry is refused the same way until that tag is removed from the target or names the release's digest`;
+  return `Writing the release's tags failed after ${landed} of them landed (see tagsLanded); retry the release to write the rest: ${message}`;
 }
