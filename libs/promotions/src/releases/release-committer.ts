@@ -19,6 +19,12 @@ import { ReleaseRepository } from './release.repository';
 /** Item × target registry pairs prepared, then tagged, at once at the commit. */
 const AT_ONCE = 8;
 
+/** A release item with its targets (one per target registry). */
+interface ItemTargets {
+  item: PromotionRow;
+  targets: PromotionTargetRow[];
+}
+
 /** An item ready to be tagged in one target registry: the tags its check left to write. */
 interface PreparedTags {
   item: PromotionRow;
@@ -65,8 +71,9 @@ export class ReleaseCommitter {
       const items = await this.promotions.ofRelease(releaseId);
       const targets = await this.promotions.targetsOf(items.map((item) => item.id));
       const registries = await this.registriesOf(items, targets);
-      const landings = items.flatMap((item) =>
-        targets.filter((t) => t.promotionId === item.id).map((target) => ({ item, target })),
+      const byItem = itemsWithTargets(items, targets);
+      const landings = byItem.flatMap(({ item, targets: mine }) =>
+        mine.map((target) => ({ item, target })),
       );
       try {
         // Every item's referrers carried and its tags checked before any tag is written: a tag
@@ -80,7 +87,7 @@ export class ReleaseCommitter {
         await this.failed(releaseId, error, context.finalAttempt || isPermanentFailure(error));
         throw error;
       }
-      await this.transactions.run((tx) => this.land(releaseId, items, targets, registries, tx));
+      await this.transactions.run((tx) => this.land(releaseId, byItem, registries, tx));
       this.logger.log(`release ${releaseId}: ${items.length} items committed, tags written`);
       return 'succeeded';
     });
@@ -150,8 +157,7 @@ export class ReleaseCommitter {
 
   private async land(
     releaseId: string,
-    items: PromotionRow[],
-    targets: PromotionTargetRow[],
+    byItem: ItemTargets[],
     registries: Map<string, Registry>,
     tx: Transaction,
   ): Promise<void> {
@@ -159,15 +165,13 @@ export class ReleaseCommitter {
     // Every item at once: their statements leave together, so the commit waits on Postgres a few
     // times in all rather than a few times per item (60 items: ~480 round trips one after another).
     await settleAll(
-      items.map((item) => {
-        const landed = targets
-          .filter((t) => t.promotionId === item.id)
-          .map((target) => ({
-            target,
-            registry: registries.get(target.registry)!,
-            digest: item.digest,
-            result: { ...target.result, tags: item.tags },
-          }));
+      byItem.map(({ item, targets }) => {
+        const landed = targets.map((target) => ({
+          target,
+          registry: registries.get(target.registry)!,
+          digest: item.digest,
+          result: { ...target.result, tags: item.tags },
+        }));
         return this.landing.land(item, landed, tx);
       }),
     );
@@ -202,4 +206,15 @@ function failureMessage(code: string, message: string, landed: number): string {
   if (code === 'TAG_CONFLICT' && landed === 0)
     return `The release's tags were not written: ${message}. No tag of any item landed; a retry is refused the same way until that tag is removed from the target or names the release's digest`;
   return `Writing the release's tags failed after ${landed} of them landed (see tagsLanded); retry the release to write the rest: ${message}`;
+}
+
+/** Each item with its own targets, in the items' order. */
+function itemsWithTargets(items: PromotionRow[], targets: PromotionTargetRow[]): ItemTargets[] {
+  const byPromotion = new Map<string, PromotionTargetRow[]>();
+  for (const target of targets) {
+    const mine = byPromotion.get(target.promotionId);
+    if (mine) mine.push(target);
+    else byPromotion.set(target.promotionId, [target]);
+  }
+  return items.map((item) => ({ item, targets: byPromotion.get(item.id) ?? [] }));
 }
